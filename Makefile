@@ -1,0 +1,52 @@
+# The two commands: `make run` (portal with demo data on SQLite) and `make test` (the whole suite).
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+MANAGE := $(PY) manage.py
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/postgres
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: run test test-sqlite test-postgres lint bench backup restore worker
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e ".[dev]"
+	touch $@
+
+run:
+	scripts/install-system-deps.sh
+	$(MAKE) --no-print-directory $(VENV)/.installed
+	mkdir -p var
+	$(MANAGE) migrate --noinput
+	$(MANAGE) seed_demo
+	@echo "门户已启动：http://127.0.0.1:8000 （演示账号密码 Demo#2024hb，Ctrl-C 停止）"
+	$(MANAGE) db_worker & worker=$$!; trap "kill $$worker 2>/dev/null" EXIT; $(MANAGE) runserver 127.0.0.1:8000
+
+test:
+	scripts/install-system-deps.sh --browser
+	$(MAKE) --no-print-directory $(VENV)/.installed
+	$(PY) -m ruff check .
+	$(MANAGE) makemigrations --check --dry-run
+	$(MAKE) --no-print-directory test-sqlite
+	$(MAKE) --no-print-directory test-postgres
+
+test-sqlite:
+	@echo "== 测试：SQLite =="
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+test-postgres:
+	@if $(PY) scripts/pg_reachable.py "$(TEST_DATABASE_URL)"; then \
+		echo "== 测试：PostgreSQL =="; \
+		TEST_DATABASE_URL="$(TEST_DATABASE_URL)" $(PY) -m pytest $(PYTEST_ARGS); \
+	elif [ "$$CI" = "true" ]; then \
+		echo "PostgreSQL 不可用（$(TEST_DATABASE_URL)），CI 中必须运行 PostgreSQL 测试。"; exit 1; \
+	else \
+		echo "PostgreSQL 不可用，跳过 PostgreSQL 测试。"; \
+	fi
+
+lint: $(VENV)/.installed
+	$(PY) -m ruff check .
+
+worker: $(VENV)/.installed
+	$(MANAGE) db_worker

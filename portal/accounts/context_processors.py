@@ -1,0 +1,12 @@
+from django.urls import reverse
+
+from portal.accounts.navigation import ROLE_MENU
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": []}
+    items = [(label, reverse(name)) for label, name in ROLE_MENU.get(user.role, [])]
+    unread = user.notifications.filter(read_at__isnull=True).count()
+    return {"nav_items": items, "unread_notifications": unread}

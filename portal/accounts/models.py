@@ -1,0 +1,82 @@
+"""Accounts: one user model with a role, and the unit (officials) or enterprise (enterprise users) it acts for."""
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+
+
+class Role(models.TextChoices):
+    ENTERPRISE = "enterprise", "企业用户"
+    COUNTY = "county", "县级审核员"
+    CITY = "city", "市级审核员"
+    PROVINCE = "province", "省级审核员"
+    SYSADMIN = "sysadmin", "系统管理员"
+    AUDITOR = "auditor", "审计管理员"
+
+
+OFFICIAL_ROLES = {Role.COUNTY, Role.CITY, Role.PROVINCE}
+# Roles that must use a second factor (officials and administrators).
+SECOND_FACTOR_ROLES = OFFICIAL_ROLES | {Role.SYSADMIN, Role.AUDITOR}
+
+
+class User(AbstractUser):
+    role = models.CharField("角色", max_length=20, choices=Role.choices, default=Role.ENTERPRISE)
+    full_name = models.CharField("姓名", max_length=50, blank=True)
+    phone = models.CharField("联系电话", max_length=30, blank=True)
+    unit = models.ForeignKey(
+        "directory.Division",
+        verbose_name="所属单位",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="officials",
+        help_text="县级审核员选县级单位，市级审核员选市级单位，省级审核员选河北省。",
+    )
+    enterprise = models.ForeignKey(
+        "applications.Enterprise",
+        verbose_name="所属企业",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
+    )
+    password_changed_at = models.DateTimeField("密码修改时间", default=timezone.now)
+    is_demo = models.BooleanField("演示账号", default=False)
+
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = "用户"
+        verbose_name_plural = "用户"
+
+    def __str__(self):
+        return self.full_name or self.username
+
+    @property
+    def display_name(self):
+        return self.full_name or self.username
+
+    @property
+    def is_official(self):
+        return self.role in OFFICIAL_ROLES
+
+    def clean(self):
+        super().clean()
+        unit = self.unit
+        needs = {
+            Role.COUNTY: (lambda u: u is not None and u.is_county_level, "县级审核员必须属于一个县级单位。"),
+            Role.CITY: (lambda u: u is not None and u.is_city_level, "市级审核员必须属于一个市级单位。"),
+            Role.PROVINCE: (lambda u: u is not None and u.is_province, "省级审核员必须属于河北省。"),
+        }
+        if self.role in needs:
+            ok, message = needs[self.role]
+            if not ok(unit):
+                raise ValidationError({"unit": message})
+            if self.enterprise_id:
+                raise ValidationError({"enterprise": "审核员不能属于企业。"})
+        elif self.role == Role.ENTERPRISE:
+            if unit is not None:
+                raise ValidationError({"unit": "企业用户不属于审核单位。"})
+        elif unit is not None or self.enterprise_id:
+            raise ValidationError({"unit": "管理员账号不属于任何单位或企业。"})

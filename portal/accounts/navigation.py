@@ -1,0 +1,21 @@
+"""Each role's home and navigation: one table, read by the home view and the base template."""
+
+from portal.accounts.models import Role
+
+ROLE_HOME = {
+    Role.ENTERPRISE: "applications:home",
+    Role.COUNTY: "review:county_home",
+    Role.CITY: "review:city_home",
+    Role.PROVINCE: "review:province_home",
+    Role.SYSADMIN: "accounts:sysadmin_home",
+    Role.AUDITOR: "audit:log",
+}
+
+ROLE_MENU = {
+    Role.ENTERPRISE: [("我的申报", "applications:home")],
+    Role.COUNTY: [("县级初审", "review:county_home")],
+    Role.CITY: [("市级审核汇总", "review:city_home")],
+    Role.PROVINCE: [("省级审定", "review:province_home")],
+    Role.SYSADMIN: [("工作台", "accounts:sysadmin_home"), ("后台管理", "admin:index")],
+    Role.AUDITOR: [("审计日志", "audit:log")],
+}

@@ -1,0 +1,58 @@
+"""Security audit log (等保 8.1.4.3): append-only, separate from the workflow's review records."""
+
+from django.db import models
+
+
+class AuditQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise PermissionError("审计日志只能追加，不能修改。")
+
+    def delete(self):
+        raise PermissionError("审计日志只能追加，不能删除。")
+
+
+class Event(models.TextChoices):
+    LOGIN = "login", "登录成功"
+    LOGIN_FAILED = "login_failed", "登录失败"
+    LOGOUT = "logout", "退出登录"
+    LOCKOUT = "lockout", "账号锁定"
+    PASSWORD_CHANGE = "password_change", "修改密码"
+    OTP_ENROL = "otp_enrol", "绑定双因素认证"
+    TRANSITION = "transition", "流程操作"
+    DOWNLOAD = "download", "下载文件"
+    EXPORT = "export", "导出"
+    ACCESS_DENIED = "access_denied", "拒绝访问"
+    ADMIN_CHANGE = "admin_change", "管理操作"
+    UPLOAD = "upload", "上传文件"
+
+
+class AuditEvent(models.Model):
+    at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+    user = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    username = models.CharField("用户名", max_length=150, blank=True)
+    role = models.CharField("角色", max_length=20, blank=True)
+    ip_address = models.GenericIPAddressField("来源地址", null=True, blank=True)
+    event = models.CharField("事件", max_length=20, choices=Event.choices, db_index=True)
+    object_type = models.CharField("对象类型", max_length=50, blank=True)
+    object_id = models.CharField("对象ID", max_length=64, blank=True)
+    object_repr = models.CharField("对象", max_length=200, blank=True)
+    success = models.BooleanField("成功", default=True)
+    detail = models.CharField("详情", max_length=500, blank=True)
+
+    objects = AuditQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "审计日志"
+        verbose_name_plural = "审计日志"
+        ordering = ["-at", "-id"]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.username} {self.get_event_display()}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise PermissionError("审计日志只能追加，不能修改。")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("审计日志只能追加，不能删除。")

@@ -1,0 +1,64 @@
+from django import forms
+from django.contrib import admin, messages
+from django.shortcuts import redirect, render
+from django.urls import path
+
+from portal.directory.cluster_import import import_clusters
+from portal.directory.models import Campaign, Cluster, Division
+
+
+@admin.register(Division)
+class DivisionAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "kind", "parent", "reviewing_city"]
+    list_filter = ["kind"]
+    search_fields = ["code", "name"]
+    list_select_related = ["parent", "reviewing_city"]
+    fields = ["code", "name", "kind", "parent", "reviewing_city"]
+    readonly_fields = ["code", "name", "kind", "parent"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "reviewing_city":
+            kwargs["queryset"] = Division.objects.city_level()
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ClusterImportForm(forms.Form):
+    file = forms.FileField(label="集群名单文件（CSV 或 XLSX）")
+    default_year = forms.IntegerField(label="确认年度（文件中没有时使用）", required=False, min_value=2000, max_value=2100)
+
+
+@admin.register(Cluster)
+class ClusterAdmin(admin.ModelAdmin):
+    list_display = ["name", "county", "industry", "confirmed_year", "active"]
+    list_filter = ["active", "confirmed_year"]
+    search_fields = ["name", "industry", "county__name"]
+    list_select_related = ["county"]
+    autocomplete_fields = ["county"]
+    change_list_template = "admin/directory/cluster/change_list.html"
+
+    def get_urls(self):
+        return [path("import/", self.admin_site.admin_view(self.import_view), name="directory_cluster_import")] + super().get_urls()
+
+    def import_view(self, request):
+        form = ClusterImportForm(request.POST or None, request.FILES or None)
+        report = None
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["file"]
+            report = import_clusters(upload.name, upload.read(), default_year=form.cleaned_data["default_year"])
+            if report.ok:
+                messages.success(request, report.summary())
+                return redirect("admin:directory_cluster_changelist")
+        context = {**self.admin_site.each_context(request), "form": form, "report": report, "title": "导入产业集群名单", "opts": self.model._meta}
+        return render(request, "admin/directory/cluster/import.html", context)
+
+
+@admin.register(Campaign)
+class CampaignAdmin(admin.ModelAdmin):
+    list_display = ["title", "year", "document_number", "state", "enterprise_deadline", "county_deadline", "city_deadline"]
+    list_filter = ["state"]

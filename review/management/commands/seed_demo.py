@@ -1,0 +1,14 @@
+from django.core.management.base import BaseCommand
+
+from review.demo import seed_demo
+
+
+class Command(BaseCommand):
+    help = "创建演示数据：2024年度申报批次、产业集群、演示账号（密码 Demo#2024hb）（幂等）"
+
+    def add_arguments(self, parser):
+        parser.add_argument("--applications", type=int, default=0, help="另外创建 N 家企业及其申报（用于性能测试）")
+
+    def handle(self, *args, **options):
+        campaign = seed_demo()
+        self.stdout.write(self.style.SUCCESS(f"演示数据已就绪：{campaign.title}。"))

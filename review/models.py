@@ -1,0 +1,289 @@
+"""The county → city → province workflow's records and what the province produces."""
+
+import secrets
+
+from django.db import models
+from django.db.models import F, Q
+
+from applications.models import MONEY, Application
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise PermissionError("审核记录只能追加，不能修改。")
+
+    def delete(self):
+        raise PermissionError("审核记录只能追加，不能删除。")
+
+
+class AppendOnlyModel(models.Model):
+    """Rows are written once. Updates and deletes are refused here and, on PostgreSQL, by a trigger."""
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise PermissionError("审核记录只能追加，不能修改。")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("审核记录只能追加，不能删除。")
+
+
+class ReviewRecord(AppendOnlyModel):
+    """One transition: who took which action, from which state to which, and a hash of what was signed."""
+
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="review_records")
+    action = models.CharField("操作", max_length=30)
+    action_label = models.CharField("操作名称", max_length=30)
+    from_state = models.CharField("原状态", max_length=20)
+    to_state = models.CharField("新状态", max_length=20)
+    actor = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    actor_name = models.CharField("经办人", max_length=50)
+    actor_role = models.CharField("角色", max_length=20)
+    actor_unit = models.ForeignKey("directory.Division", null=True, on_delete=models.PROTECT, related_name="+")
+    actor_unit_name = models.CharField("单位", max_length=60, blank=True)
+    at = models.DateTimeField("时间", auto_now_add=True)
+    opinion = models.TextField("意见", blank=True, max_length=2000)
+    internal_note = models.TextField("内部备注", blank=True, max_length=2000)
+    data_sha256 = models.CharField("签署数据SHA-256", max_length=64)
+
+    class Meta:
+        verbose_name = "审核记录"
+        verbose_name_plural = "审核记录"
+        ordering = ["at", "id"]
+
+    def __str__(self):
+        return f"{self.action_label}：{self.application_id}"
+
+
+class CountyVerification(models.Model):
+    """县级核实情况证明: the figures the county verified. `version` detects concurrent edits."""
+
+    application = models.OneToOneField(Application, on_delete=models.CASCADE, related_name="county_verification")
+    revenue = models.DecimalField("核实营业收入（万元）", **MONEY)
+    tax_total = models.DecimalField("核实纳税总额（万元）", **MONEY)
+    total_assets = models.DecimalField("核实资产总额（万元）", **MONEY)
+    owners_equity = models.DecimalField("核实所有者权益（万元）", **MONEY)
+    cluster_rank = models.PositiveSmallIntegerField("核实集群内排名", null=True, blank=True)
+    remarks = models.TextField("核实说明", blank=True, max_length=2000)
+    verified_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    verified_at = models.DateTimeField("核实时间", auto_now=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        verbose_name = "县级核实情况证明"
+        verbose_name_plural = "县级核实情况证明"
+
+    def __str__(self):
+        return f"核实情况证明：{self.application_id}"
+
+
+class ClusterQuota(models.Model):
+    """Forwarded applications per cluster in a campaign. The database refuses `used > quota`."""
+
+    campaign = models.ForeignKey("directory.Campaign", on_delete=models.CASCADE, related_name="+")
+    cluster = models.ForeignKey("directory.Cluster", on_delete=models.CASCADE, related_name="+")
+    quota = models.PositiveSmallIntegerField()
+    used = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "集群推荐名额"
+        verbose_name_plural = "集群推荐名额"
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "cluster"], name="one_quota_per_cluster_campaign"),
+            models.CheckConstraint(condition=Q(used__lte=F("quota")), name="quota_not_exceeded"),
+        ]
+
+    def __str__(self):
+        return f"{self.cluster_id}: {self.used}/{self.quota}"
+
+
+class DeadlineExtension(AppendOnlyModel):
+    campaign = models.ForeignKey("directory.Campaign", on_delete=models.PROTECT, related_name="deadline_extensions")
+    level = models.CharField("截止类型", max_length=20)
+    old_date = models.DateField("原截止日期")
+    new_date = models.DateField("新截止日期")
+    reason = models.TextField("延期理由", max_length=1000)
+    by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "截止日期延期记录"
+        verbose_name_plural = "截止日期延期记录"
+        ordering = ["-at"]
+
+    def __str__(self):
+        return f"{self.level}: {self.old_date} → {self.new_date}"
+
+
+class SpotCheckDraw(models.Model):
+    """抽查: a reproducible sample of forwarded applications (seed and drawn list stored)."""
+
+    campaign = models.ForeignKey("directory.Campaign", on_delete=models.PROTECT, related_name="spot_check_draws")
+    share_percent = models.PositiveSmallIntegerField("抽查比例（%）")
+    seed = models.CharField("随机种子", max_length=64)
+    population = models.JSONField("抽样总体（申报ID）")
+    drawn = models.JSONField("抽中申报ID")
+    created_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "抽查批次"
+        verbose_name_plural = "抽查批次"
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"抽查 {self.share_percent}%（{self.created_at:%Y-%m-%d}）"
+
+
+class SpotCheckResult(models.TextChoices):
+    PENDING = "", "未检查"
+    PASS = "pass", "符合"
+    FAIL = "fail", "不符合"
+
+
+def check_record_path(instance, filename):
+    return f"spot_checks/{instance.draw_id}/{secrets.token_hex(16)}"
+
+
+class SpotCheck(models.Model):
+    draw = models.ForeignKey(SpotCheckDraw, on_delete=models.CASCADE, related_name="checks")
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="spot_checks")
+    result = models.CharField("抽查结果", max_length=10, choices=SpotCheckResult.choices, blank=True)
+    notes = models.TextField("抽查情况", blank=True, max_length=2000)
+    record_file = models.FileField("抽查记录", upload_to=check_record_path, blank=True)
+    record_sha256 = models.CharField(max_length=64, blank=True)
+    checked_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    checked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "抽查"
+        verbose_name_plural = "抽查"
+        constraints = [models.UniqueConstraint(fields=["draw", "application"], name="one_check_per_draw")]
+
+    def __str__(self):
+        return f"抽查：{self.application_id}"
+
+
+class Meeting(models.Model):
+    """会议研究. Once closed its decisions are frozen."""
+
+    campaign = models.ForeignKey("directory.Campaign", on_delete=models.PROTECT, related_name="meetings")
+    name = models.CharField("会议名称", max_length=100)
+    held_on = models.DateField("会议日期")
+    minutes_number = models.CharField("纪要文号", max_length=50)
+    closed_at = models.DateTimeField("结束时间", null=True, blank=True)
+    awarded_at = models.DateTimeField("认定时间", null=True, blank=True)
+    created_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = "会议研究"
+        verbose_name_plural = "会议研究"
+        ordering = ["-held_on", "-id"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_closed(self):
+        return self.closed_at is not None
+
+
+class Decision(models.TextChoices):
+    AWARD = "award", "认定"
+    DECLINE = "decline", "不予认定"
+
+
+class MeetingDecision(models.Model):
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="decisions")
+    application = models.OneToOneField(Application, on_delete=models.PROTECT, related_name="meeting_decision")
+    decision = models.CharField("会议结论", max_length=10, choices=Decision.choices)
+    rank = models.PositiveSmallIntegerField("认定排序", null=True, blank=True)
+    note = models.CharField("说明", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "会议结论"
+        verbose_name_plural = "会议结论"
+        ordering = ["rank", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "rank"], name="unique_rank_per_meeting"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_decision_display()}：{self.application_id}"
+
+
+def new_verification_token():
+    return secrets.token_urlsafe(24)
+
+
+class Certificate(models.Model):
+    application = models.OneToOneField(Application, on_delete=models.PROTECT, related_name="certificate")
+    campaign = models.ForeignKey("directory.Campaign", on_delete=models.PROTECT, related_name="certificates")
+    serial = models.PositiveIntegerField("序号")
+    number = models.CharField("证书编号", max_length=60, unique=True)
+    token = models.CharField("验证令牌", max_length=64, unique=True, default=new_verification_token)
+    issued_on = models.DateField("发证日期")
+    revoked_at = models.DateTimeField("撤销时间", null=True, blank=True)
+    revoked_reason = models.CharField("撤销原因", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "证书"
+        verbose_name_plural = "证书"
+        ordering = ["campaign", "serial"]
+        constraints = [models.UniqueConstraint(fields=["campaign", "serial"], name="gap_free_serial_per_campaign")]
+
+    def __str__(self):
+        return self.number
+
+    @property
+    def is_valid(self):
+        return self.revoked_at is None
+
+
+class Notification(models.Model):
+    recipient = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="notifications")
+    application = models.ForeignKey(Application, null=True, on_delete=models.CASCADE, related_name="+")
+    message = models.CharField("内容", max_length=300)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "通知"
+        verbose_name_plural = "通知"
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["recipient", "read_at"])]
+
+    def __str__(self):
+        return self.message
+
+
+class CertificateBatch(models.Model):
+    """生成证书: one background job making a campaign's combined PDF and ZIP, with its progress."""
+
+    campaign = models.ForeignKey("directory.Campaign", on_delete=models.PROTECT, related_name="certificate_batches")
+    requested_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(auto_now_add=True)
+    total = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    status = models.CharField(
+        max_length=10,
+        choices=[("queued", "排队中"), ("running", "生成中"), ("finished", "已完成"), ("failed", "失败")],
+        default="queued",
+    )
+    error = models.TextField(blank=True)
+    combined_pdf = models.FileField(upload_to="certificates/", blank=True)
+    zip_file = models.FileField(upload_to="certificates/", blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "证书生成任务"
+        verbose_name_plural = "证书生成任务"
+        ordering = ["-requested_at"]
+
+    def __str__(self):
+        return f"证书生成 {self.campaign_id}（{self.get_status_display()}）"
