@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from portal import views as portal_views
 from portal.accounts import views as account_views
 
 admin.site.site_header = "河北省产业集群龙头企业认定系统 · 后台管理"
@@ -14,4 +15,5 @@ urlpatterns = [
     path("review/", include("review.urls")),
     path("audit/", include("portal.audit.urls")),
     path("admin/", admin.site.urls),
+    path("healthz", portal_views.health, name="health"),
 ]

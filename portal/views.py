@@ -1,0 +1,8 @@
+from django.shortcuts import render
+
+from portal.directory.models import Campaign
+
+
+def health(request):
+    """Health check (and the benchmark's floor): one query, a small template."""
+    return render(request, "health.html", {"campaigns": Campaign.objects.count()})
