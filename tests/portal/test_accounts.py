@@ -2,7 +2,16 @@ import pytest
 from django.urls import reverse
 
 from portal.accounts.models import Role
-from tests.factories import PASSWORD, UserFactory, auditor, city_official, county_official, enterprise_user, province_official, sysadmin
+from tests.factories import (
+    PASSWORD,
+    UserFactory,
+    auditor,
+    city_official,
+    county_official,
+    enterprise_user,
+    province_official,
+    sysadmin,
+)
 
 pytestmark = pytest.mark.django_db
 
