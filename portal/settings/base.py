@@ -107,13 +107,13 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = env.path("STATIC_ROOT", default=VAR_DIR / "staticfiles")
+STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(VAR_DIR / "staticfiles")))
 
 # Uploaded materials and generated documents live in a private directory that no URL serves:
 # every download goes through a view that checks permission. Code only uses the storage API, so
 # a deployment on several machines can switch the backend to S3-compatible storage (django-storages)
 # through PRIVATE_STORAGE_BACKEND and its OPTIONS without touching the code.
-PRIVATE_ROOT = env.path("PRIVATE_ROOT", default=VAR_DIR / "private")
+PRIVATE_ROOT = Path(env.str("PRIVATE_ROOT", default=str(VAR_DIR / "private")))
 STORAGES = {
     "default": {
         "BACKEND": env("PRIVATE_STORAGE_BACKEND", default="django.core.files.storage.FileSystemStorage"),
