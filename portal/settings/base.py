@@ -123,7 +123,9 @@ STORAGES = {
     },
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
-MEDIA_URL = None
+# No URL serves uploads. MEDIA_* only exist because Django's test live server wraps them; they point at an empty place.
+MEDIA_URL = "/__no_public_media__/"
+MEDIA_ROOT = VAR_DIR / "no-public-media"
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FILES = 20
