@@ -50,3 +50,27 @@ lint: $(VENV)/.installed
 
 worker: $(VENV)/.installed
 	$(MANAGE) db_worker
+
+# Backup: database rows + private files + SHA-256 manifest in one .tar.gz (BACKUP_DIR, default var/backups).
+# Restore: `make restore FILE=var/backups/portal-….tar.gz` verifies the archive, then replaces everything.
+# Use the same settings as the running portal (DJANGO_SETTINGS_MODULE, DATABASE_URL, PRIVATE_ROOT).
+BACKUP_DIR ?= var/backups
+
+backup: $(VENV)/.installed
+	@mkdir -p "$(BACKUP_DIR)"
+	$(MANAGE) backup_portal --out "$(BACKUP_DIR)/portal-$$(date +%Y%m%d-%H%M%S).tar.gz"
+
+restore: $(VENV)/.installed
+	@if [ -z "$(FILE)" ]; then echo "用法：make restore FILE=var/backups/portal-YYYYmmdd-HHMMSS.tar.gz"; exit 2; fi
+	$(MANAGE) migrate --noinput
+	$(MANAGE) restore_portal "$(FILE)"
+
+# Benchmark (not part of `make test`): PostgreSQL at 3,600 and 36,000 applications, gunicorn with the
+# production settings, wrk at 20 connections; writes bench/results.json and bench/RESULTS.md (see bench/README.md).
+# BENCH_ADMIN_URL is a PostgreSQL database used to drop and create the benchmark's own database (portal_bench).
+BENCH_ADMIN_URL ?= postgres://postgres@127.0.0.1:5432/postgres
+
+bench:
+	scripts/install-system-deps.sh --bench
+	$(MAKE) --no-print-directory $(VENV)/.installed
+	BENCH_ADMIN_URL="$(BENCH_ADMIN_URL)" $(PY) bench/run.py $(BENCH_ARGS)

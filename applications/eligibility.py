@@ -7,7 +7,7 @@ county's verification screen (on the verified figures), the PDFs and the 汇总�
 import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 
 from applications import uscc
 
@@ -127,6 +127,16 @@ def percent(numerator: Decimal, denominator: Decimal) -> Decimal:
     return (Decimal(numerator) * 100 / Decimal(denominator)).quantize(Decimal("0.01"))
 
 
+def shown_percent(numerator: Decimal, denominator: Decimal, threshold: int) -> str:
+    """The share for the reason text; rules compare exact values, so a share that only rounds to the
+    threshold (2.9999%) is shown with enough digits not to contradict the verdict."""
+    exact = Decimal(numerator) * 100 / Decimal(denominator)
+    share = percent(numerator, denominator)
+    if share == threshold and exact != threshold:
+        return f"{exact.quantize(Decimal('0.0001'), rounding=ROUND_DOWN)}"
+    return f"{share}"
+
+
 def source(facts: Facts, name: str) -> str:
     return "（县级核实数）" if name in facts.verified else ""
 
@@ -226,8 +236,8 @@ def rule_c2(f: Facts):
         return UNMET, "尚未填写科技投入或上年度营业收入。"
     if f.revenue <= 0:
         return UNMET, "上年度营业收入为0，无法计算科技投入占比。"
-    share = percent(f.rd_spend, f.revenue)
-    if share >= 3:
+    share = shown_percent(f.rd_spend, f.revenue, 3)
+    if f.rd_spend * 100 >= f.revenue * 3:
         return MET, f"科技投入占营业收入 {share}%，达到 3%。"
     return UNMET, f"科技投入占营业收入 {share}%，低于 3%。"
 
@@ -255,7 +265,7 @@ def rule_e1(f: Facts):
         return UNMET, "尚未填写资产总额或所有者权益。"
     if f.total_assets <= 0:
         return UNMET, "资产总额为0，无法计算所有者权益占比。"
-    share = percent(f.owners_equity, f.total_assets)
+    share = shown_percent(f.owners_equity, f.total_assets, 50)
     shown = f"所有者权益占资产总额 {share}%" + ("（县级核实数）" if {"owners_equity", "total_assets"} & f.verified else "")
     if f.owners_equity * 2 > f.total_assets:
         return MET, f"{shown}，超过 50%。"

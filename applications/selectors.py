@@ -25,3 +25,19 @@ def applications_visible_to(user):
     if user.role == Role.PROVINCE:
         return submitted
     return queryset.none()
+
+
+def enterprise_applications(user):
+    """The enterprise's applications, newest campaign first, with what the home page shows of each."""
+    return (
+        applications_visible_to(user)
+        .select_related("campaign", "cluster", "enterprise", "certificate")
+        .order_by("-campaign__year")
+    )
+
+
+def materials_visible_to(user):
+    """Uploaded files follow their application's jurisdiction."""
+    from applications.models import Material
+
+    return Material.objects.filter(application__in=applications_visible_to(user))

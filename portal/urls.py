@@ -3,6 +3,7 @@ from django.urls import include, path
 
 from portal import views as portal_views
 from portal.accounts import views as account_views
+from review.documents import views as document_views
 
 admin.site.site_header = "河北省产业集群龙头企业认定系统 · 后台管理"
 admin.site.site_title = "龙头企业认定系统后台"
@@ -12,8 +13,11 @@ urlpatterns = [
     path("", account_views.home, name="home"),
     path("accounts/", include("portal.accounts.urls")),
     path("enterprise/", include("applications.urls")),
-    path("review/", include("review.urls")),
+    path("", include("review.urls")),  # /review/… and the public /public/awarded/
     path("audit/", include("portal.audit.urls")),
+    path("documents/", include("review.documents.urls")),
+    path("verify/document/<str:sha256>", document_views.verify_document, name="verify_document"),
+    path("verify/<str:token>", document_views.verify_certificate, name="verify"),
     path("admin/", admin.site.urls),
     path("healthz", portal_views.health, name="health"),
 ]

@@ -1,6 +1,24 @@
-"""Reads for the review screens."""
+"""Reads for the review screens. Every read of applications starts from `applications_visible_to(user)`."""
 
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from itertools import groupby
+
+from django.db.models import Count, F, Q
+from django.utils import timezone
+
+from applications import eligibility
+from applications.models import Application, State
+from applications.selectors import applications_visible_to
 from portal.accounts.models import Role
+from portal.directory.models import Campaign, Cluster, Division, end_of_day
+from review.models import ClusterQuota, Meeting, Notification
+
+FORWARDED_STATES = (State.PROVINCE_REVIEW, State.AWARDED, State.NOT_AWARDED)
+# What the city sees: everything the county passed on (and what became of it).
+CITY_STATES = (State.CITY_REVIEW, *FORWARDED_STATES)
+DUE_SOON_DAYS = 7
 
 
 def timeline_for(application, user):
@@ -22,3 +40,380 @@ def timeline_for(application, user):
         }
         for r in records
     ]
+
+
+def campaign_in_view(year=None):
+    """The campaign a review screen shows: the one asked for, else the open one, else the latest."""
+    if year:
+        try:
+            return Campaign.objects.filter(year=int(year)).first()
+        except (TypeError, ValueError):
+            return None
+    return Campaign.current() or Campaign.objects.order_by("-year").first()
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Deadlines
+# ---------------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Countdown:
+    deadline: dt.date
+    days_left: int  # whole days until the end of the deadline day; negative once passed
+    passed: bool
+
+    @property
+    def label(self):
+        if self.passed:
+            return f"已超期 {max(1, -self.days_left)} 天"
+        if self.days_left == 0:
+            return "今日 23:59 截止"
+        return f"剩余 {self.days_left} 天"
+
+    @property
+    def css(self):
+        if self.passed:
+            return "countdown-overdue"
+        return "countdown-soon" if self.days_left <= DUE_SOON_DAYS else "countdown-ok"
+
+    @property
+    def due_soon(self):
+        return not self.passed and self.days_left <= DUE_SOON_DAYS
+
+
+def deadline_countdown(campaign, level: str, now: dt.datetime | None = None) -> Countdown:
+    now = now or timezone.now()
+    deadline = campaign.deadline(level)
+    passed = now >= end_of_day(deadline)
+    days_left = (deadline - timezone.localdate(now)).days
+    return Countdown(deadline=deadline, days_left=days_left, passed=passed)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Counts and dashboards
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def state_counts(user, campaign) -> list[tuple[str, str, int]]:
+    """(state, label, count) for every state an official can see (drafts are never submitted, so never seen)."""
+    by_state = {}
+    if campaign is not None:
+        rows = applications_visible_to(user).filter(campaign=campaign).values("state").annotate(n=Count("id")).order_by()
+        by_state = {row["state"]: row["n"] for row in rows}
+    return [(s, State(s).label, by_state.get(s, 0)) for s in State.values if s != State.DRAFT]
+
+
+def count_in(user, campaign, *states, **filters) -> int:
+    if campaign is None:
+        return 0
+    return applications_visible_to(user).filter(campaign=campaign, state__in=states, **filters).count()
+
+
+def clusters_at_quota(campaign, cluster_ids=None):
+    quotas = ClusterQuota.objects.filter(campaign=campaign, used__gte=F("quota")).select_related("cluster")
+    if cluster_ids is not None:
+        quotas = quotas.filter(cluster_id__in=cluster_ids)
+    return list(quotas)
+
+
+@dataclass
+class UnitStats:
+    """One row of the province's overview: a city or a cluster."""
+
+    key: str
+    name: str
+    parent: str = ""
+    received: int = 0
+    forwarded: int = 0
+    awarded: int = 0
+    quota_used: int = 0
+    quota: int = 0
+
+
+def _stat_counts():
+    return {
+        "received": Count("id"),
+        "forwarded": Count("id", filter=Q(state__in=FORWARDED_STATES)),
+        "awarded": Count("id", filter=Q(state=State.AWARDED)),
+    }
+
+
+def province_stats_by_city(user, campaign) -> list[UnitStats]:
+    """Received (submitted), forwarded and awarded per city-level unit, plus the quota slots its clusters used."""
+    if campaign is None:
+        return []
+    rows = (
+        applications_visible_to(user)
+        .filter(campaign=campaign)
+        .values(city=F("enterprise__county__reviewing_city_id"), city_name=F("enterprise__county__reviewing_city__name"))
+        .annotate(**_stat_counts())
+        .order_by("city")
+    )
+    stats = {
+        r["city"]: UnitStats(r["city"] or "", r["city_name"] or "（未设置）", "", r["received"], r["forwarded"], r["awarded"])
+        for r in rows
+    }
+    for row in ClusterQuota.objects.filter(campaign=campaign).values("cluster__county__reviewing_city_id", "used", "quota"):
+        unit = stats.get(row["cluster__county__reviewing_city_id"])
+        if unit is not None:
+            unit.quota_used += row["used"]
+            unit.quota += row["quota"]
+    return list(stats.values())
+
+
+def province_stats_by_cluster(user, campaign) -> list[UnitStats]:
+    """Per cluster with applications: received, forwarded, awarded and quota use (used / quota)."""
+    if campaign is None:
+        return []
+    rows = (
+        applications_visible_to(user)
+        .filter(campaign=campaign)
+        .values("cluster_id", name=F("cluster__name"), city_name=F("cluster__county__reviewing_city__name"))
+        .annotate(**_stat_counts())
+        .order_by("cluster__county__reviewing_city_id", "cluster__name")
+    )
+    quotas = {q.cluster_id: q for q in ClusterQuota.objects.filter(campaign=campaign)}
+    result = []
+    for r in rows:
+        quota = quotas.get(r["cluster_id"])
+        result.append(
+            UnitStats(
+                str(r["cluster_id"]), r["name"], r["city_name"] or "", r["received"], r["forwarded"], r["awarded"],
+                quota.used if quota else 0, quota.quota if quota else campaign.quota_per_cluster,
+            )
+        )
+    return result
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Lists
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def county_queue(user, campaign, state: str | None = None):
+    """The county's applications of the campaign (one state, or all), oldest submission first."""
+    queryset = (
+        applications_visible_to(user)
+        .filter(campaign=campaign)
+        .select_related("enterprise", "cluster", "campaign", "county_verification")
+        .order_by("submitted_at", "id")
+    )
+    if state:
+        queryset = queryset.filter(state=state)
+    return queryset
+
+
+@dataclass
+class ClusterGroup:
+    cluster: Cluster
+    quota_used: int
+    quota: int
+    applications: list = field(default_factory=list)
+
+    @property
+    def full(self):
+        return self.quota_used >= self.quota
+
+    @property
+    def waiting(self):
+        return [a for a in self.applications if a.state == State.CITY_REVIEW]
+
+
+def city_cluster_groups(user, campaign, cluster_id=None) -> list[ClusterGroup]:
+    """What the counties passed on, grouped by cluster in the city's ranking order, with each cluster's quota."""
+    if campaign is None:
+        return []
+    queryset = (
+        applications_visible_to(user)
+        .filter(campaign=campaign, state__in=CITY_STATES)
+        .select_related("enterprise__county", "cluster__county", "county_verification", "campaign")
+        .order_by("cluster__name", F("city_rank").asc(nulls_last=True), "submitted_at", "id")
+    )
+    if cluster_id is not None:
+        queryset = queryset.filter(cluster_id=cluster_id)
+    applications = list(queryset)
+    quotas = {
+        q.cluster_id: q
+        for q in ClusterQuota.objects.filter(campaign=campaign, cluster_id__in={a.cluster_id for a in applications})
+    }
+    groups = []
+    for _, members in groupby(applications, key=lambda a: a.cluster_id):
+        members = list(members)
+        quota = quotas.get(members[0].cluster_id)
+        groups.append(
+            ClusterGroup(
+                cluster=members[0].cluster,
+                quota_used=quota.used if quota else 0,
+                quota=quota.quota if quota else campaign.quota_per_cluster,
+                applications=members,
+            )
+        )
+    return groups
+
+
+def province_applications(user, campaign, *, city=None, cluster=None, state=None, q=""):
+    """The province's list: forwarded applications (or one chosen state), filtered and searched, by city and cluster."""
+    queryset = (
+        applications_visible_to(user)
+        .filter(campaign=campaign)
+        .select_related(
+            "enterprise__county__reviewing_city", "cluster", "certificate", "meeting_decision__meeting",
+        )
+        .prefetch_related("spot_checks")
+        .order_by("enterprise__county__reviewing_city_id", "cluster__name", F("city_rank").asc(nulls_last=True), "id")
+    )
+    queryset = queryset.filter(state=state) if state else queryset.filter(state__in=FORWARDED_STATES)
+    if city:
+        queryset = queryset.filter(enterprise__county__reviewing_city_id=city)
+    if cluster:
+        queryset = queryset.filter(cluster_id=cluster)
+    if q:
+        q = q.strip()
+        queryset = queryset.filter(Q(enterprise__name__icontains=q) | Q(enterprise__credit_code__icontains=q.upper()))
+    return queryset
+
+
+def city_units():
+    return Division.objects.city_level().order_by("code")
+
+
+def clusters_with_applications(campaign):
+    if campaign is None:
+        return Cluster.objects.none()
+    return Cluster.objects.filter(applications__campaign=campaign, applications__submitted_at__isnull=False).distinct().order_by("name")
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# One application
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def application_for_review(user, pk):
+    """One application with what the officials' page shows, from the jurisdiction filter (None outside it)."""
+    return (
+        applications_visible_to(user)
+        .select_related(
+            "campaign", "cluster", "enterprise__county__reviewing_city", "county_verification__verified_by",
+            "certificate", "meeting_decision__meeting",
+        )
+        .prefetch_related("honours", "partners", "materials", "spot_checks__draw")
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def verification_of(application):
+    return getattr(application, "county_verification", None)
+
+
+def verdicts_for(application, verification=None):
+    """The eligibility verdicts, on the county's verified figures once there are any."""
+    return eligibility.evaluate(eligibility.facts_for(application, verification=verification))
+
+
+@dataclass(frozen=True)
+class FigureRow:
+    name: str
+    label: str
+    declared: object
+    verified: object
+    unit: str
+
+    @property
+    def differs(self):
+        return self.verified is not None and self.declared != self.verified
+
+    @property
+    def difference(self):
+        if not self.differs or self.declared is None or self.unit != "万元":
+            return None
+        return Decimal(self.verified) - Decimal(self.declared)
+
+
+FIGURES = [
+    ("revenue", "上年度营业收入", "万元"),
+    ("tax_total", "上年度纳税总额", "万元"),
+    ("total_assets", "资产总额", "万元"),
+    ("owners_equity", "所有者权益", "万元"),
+    ("cluster_rank", "集群内排名", "位"),
+]
+
+
+def figure_rows(application, verified=None) -> list[FigureRow]:
+    """Declared against verified figures, for the 核实情况证明 (`verified`: the saved record, or the form's data)."""
+    value = verified.get if isinstance(verified, dict) else (lambda name: getattr(verified, name, None))
+    return [FigureRow(name, label, getattr(application, name), value(name), unit) for name, label, unit in FIGURES]
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Province: meetings and the public list
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def meetings_of(campaign):
+    return Meeting.objects.filter(campaign=campaign).annotate(
+        n_decisions=Count("decisions"),
+        n_award=Count("decisions", filter=Q(decisions__decision="award")),
+    ).select_related("created_by")
+
+
+def meeting_candidates(user, meeting):
+    """Applications the meeting can decide on: awaiting the province and not decided by another meeting."""
+    return (
+        applications_visible_to(user)
+        .filter(campaign_id=meeting.campaign_id, state=State.PROVINCE_REVIEW)
+        .filter(Q(meeting_decision__isnull=True) | Q(meeting_decision__meeting=meeting))
+        .select_related("enterprise__county__reviewing_city", "cluster", "meeting_decision")
+        .prefetch_related("spot_checks")
+        .order_by("enterprise__county__reviewing_city_id", "cluster__name", F("city_rank").asc(nulls_last=True), "id")
+    )
+
+
+def meeting_decisions(meeting):
+    return meeting.decisions.select_related(
+        "application__enterprise__county__reviewing_city", "application__cluster", "application__certificate"
+    ).order_by("decision", F("rank").asc(nulls_last=True), "id")
+
+
+def published_campaigns():
+    return Campaign.objects.filter(results_published_at__isnull=False).order_by("-year")
+
+
+@dataclass
+class PublicGroup:
+    city: str
+    clusters: list  # [(cluster name, [application, …])]
+
+
+def published_awards(campaign) -> list[PublicGroup]:
+    """通报公布: the enterprises awarded by meetings carried out before the publication, by city then cluster."""
+    if campaign is None or campaign.results_published_at is None:
+        return []
+    applications = (
+        Application.objects.filter(
+            campaign=campaign,
+            state=State.AWARDED,
+            meeting_decision__meeting__awarded_at__lte=campaign.results_published_at,
+        )
+        .select_related("enterprise__county__reviewing_city", "cluster", "certificate")
+        .order_by("enterprise__county__reviewing_city_id", "cluster__name", "certificate__serial")
+    )
+    groups = []
+    for city, in_city in groupby(applications, key=lambda a: a.enterprise.county.reviewing_city):
+        clusters = [(name, list(members)) for name, members in groupby(in_city, key=lambda a: a.cluster.name)]
+        groups.append(PublicGroup(city=city.name if city else "", clusters=clusters))
+    return groups
+
+
+def awarded_unpublished_count(campaign) -> int:
+    if campaign is None:
+        return 0
+    awarded = Application.objects.filter(campaign=campaign, state=State.AWARDED)
+    if campaign.results_published_at:
+        awarded = awarded.exclude(meeting_decision__meeting__awarded_at__lte=campaign.results_published_at)
+    return awarded.count()
+
+
+def notifications_for(user):
+    return Notification.objects.filter(recipient=user).select_related("application__enterprise").order_by("-created_at", "-id")

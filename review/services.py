@@ -1,5 +1,16 @@
-"""The one place an application's state changes (STYLE.md: the workflow is data, one service performs it)."""
+"""Every write of the review workflow. `perform_transition` is the one place an application's state changes.
 
+STYLE.md: services write, selectors read; keyword-only, typed functions named `<entity>_<action>`; they take the
+acting user, never the request, and raise `Refused` (a message for the user) when the domain says no.
+"""
+
+import datetime as dt
+import math
+import random
+import secrets
+from dataclasses import dataclass
+
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max
 from django.utils import timezone
@@ -8,16 +19,47 @@ from applications.completeness import missing_items
 from applications.fingerprint import fingerprint
 from applications.models import Application, State
 from applications.selectors import applications_visible_to
+from portal.accounts.models import Role
 from portal.audit.models import Event
 from portal.audit.services import audit
-from portal.directory.models import Campaign, CampaignState
-from review.models import Certificate, ClusterQuota, ReviewRecord
+from portal.directory.models import Campaign, CampaignState, DeadlineLevel
+from review.models import (
+    Certificate,
+    ClusterQuota,
+    CountyVerification,
+    DeadlineExtension,
+    Decision,
+    Meeting,
+    MeetingDecision,
+    Notification,
+    ReviewRecord,
+    SpotCheck,
+    SpotCheckDraw,
+    SpotCheckResult,
+)
 from review.notifications import notify_transition
 from review.workflow import TRANSITIONS, Guard
 
 
-class TransitionRefused(Exception):
-    """A transition the table, the actor's rights or a guard does not allow; the message is for the user."""
+class Refused(Exception):
+    """The domain says no; the message is Chinese and meant for the user."""
+
+
+class TransitionRefused(Refused):
+    """A transition the table, the actor's rights or a guard does not allow."""
+
+
+class ActionForbidden(TransitionRefused):
+    """The actor's role may never take this action (a crafted request): views answer 403."""
+
+
+class StaleVersion(Refused):
+    """Someone else saved the same record since the form was opened; nothing was overwritten."""
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Transitions
+# ---------------------------------------------------------------------------------------------------------------
 
 
 def _check_guards(application, transition, *, opinion, now):
@@ -41,7 +83,7 @@ def _check_guards(application, transition, *, opinion, now):
         last = application.review_records.order_by("-at", "-id").first()
         if last is None or last.action != "submit":
             raise TransitionRefused("县级审核员已处理，不能撤回。")
-    for guard, wanted in ((Guard.MEETING_AWARD, "award"), (Guard.MEETING_DECLINE, "decline")):
+    for guard, wanted in ((Guard.MEETING_AWARD, Decision.AWARD), (Guard.MEETING_DECLINE, Decision.DECLINE)):
         if guard in guards:
             decision = getattr(application, "meeting_decision", None)
             if decision is None or not decision.meeting.is_closed or decision.decision != wanted:
@@ -78,16 +120,40 @@ def _issue_certificate(application, now):
     )
 
 
-def perform_transition(*, application_id, action, actor, opinion="", internal_note="", now=None) -> ReviewRecord:
+def perform_transition(
+    *,
+    application_id: int,
+    action: str,
+    actor,
+    opinion: str = "",
+    internal_note: str = "",
+    expected_state: str | None = None,
+    now: dt.datetime | None = None,
+) -> ReviewRecord:
     """Take `action` on the application as `actor`, or raise TransitionRefused.
 
     Locks the application row, checks the table, role, jurisdiction and guards, changes the state,
     writes the append-only record with the signed data's hash and queues the notifications.
+    `expected_state` is the state the actor saw: a second click or a stale page is refused, not repeated.
     """
-    now = now or timezone.now()
+    try:
+        return _perform_transition(
+            application_id=application_id, action=action, actor=actor, opinion=opinion,
+            internal_note=internal_note, expected_state=expected_state, now=now or timezone.now(),
+        )
+    except TransitionRefused as refusal:
+        # Refusals are security-relevant (a crafted POST, an out-of-turn action): they are logged too.
+        audit(
+            Event.TRANSITION, user=actor, success=False,
+            detail=f"申报 {application_id}「{action}」未执行：{refusal}",
+        )
+        raise
+
+
+def _perform_transition(*, application_id, action, actor, opinion, internal_note, expected_state, now):
     transition = TRANSITIONS.get(action)
     if transition is None:
-        raise TransitionRefused("不存在的操作。")
+        raise ActionForbidden("不存在的操作。")
     try:
         with transaction.atomic():
             application = (
@@ -100,7 +166,11 @@ def perform_transition(*, application_id, action, actor, opinion="", internal_no
             if application is None:
                 raise Application.DoesNotExist
             if actor.role != transition.role:
-                raise TransitionRefused("您的角色不能进行此操作。")
+                raise ActionForbidden("您的角色不能进行此操作。")
+            if expected_state and application.state != expected_state:
+                raise TransitionRefused(
+                    f"该申报已被办理，当前状态为「{application.get_state_display()}」，本次「{transition.label}」未重复执行。"
+                )
             if application.state not in transition.sources:
                 raise TransitionRefused(
                     f"当前状态为「{application.get_state_display()}」，不能进行「{transition.label}」，请刷新页面。"
@@ -137,3 +207,334 @@ def perform_transition(*, application_id, action, actor, opinion="", internal_no
     except IntegrityError as error:  # the quota's CHECK constraint, should a racing writer slip past
         raise TransitionRefused("操作未能完成（名额或编号冲突），请刷新页面后重试。") from error
     return record
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# County: 核实情况证明
+# ---------------------------------------------------------------------------------------------------------------
+
+VERIFICATION_FIELDS = ("revenue", "tax_total", "total_assets", "owners_equity", "cluster_rank", "remarks")
+
+
+def county_verification_save(
+    *, application_id: int, actor, data: dict, version: int, now: dt.datetime | None = None
+) -> CountyVerification:
+    """Create or update the county's 核实情况证明.
+
+    `version` is the one the form was opened with (0: none existed). The update is conditional on it, so of two
+    officials saving at once the second is told (StaleVersion) instead of silently overwriting the first.
+    """
+    now = now or timezone.now()
+    application = (
+        applications_visible_to(actor).select_related("campaign").filter(pk=application_id).first()
+    )
+    if application is None:
+        raise Application.DoesNotExist
+    if actor.role != Role.COUNTY:
+        raise ActionForbidden("只有县级审核员可以填写核实情况证明。")
+    if application.state != State.COUNTY_REVIEW:
+        raise Refused(f"当前状态为「{application.get_state_display()}」，不能修改核实情况证明。")
+    if application.campaign.deadline_passed("county", now):
+        raise Refused(f"已超过县级初审截止时间（{application.campaign.county_deadline:%Y年%m月%d日} 23:59），不能修改。")
+    values = {name: data.get(name) for name in VERIFICATION_FIELDS}
+    values["remarks"] = (values["remarks"] or "").strip()
+    if version == 0:
+        try:
+            with transaction.atomic():
+                verification = CountyVerification.objects.create(
+                    application=application, verified_by=actor, version=1, **values
+                )
+        except IntegrityError:
+            raise StaleVersion("另一位审核员已先填写了核实情况证明，您的内容尚未保存，请核对后再保存。") from None
+    else:
+        updated = CountyVerification.objects.filter(application=application, version=version).update(
+            **values, verified_by=actor, verified_at=now, version=F("version") + 1
+        )
+        if not updated:
+            raise StaleVersion("核实情况证明已被他人修改，您的内容尚未保存。请核对下方最新数据后再保存。")
+        verification = CountyVerification.objects.get(application=application)
+    audit(Event.ADMIN_CHANGE, user=actor, obj=application, detail=f"核实情况证明第 {verification.version} 版")
+    return verification
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# City: 集群内推荐排序
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def application_set_city_ranks(
+    *, actor, campaign, cluster_id: int, ranks: dict[int, int | None], now: dt.datetime | None = None
+) -> int:
+    """Store the city's 集群内推荐排序 for the cluster's applications awaiting the city; returns how many changed.
+
+    Ranks must be unique inside the cluster (including those already forwarded, whose rank is frozen).
+    """
+    now = now or timezone.now()
+    if actor.role != Role.CITY:
+        raise ActionForbidden("只有市级审核员可以排序。")
+    if campaign.deadline_passed("city", now):
+        raise Refused(f"已超过市级审核截止时间（{campaign.city_deadline:%Y年%m月%d日} 23:59），不能再调整排序。")
+    with transaction.atomic():
+        in_cluster = list(
+            applications_visible_to(actor)
+            .select_for_update(of=("self",))
+            .filter(campaign=campaign, cluster_id=cluster_id, state__in=[State.CITY_REVIEW, State.PROVINCE_REVIEW])
+            .only("id", "state", "city_rank")
+        )
+        by_id = {a.pk: a for a in in_cluster}
+        unknown = [pk for pk in ranks if pk not in by_id or by_id[pk].state != State.CITY_REVIEW]
+        if unknown:
+            raise Refused("部分申报已不在待市级审核状态，请刷新页面后重新排序。")
+        final = {a.pk: ranks.get(a.pk, a.city_rank) if a.state == State.CITY_REVIEW else a.city_rank for a in in_cluster}
+        used = [r for r in final.values() if r is not None]
+        duplicates = sorted({r for r in used if used.count(r) > 1})
+        if duplicates:
+            raise Refused("排序号不能重复：" + "、".join(str(r) for r in duplicates) + "。")
+        changed = [a for a in in_cluster if a.state == State.CITY_REVIEW and a.city_rank != final[a.pk]]
+        for application in changed:
+            # A plain UPDATE of one column: nothing the enterprise signed changes.
+            Application.objects.filter(pk=application.pk).update(city_rank=final[application.pk])
+    if changed:
+        audit(Event.ADMIN_CHANGE, user=actor, detail=f"集群 {cluster_id} 推荐排序：{len(changed)} 家调整")
+    return len(changed)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Province: 抽查
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def draw_sample(population: list[int], share_percent: int, seed: str) -> list[int]:
+    """The sample for a seed: the same seed and population always give the same list (reproducible draw)."""
+    ordered = sorted(population)
+    size = min(len(ordered), math.ceil(len(ordered) * share_percent / 100)) if ordered else 0
+    return random.Random(seed).sample(ordered, size)
+
+
+def spot_check_draw(*, actor, campaign, share_percent: int, seed: str | None = None) -> SpotCheckDraw:
+    """抽查: draw `share_percent` % of the applications awaiting the province, store seed and list, one check each."""
+    if actor.role != Role.PROVINCE:
+        raise ActionForbidden("只有省级审核员可以抽查。")
+    if not 1 <= share_percent <= 100:
+        raise Refused("抽查比例须在 1% 到 100% 之间。")
+    population = sorted(
+        applications_visible_to(actor)
+        .filter(campaign=campaign, state=State.PROVINCE_REVIEW)
+        .values_list("pk", flat=True)
+    )
+    if not population:
+        raise Refused("目前没有待省级审定的申报，无法抽查。")
+    seed = seed or secrets.token_hex(16)
+    drawn = draw_sample(population, share_percent, seed)
+    with transaction.atomic():
+        draw = SpotCheckDraw.objects.create(
+            campaign=campaign, share_percent=share_percent, seed=seed, population=population, drawn=drawn,
+            created_by=actor,
+        )
+        SpotCheck.objects.bulk_create([SpotCheck(draw=draw, application_id=pk) for pk in drawn])
+    audit(Event.ADMIN_CHANGE, user=actor, obj=draw, detail=f"抽查 {share_percent}%：{len(drawn)}/{len(population)} 家")
+    return draw
+
+
+def spot_check_record(
+    *, actor, check_id: int, result: str, notes: str = "", record_file=None, now: dt.datetime | None = None
+) -> SpotCheck:
+    """Record one check's result (符合 / 不符合), notes and an optional checked file (PDF/JPG/PNG by content)."""
+    from applications.uploads import UploadRefused, validate_upload
+
+    if actor.role != Role.PROVINCE:
+        raise ActionForbidden("只有省级审核员可以记录抽查结果。")
+    if result not in (SpotCheckResult.PASS, SpotCheckResult.FAIL):
+        raise Refused("请选择抽查结果：符合或不符合。")
+    if result == SpotCheckResult.FAIL and not notes.strip():
+        raise Refused("抽查结果为「不符合」时须填写抽查情况。")
+    check = SpotCheck.objects.select_related("application").get(pk=check_id)
+    if not applications_visible_to(actor).filter(pk=check.application_id).exists():
+        raise SpotCheck.DoesNotExist
+    check.result = result
+    check.notes = notes.strip()
+    check.checked_by = actor
+    check.checked_at = now or timezone.now()
+    if record_file is not None:
+        try:
+            checked = validate_upload(record_file)
+        except UploadRefused as refusal:
+            raise Refused(str(refusal)) from None
+        check.record_file.save("check", ContentFile(checked.upload.read()), save=False)
+        check.record_sha256 = checked.sha256
+    check.save()
+    audit(Event.UPLOAD if record_file else Event.ADMIN_CHANGE, user=actor, obj=check.application,
+          detail=f"抽查结果：{check.get_result_display()}")
+    return check
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Province: 会议研究, 认定, 通报公布
+# ---------------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DecisionInput:
+    application_id: int
+    decision: str  # Decision value, or "" to remove the application from the meeting
+    rank: int | None = None
+    note: str = ""
+
+
+def meeting_create(*, actor, campaign, name: str, held_on: dt.date, minutes_number: str) -> Meeting:
+    if actor.role != Role.PROVINCE:
+        raise ActionForbidden("只有省级审核员可以创建会议研究。")
+    meeting = Meeting.objects.create(
+        campaign=campaign, name=name.strip(), held_on=held_on, minutes_number=minutes_number.strip(), created_by=actor
+    )
+    audit(Event.ADMIN_CHANGE, user=actor, obj=meeting, detail=f"创建会议研究：{meeting.name}")
+    return meeting
+
+
+def _open_meeting_for_update(actor, meeting_id) -> Meeting:
+    if actor.role != Role.PROVINCE:
+        raise ActionForbidden("只有省级审核员可以办理会议研究。")
+    meeting = Meeting.objects.select_for_update().get(pk=meeting_id)
+    if meeting.is_closed:
+        raise Refused("会议已结束，会议结论已锁定，不能再修改。")
+    return meeting
+
+
+def meeting_save_decisions(*, actor, meeting_id: int, decisions: list[DecisionInput]) -> Meeting:
+    """Record 认定 / 不予认定 and the final ranking for applications awaiting the province; refused once closed."""
+    with transaction.atomic():
+        meeting = _open_meeting_for_update(actor, meeting_id)
+        ids = [d.application_id for d in decisions]
+        pending = set(
+            applications_visible_to(actor)
+            .filter(pk__in=ids, campaign_id=meeting.campaign_id, state=State.PROVINCE_REVIEW)
+            .values_list("pk", flat=True)
+        )
+        if set(ids) - pending:
+            raise Refused("部分申报已不在待省级审定状态，请刷新页面。")
+        elsewhere = set(
+            MeetingDecision.objects.filter(application_id__in=ids).exclude(meeting=meeting).values_list("application_id", flat=True)
+        )
+        if elsewhere:
+            raise Refused("部分申报已在其他会议中作出结论，不能重复研究。")
+        kept = {d.application_id: d for d in decisions if d.decision}
+        for d in kept.values():
+            if d.decision not in Decision.values:
+                raise Refused("会议结论只能是「认定」或「不予认定」。")
+            if d.decision == Decision.AWARD and not d.rank:
+                raise Refused("认定的企业须填写认定排序。")
+        other_ranks = list(
+            meeting.decisions.exclude(application_id__in=ids).exclude(rank=None).values_list("rank", flat=True)
+        )
+        ranks = other_ranks + [d.rank for d in kept.values() if d.rank]
+        duplicates = sorted({r for r in ranks if ranks.count(r) > 1})
+        if duplicates:
+            raise Refused("认定排序不能重复：" + "、".join(str(r) for r in duplicates) + "。")
+        meeting.decisions.filter(application_id__in=ids).delete()
+        MeetingDecision.objects.bulk_create(
+            [
+                MeetingDecision(
+                    meeting=meeting, application_id=d.application_id, decision=d.decision,
+                    rank=d.rank if d.decision == Decision.AWARD else None, note=d.note.strip()[:200],
+                )
+                for d in kept.values()
+            ]
+        )
+    audit(Event.ADMIN_CHANGE, user=actor, obj=meeting, detail=f"会议结论：{len(kept)} 家")
+    return meeting
+
+
+def meeting_close(*, actor, meeting_id: int, now: dt.datetime | None = None) -> Meeting:
+    """End the meeting: from now on its decisions are frozen and 认定 can be carried out."""
+    with transaction.atomic():
+        meeting = _open_meeting_for_update(actor, meeting_id)
+        if not meeting.decisions.exists():
+            raise Refused("会议尚未作出任何结论，不能结束。")
+        meeting.closed_at = now or timezone.now()
+        meeting.save(update_fields=["closed_at"])
+    audit(Event.ADMIN_CHANGE, user=actor, obj=meeting, detail="会议结束，结论锁定")
+    return meeting
+
+
+def meeting_award(*, actor, meeting_id: int, now: dt.datetime | None = None) -> list[ReviewRecord]:
+    """认定: carry out a closed meeting's decisions, awards in ranking order (certificate numbers follow it), then
+    the declines. All or nothing: if one application cannot be moved, none is."""
+    if actor.role != Role.PROVINCE:
+        raise ActionForbidden("只有省级审核员可以认定。")
+    now = now or timezone.now()
+    with transaction.atomic():
+        meeting = Meeting.objects.select_for_update().get(pk=meeting_id)
+        if not meeting.is_closed:
+            raise Refused("会议尚未结束，请先结束会议（锁定结论）再认定。")
+        if meeting.awarded_at:
+            raise Refused("该会议的结论已认定，不能重复认定。")
+        decisions = list(meeting.decisions.all())
+        ordered = sorted(
+            decisions, key=lambda d: (d.decision != Decision.AWARD, d.rank if d.rank is not None else 10**6, d.pk)
+        )
+        records = []
+        for decision in ordered:
+            try:
+                records.append(
+                    perform_transition(
+                        application_id=decision.application_id, action=decision.decision, actor=actor,
+                        opinion=f"经{meeting.name}研究（{meeting.minutes_number}），{decision.get_decision_display()}。"
+                        + (f"{decision.note}" if decision.note else ""),
+                        now=now,
+                    )
+                )
+            except Application.DoesNotExist:
+                raise Refused(f"申报 {decision.application_id} 不存在或无权办理。") from None
+        meeting.awarded_at = now
+        meeting.save(update_fields=["awarded_at"])
+    return records
+
+
+def campaign_publish_results(*, actor, campaign, now: dt.datetime | None = None) -> Campaign:
+    """通报公布: the public list shows every application awarded up to this moment."""
+    if actor.role != Role.PROVINCE:
+        raise ActionForbidden("只有省级审核员可以通报公布。")
+    if not Application.objects.filter(campaign=campaign, state=State.AWARDED).exists():
+        raise Refused("本批次尚无已认定的企业，无法通报公布。")
+    campaign.results_published_at = now or timezone.now()
+    Campaign.objects.filter(pk=campaign.pk).update(results_published_at=campaign.results_published_at)
+    audit(Event.ADMIN_CHANGE, user=actor, obj=campaign, detail="通报公布认定结果")
+    return campaign
+
+
+def campaign_extend_deadline(*, actor, campaign_id: int, level: str, new_date: dt.date, reason: str) -> DeadlineExtension:
+    """Move one of the campaign's deadlines later (never earlier) and record who, why and from when."""
+    if actor.role != Role.PROVINCE:
+        raise ActionForbidden("只有省级审核员可以延长截止日期。")
+    if level not in DeadlineLevel.values:
+        raise Refused("请选择要延长的截止日期。")
+    if not reason.strip():
+        raise Refused("请填写延期理由。")
+    with transaction.atomic():
+        campaign = Campaign.objects.select_for_update().get(pk=campaign_id)
+        old_date = campaign.deadline(level)
+        if new_date <= old_date:
+            raise Refused(f"新的截止日期须晚于原截止日期（{old_date:%Y年%m月%d日}）。")
+        Campaign.objects.filter(pk=campaign.pk).update(**{f"{level}_deadline": new_date})
+        extension = DeadlineExtension.objects.create(
+            campaign=campaign, level=level, old_date=old_date, new_date=new_date, reason=reason.strip(), by=actor
+        )
+    audit(
+        Event.ADMIN_CHANGE, user=actor, obj=campaign,
+        detail=f"{DeadlineLevel(level).label}：{old_date:%Y-%m-%d} → {new_date:%Y-%m-%d}",
+    )
+    return extension
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Notifications
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def notifications_mark_read(*, user, ids: list[int] | None = None, now: dt.datetime | None = None) -> int:
+    """Mark the user's notifications read (all unread ones, or only `ids`)."""
+    unread = Notification.objects.filter(recipient=user, read_at__isnull=True)
+    if ids is not None:
+        unread = unread.filter(pk__in=ids)
+    return unread.update(read_at=now or timezone.now())
+

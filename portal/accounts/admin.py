@@ -1,7 +1,13 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django_otp.plugins.otp_static.admin import StaticDeviceAdmin
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from portal.accounts.models import Role, User
+from portal.accounts.services import sessions_end_for_user, user_deactivate
+from portal.accounts.views import admin_login
 
 
 def admin_site_has_permission(request):
@@ -11,6 +17,16 @@ def admin_site_has_permission(request):
 
 
 admin.site.has_permission = admin_site_has_permission
+admin.site.login = admin_login
+# Bulk deletion writes its LogEntry rows with bulk_create, which sends no signal and so would bypass
+# the audit log; objects are deleted one at a time from their own page instead.
+admin.site.disable_action("delete_selected")
+
+
+@admin.action(description="停用所选账号（立即结束其登录会话）")
+def deactivate_users(modeladmin, request, queryset):
+    ended = sum(user_deactivate(user=user, actor=request.user) for user in queryset.filter(is_active=True))
+    messages.success(request, f"已停用所选账号，结束 {ended} 个登录会话。")
 
 
 @admin.register(User)
@@ -31,3 +47,45 @@ class UserAdmin(BaseUserAdmin):
         (None, {"classes": ["wide"], "fields": ["username", "full_name", "role", "unit", "password1", "password2"]}),
     ]
     readonly_fields = ["password_changed_at", "last_login", "date_joined"]
+    actions = [deactivate_users]
+
+    def has_delete_permission(self, request, obj=None):
+        # Accounts are disabled, never deleted: audit and review records keep pointing at them.
+        return False
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "is_active" in form.changed_data and not obj.is_active:
+            ended = sessions_end_for_user(user=obj)
+            messages.info(request, f"账号已停用，已结束其 {ended} 个登录会话。")
+
+
+class ResetOnlyMixin:
+    """The 系统管理员 may see that a device exists and delete it (the user then enrols again at the next
+    login), but never add one for somebody else or read its secret."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class TOTPDeviceResetAdmin(ResetOnlyMixin, TOTPDeviceAdmin):
+    list_display = ["user", "name", "confirmed", "created_at", "last_used_at"]
+
+    def get_fieldsets(self, request, obj=None):
+        return [(None, {"fields": ["user", "name", "confirmed", "created_at", "last_used_at"]})]
+
+    def get_urls(self):
+        return admin.ModelAdmin.get_urls(self)  # without django-otp's pages that draw the secret as a QR code
+
+
+class StaticDeviceResetAdmin(ResetOnlyMixin, StaticDeviceAdmin):
+    inlines = []
+
+
+for model, model_admin in ((TOTPDevice, TOTPDeviceResetAdmin), (StaticDevice, StaticDeviceResetAdmin)):
+    if admin.site.is_registered(model):
+        admin.site.unregister(model)
+    admin.site.register(model, model_admin)

@@ -5,3 +5,6 @@ class AccountsConfig(AppConfig):
     name = "portal.accounts"
     label = "accounts"
     verbose_name = "用户与角色"
+
+    def ready(self):
+        from portal.accounts import signals  # noqa: F401  (login events → audit log)

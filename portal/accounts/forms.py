@@ -1,5 +1,5 @@
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 
 
 class LoginForm(AuthenticationForm):
@@ -10,3 +10,39 @@ class LoginForm(AuthenticationForm):
 
     username = forms.CharField(label="用户名", max_length=150, widget=forms.TextInput(attrs={"autofocus": True}))
     password = forms.CharField(label="密码", strip=False, widget=forms.PasswordInput)
+
+
+class PortalPasswordChangeForm(PasswordChangeForm):
+    """Django's form (old password, new password twice, AUTH_PASSWORD_VALIDATORS) plus one rule:
+    the new password must differ from the old one."""
+
+    error_messages = {
+        **PasswordChangeForm.error_messages,
+        "password_incorrect": "原密码不正确，请重新输入。",
+        "password_mismatch": "两次输入的新密码不一致。",
+        "password_unchanged": "新密码不能与原密码相同。",
+    }
+
+    def clean_new_password1(self):
+        new = self.cleaned_data.get("new_password1")
+        if new and self.user.check_password(new):
+            raise forms.ValidationError(self.error_messages["password_unchanged"], code="password_unchanged")
+        return new
+
+
+class OTPTokenForm(forms.Form):
+    token = forms.CharField(
+        label="动态验证码",
+        max_length=16,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}),
+        help_text="打开手机上的验证器应用，输入当前显示的6位数字。",
+    )
+
+
+class OTPVerifyForm(forms.Form):
+    token = forms.CharField(
+        label="动态验证码或恢复码",
+        max_length=16,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autofocus": True}),
+        help_text="输入验证器应用中的6位数字；手机不在身边时，可输入一个恢复码（每个只能用一次）。",
+    )

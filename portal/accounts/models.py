@@ -1,5 +1,6 @@
 """Accounts: one user model with a role, and the unit (officials) or enterprise (enterprise users) it acts for."""
 
+from django.contrib.auth.hashers import check_password
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -18,6 +19,8 @@ class Role(models.TextChoices):
 OFFICIAL_ROLES = {Role.COUNTY, Role.CITY, Role.PROVINCE}
 # Roles that must use a second factor (officials and administrators).
 SECOND_FACTOR_ROLES = OFFICIAL_ROLES | {Role.SYSADMIN, Role.AUDITOR}
+# Roles whose password expires after settings.OFFICIAL_PASSWORD_MAX_AGE_DAYS (等保: 定期更换).
+PASSWORD_ROTATION_ROLES = OFFICIAL_ROLES | {Role.SYSADMIN, Role.AUDITOR}
 
 
 class User(AbstractUser):
@@ -60,6 +63,27 @@ class User(AbstractUser):
     @property
     def is_official(self):
         return self.role in OFFICIAL_ROLES
+
+    def set_password(self, raw_password):
+        # Every way of setting a password (forms, admin, commands) passes here: the rotation clock restarts.
+        super().set_password(raw_password)
+        self.password_changed_at = timezone.now()
+
+    def check_password(self, raw_password):
+        def rehash(raw):
+            # A hash upgraded to a stronger algorithm is the same password: keep the rotation clock.
+            changed_at = self.password_changed_at
+            self.set_password(raw)
+            self.password_changed_at = changed_at
+            self._password = None
+            self.save(update_fields=["password"])
+
+        return check_password(raw_password, self.password, rehash)
+
+    async def acheck_password(self, raw_password):
+        from asgiref.sync import sync_to_async
+
+        return await sync_to_async(self.check_password)(raw_password)
 
     def clean(self):
         super().clean()

@@ -1,12 +1,37 @@
+from base64 import b32encode
+from urllib.parse import urlencode
+
+import segno
+from axes.handlers.proxy import AxesProxyHandler
+from axes.helpers import get_cool_off, get_failure_limit
+from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect, render
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render, resolve_url
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django_otp import login as otp_login
+from django_otp.plugins.otp_static.models import StaticDevice
 
-from portal.accounts.forms import LoginForm
+from portal.accounts.forms import LoginForm, OTPTokenForm, OTPVerifyForm, PortalPasswordChangeForm
 from portal.accounts.models import Role
 from portal.accounts.navigation import ROLE_HOME
 from portal.accounts.permissions import role_required
+from portal.accounts.services import (
+    SecondFactorRefused,
+    has_confirmed_device,
+    recovery_codes_left,
+    second_factor_enrol,
+    second_factor_required,
+    second_factor_verify,
+    totp_device_for_enrolment,
+)
+from portal.audit.models import Event
+from portal.audit.services import audit
 from portal.directory.models import Campaign, Cluster, Division
 
 
@@ -20,20 +45,154 @@ class LogoutView(auth_views.LogoutView):
     pass
 
 
-def lockout_response(request, credentials=None, *args, **kwargs):
+def _next_url(request, default="home") -> str:
+    """The `next` parameter when it points into this site, else `default`."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
+        return target
+    return resolve_url(default)
+
+
+def _with_next(url_name: str, target: str) -> str:
+    return f"{resolve_url(url_name)}?{urlencode({'next': target})}"
+
+
+def lockout_ends_at(request, credentials=None):
+    """When the lock on this request's account or address lifts, from axes' own records.
+
+    A lock holds while the failures recorded within the cool-off period reach the limit; for each
+    locked parameter (username, address) that is until the newest attempts that still make up the
+    limit grow older than the cool-off."""
+    cool_off = get_cool_off(request)
+    limit = get_failure_limit(request, credentials)
+    ends = None
+    for attempts in AxesProxyHandler.get_implementation().get_user_attempts(request, credentials):
+        total = 0
+        for attempt in attempts.order_by("-attempt_time"):
+            total += attempt.failures_since_start
+            if total >= limit:
+                candidate = attempt.attempt_time + cool_off
+                ends = candidate if ends is None or candidate > ends else ends
+                break
+    return timezone.localtime(ends or timezone.now() + cool_off)
+
+
+def lockout_response(request, original_response=None, credentials=None, *args, **kwargs):
     """django-axes calls this once an account or address is locked."""
-    retry_at = timezone.localtime(timezone.now() + timezone.timedelta(minutes=15))
+    retry_at = lockout_ends_at(request, credentials)
+    minutes = int(get_cool_off(request).total_seconds() // 60)
     return render(
         request,
         "accounts/locked.html",
-        {"retry_at": retry_at},
+        {"retry_at": retry_at, "minutes": minutes, "limit": get_failure_limit(request, credentials)},
         status=429,
     )
+
+
+def csrf_failure(request, reason=""):
+    """Shown instead of Django's English page when a form's CSRF token is missing or stale."""
+    return render(request, "403_csrf.html", status=403)
+
+
+def admin_login(request, extra_context=None):
+    """The admin has no login page of its own: everyone logs in (with lockout and second factor) through
+    the portal's page, and a logged-in user who is not the 系统管理员 is refused outright."""
+    if request.user.is_authenticated:
+        raise PermissionDenied("后台管理仅限系统管理员使用。")
+    return redirect(_with_next("accounts:login", _next_url(request, "admin:index")))
 
 
 @login_required
 def home(request):
     return redirect(ROLE_HOME[request.user.role])
+
+
+@sensitive_post_parameters()
+@never_cache
+@login_required
+def password_change(request):
+    form = PortalPasswordChangeForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = form.save()
+        update_session_auth_hash(request, user)  # this session stays; the user's other sessions end
+        audit(Event.PASSWORD_CHANGE, user=user, request=request, detail="用户自行修改密码")
+        messages.success(request, "密码已修改。其他设备上的登录已失效。")
+        return redirect(_next_url(request))
+    return render(request, "accounts/password_change.html", {"form": form, "next": request.GET.get("next", "")})
+
+
+def _qr_data_uri(device) -> str:
+    # The otpauth:// URI holds the secret: it is drawn here and never leaves this response.
+    return segno.make(device.config_url, error="m").svg_data_uri(scale=5, border=2)
+
+
+@sensitive_post_parameters()
+@never_cache
+@login_required
+def otp_enrol(request):
+    user = request.user
+    if not second_factor_required(user):
+        return redirect(_next_url(request))
+    if has_confirmed_device(user):
+        if user.is_verified():
+            messages.info(request, "您已绑定验证器。如需更换手机，请联系系统管理员重置。")
+            return redirect(_next_url(request))
+        return redirect(_with_next("accounts:otp_verify", _next_url(request)))
+    form = OTPTokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            device, codes = second_factor_enrol(user=user, token=form.cleaned_data["token"])
+        except SecondFactorRefused as error:
+            form.add_error("token", str(error))
+        else:
+            otp_login(request, device)
+            # Shown once, in this response only; afterwards only their count is visible.
+            return render(
+                request,
+                "accounts/otp_recovery_codes.html",
+                {"codes": codes, "next": _next_url(request)},
+            )
+    device = totp_device_for_enrolment(user=user)
+    return render(
+        request,
+        "accounts/otp_enrol.html",
+        {
+            "form": form,
+            "qr": _qr_data_uri(device),
+            "secret": _grouped(b32encode(device.bin_key).decode()),
+            "next": _next_url(request),
+        },
+    )
+
+
+def _grouped(secret: str) -> str:
+    return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
+
+
+@sensitive_post_parameters()
+@never_cache
+@login_required
+def otp_verify(request):
+    user = request.user
+    if not second_factor_required(user):
+        return redirect(_next_url(request))
+    if user.is_verified():
+        return redirect(_next_url(request))
+    if not has_confirmed_device(user):
+        return redirect(_with_next("accounts:otp_enrol", _next_url(request)))
+    form = OTPVerifyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            device = second_factor_verify(user=user, token=form.cleaned_data["token"])
+        except SecondFactorRefused as error:
+            form.add_error("token", str(error))
+        else:
+            otp_login(request, device)
+            if isinstance(device, StaticDevice):
+                left = recovery_codes_left(user)
+                messages.warning(request, f"您使用了一个恢复码，还剩 {left} 个。手机找回后请继续使用验证器。")
+            return redirect(_next_url(request))
+    return render(request, "accounts/otp_verify.html", {"form": form, "next": _next_url(request)})
 
 
 @role_required(Role.SYSADMIN)

@@ -2,6 +2,10 @@
 
 from django.db import models
 
+# Entries are kept at least this long (网络安全法 第二十一条: six months). The PostgreSQL trigger in
+# migration 0003 uses the same figure.
+RETENTION_DAYS = 180
+
 
 class AuditQuerySet(models.QuerySet):
     def update(self, **kwargs):
@@ -28,7 +32,16 @@ class Event(models.TextChoices):
 
 class AuditEvent(models.Model):
     at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
-    user = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    # No database constraint and no cascade: deleting a user must never rewrite audit rows (SET_NULL would
+    # be an UPDATE); the username is copied into every row anyway.
+    user = models.ForeignKey(
+        "accounts.User",
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
     username = models.CharField("用户名", max_length=150, blank=True)
     role = models.CharField("角色", max_length=20, blank=True)
     ip_address = models.GenericIPAddressField("来源地址", null=True, blank=True)
@@ -56,3 +69,9 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("审计日志只能追加，不能删除。")
+
+    @property
+    def role_label(self):
+        from portal.accounts.models import Role
+
+        return dict(Role.choices).get(self.role, self.role)

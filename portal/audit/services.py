@@ -1,24 +1,115 @@
-"""One function writes the audit log; callers say what happened, never anything secret."""
+"""One function writes the audit log; callers say what happened, never anything secret.
 
-from portal.audit.models import AuditEvent
+Services do not receive the request, yet each entry needs the source address: `AuditContextMiddleware`
+keeps the current request in a context variable, and `audit()` falls back to it.
+"""
+
+import datetime as dt
+import ipaddress
+from contextvars import ContextVar
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+
+from portal.audit.models import RETENTION_DAYS, AuditEvent, Event
+
+_current_request: ContextVar = ContextVar("audit_current_request", default=None)
+
+
+def current_request():
+    return _current_request.get()
+
+
+def bind_request(request):
+    """Make `request` the one audit() falls back to; returns the token for `release_request`."""
+    return _current_request.set(request)
+
+
+def release_request(token) -> None:
+    _current_request.reset(token)
 
 
 def client_address(request) -> str | None:
-    return request.META.get("REMOTE_ADDR") if request is not None else None
+    """The client's address. Behind TRUSTED_PROXY_COUNT reverse proxies, the entry those proxies appended
+    to X-Forwarded-For (anything further left is whatever the client chose to send). django-axes uses this
+    function too, so lockouts and the audit log agree on the address."""
+    if request is None:
+        return None
+    address = request.META.get("REMOTE_ADDR")
+    proxies = getattr(settings, "TRUSTED_PROXY_COUNT", 0)
+    if proxies:
+        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+        if len(forwarded) >= proxies:
+            address = forwarded[-proxies]
+    try:
+        return str(ipaddress.ip_address(address)) if address else None
+    except ValueError:
+        return None
 
 
-def audit(event, *, user=None, request=None, obj=None, success=True, detail="", username=""):
-    if user is None and request is not None and getattr(request, "user", None) is not None:
-        user = request.user if request.user.is_authenticated else None
+def audit(
+    event,
+    *,
+    user=None,
+    request=None,
+    obj=None,
+    success=True,
+    detail="",
+    username="",
+    object_type="",
+    object_id="",
+    object_repr="",
+):
+    """Append one entry. `obj` (a model instance) or the object_* fields name what it was about."""
+    if request is None:
+        request = current_request()
+    if user is None and request is not None:
+        candidate = getattr(request, "user", None)
+        if candidate is not None and candidate.is_authenticated:
+            user = candidate
+    if obj is not None:
+        object_type = object_type or obj._meta.label
+        object_id = object_id or str(obj.pk)
+        object_repr = object_repr or str(obj)
     return AuditEvent.objects.create(
         event=event,
         user=user,
-        username=(user.get_username() if user else username)[:150],
+        username=(user.get_username() if user else username or "")[:150],
         role=getattr(user, "role", "") if user else "",
         ip_address=client_address(request),
-        object_type=obj._meta.label if obj is not None else "",
-        object_id=str(obj.pk) if obj is not None else "",
-        object_repr=str(obj)[:200] if obj is not None else "",
+        object_type=str(object_type)[:50],
+        object_id=str(object_id)[:64],
+        object_repr=str(object_repr)[:200],
         success=success,
-        detail=detail[:500],
+        detail=str(detail)[:500],
     )
+
+
+class PurgeRefused(Exception):
+    """The requested purge would delete entries younger than the retention period."""
+
+
+def audit_log_purge(*, before: dt.date) -> int:
+    """Delete entries older than the start of `before` (local time); refuses dates inside the retention period.
+
+    This is the one deliberate path around the append-only rule: a raw DELETE, which the PostgreSQL
+    trigger allows only for rows older than RETENTION_DAYS. The purge itself is recorded.
+    """
+    latest_allowed = timezone.localdate() - dt.timedelta(days=RETENTION_DAYS)
+    if before > latest_allowed:
+        raise PurgeRefused(
+            f"审计日志至少保留{RETENTION_DAYS}天：只能清理 {latest_allowed:%Y-%m-%d}（含）之前的日期，"
+            f"不能清理到 {before:%Y-%m-%d}。"
+        )
+    cutoff = timezone.make_aware(dt.datetime.combine(before, dt.time.min))
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {AuditEvent._meta.db_table} WHERE at < %s", [connection.ops.adapt_datetimefield_value(cutoff)])  # noqa: S608
+        deleted = cursor.rowcount
+        audit(
+            Event.ADMIN_CHANGE,
+            username="purge_audit_log",
+            object_type=AuditEvent._meta.label,
+            detail=f"清理审计日志：删除 {deleted} 条 {before:%Y-%m-%d} 之前的记录",
+        )
+    return deleted

@@ -5,4 +5,5 @@ from portal.audit import views
 app_name = "audit"
 urlpatterns = [
     path("", views.log, name="log"),
+    path("export.csv", views.export, name="export"),
 ]

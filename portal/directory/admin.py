@@ -58,7 +58,29 @@ class ClusterAdmin(admin.ModelAdmin):
         return render(request, "admin/directory/cluster/import.html", context)
 
 
+class CampaignForm(forms.ModelForm):
+    """The seal printed on certificates: only a real PNG or JPEG image, checked by content, at most 2 MB."""
+
+    class Meta:
+        model = Campaign
+        fields = "__all__"  # noqa: DJ007 - the admin shows every field; this form only adds the seal check
+
+    def clean_seal_image(self):
+        image = self.cleaned_data.get("seal_image")
+        if not image or not hasattr(image, "content_type"):  # unchanged or cleared
+            return image
+        if image.size > 2 * 1024 * 1024:
+            raise forms.ValidationError("印章图片不能超过 2 MB。")
+        image.seek(0)
+        head = image.read(8)
+        image.seek(0)
+        if not (head.startswith(b"\x89PNG\r\n\x1a\n") or head.startswith(b"\xff\xd8\xff")):
+            raise forms.ValidationError("印章图片只能是 PNG 或 JPG 格式。")
+        return image
+
+
 @admin.register(Campaign)
 class CampaignAdmin(admin.ModelAdmin):
+    form = CampaignForm
     list_display = ["title", "year", "document_number", "state", "enterprise_deadline", "county_deadline", "city_deadline"]
     list_filter = ["state"]

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "portal.audit.middleware.AuditContextMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -48,6 +49,10 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "portal.audit.middleware.RefusedAccessAuditMiddleware",
+    "portal.accounts.middleware.SessionLimitMiddleware",
+    "portal.accounts.middleware.SecondFactorMiddleware",
+    "portal.accounts.middleware.PasswordExpiryMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -89,8 +94,11 @@ AUTHENTICATION_BACKENDS = [
 ]
 
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {
+        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+        "OPTIONS": {"user_attributes": ["username", "full_name", "email"]},
+    },
+    {"NAME": "portal.accounts.validators.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
     {"NAME": "portal.accounts.validators.CharacterClassValidator"},
@@ -101,6 +109,8 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 LANGUAGE_CODE = "zh-hans"
+# The only language: LocaleMiddleware must not switch Django's own messages to a browser's English.
+LANGUAGES = [("zh-hans", "简体中文")]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
@@ -151,9 +161,16 @@ SECURE_REFERRER_POLICY = "same-origin"
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
-AXES_RESET_ON_SUCCESS = True
+# A successful login forgives only that account's failures (portal/accounts/signals.py), never the
+# address's: logging into one's own account must not reset a guessing run against others.
+AXES_RESET_ON_SUCCESS = False
+# The lock lasts exactly AXES_COOLOFF_TIME after the failure that caused it, so the time shown is true.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_CALLABLE = "portal.accounts.views.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "portal.audit.services.client_address"
 AXES_VERBOSE = False
+# How many reverse proxies in front of the portal append to X-Forwarded-For (0: use the peer address).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
 # Content-Security-Policy: no inline scripts or styles from anywhere but our own static files.
 CONTENT_SECURITY_POLICY = {
@@ -182,6 +199,13 @@ PUBLIC_BASE_URL = env("PUBLIC_BASE_URL", default="http://127.0.0.1:8000")
 OFFICIAL_PASSWORD_MAX_AGE_DAYS = 90
 # Demo accounts skip the second factor only while DEBUG is on.
 DEMO_ACCOUNTS_SKIP_2FA = env.bool("DEMO_ACCOUNTS_SKIP_2FA", default=False)
+# Officials and administrators must pass TOTP after their password (portal/accounts/middleware.py).
+# Only the test settings turn this off, for tests that log in with force_login; the security tests
+# turn it back on.
+TWO_FACTOR_ENFORCED = env.bool("TWO_FACTOR_ENFORCED", default=True)
+OTP_TOTP_ISSUER = "河北省龙头企业认定系统"
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # the admin never shows TOTP secrets or recovery codes
+CSRF_FAILURE_VIEW = "portal.accounts.views.csrf_failure"
 
 LOGGING = {
     "version": 1,

@@ -26,5 +26,7 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 AXES_ENABLED = True
 DEMO_ACCOUNTS_SKIP_2FA = False
+# Tests elsewhere log officials in with force_login; tests/security turn this on with the settings fixture.
+TWO_FACTOR_ENFORCED = False
 STATIC_ROOT = tempfile.mkdtemp(prefix="portal-test-static-")
 WHITENOISE_USE_FINDERS = True

@@ -1,0 +1,476 @@
+"""The benchmark (`make bench`): the portal under gunicorn with the production settings, on PostgreSQL,
+at two sizes of data, measured with wrk on loopback. Writes bench/results.json and bench/RESULTS.md.
+
+    .venv/bin/python bench/run.py [--sizes 3600 36000] [--duration 10] [--connections 20] [--profile]
+
+See bench/README.md for what is measured and how.
+"""
+
+import argparse
+import datetime as dt
+import http.client
+import json
+import os
+import platform
+import secrets
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import psycopg2
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+VENV_BIN = Path(sys.executable).parent
+WORK = ROOT / "var" / "bench"  # static files, private files, logs: never in git
+FLOOR = "floor"
+
+GOAL_PAGE_RATIO = 3.0  # each page's p95 within 3× the floor's
+GOAL_EXPORT_SECONDS = 5.0  # 3,600-row 汇总表
+GOAL_EXPORT_MB = 150.0
+GOAL_EXPORT_GROWTH = 1.2  # "the 36,000-row export in the same memory": peak at most 20 % above the 3,600-row peak
+GOAL_CERTIFICATES_SECONDS = 15.0  # 360 certificates in one PDF
+DOCUMENTS = ("export_all", "certificate_one", "certificates_360")
+
+
+def log(message):
+    print(f"[bench {dt.datetime.now():%H:%M:%S}] {message}", flush=True)
+
+
+# Database -------------------------------------------------------------------------------------------------------
+
+
+def database_url(admin_url: str, name: str) -> str:
+    parts = urlsplit(admin_url)
+    return urlunsplit(parts._replace(path=f"/{name}"))
+
+
+def recreate_database(admin_url: str, name: str) -> None:
+    """Drop and create the benchmark's own database (never any other)."""
+    if not name.replace("_", "").isalnum():
+        raise SystemExit(f"unsafe database name: {name}")
+    connection = psycopg2.connect(admin_url)
+    connection.autocommit = True
+    with connection.cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        cursor.execute(f'CREATE DATABASE "{name}"')
+    connection.close()
+
+
+def postgres_version(admin_url: str) -> str:
+    connection = psycopg2.connect(admin_url)
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        version = cursor.fetchone()[0]
+    connection.close()
+    return version
+
+
+# The portal under test ------------------------------------------------------------------------------------------
+
+
+def portal_env(db_url: str) -> dict:
+    """Production settings, on plain HTTP over loopback."""
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "portal.settings.production",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
+        "SECURE_SSL_REDIRECT": "False",
+        "DATABASE_URL": db_url,
+        "CONN_MAX_AGE": "600",
+        "STATIC_ROOT": str(WORK / "static"),
+        "PRIVATE_ROOT": str(WORK / "private"),
+        "PYTHONPATH": str(ROOT),
+    }
+
+
+def manage(env, *args, timeout=3600) -> float:
+    start = time.perf_counter()
+    subprocess.run([str(VENV_BIN / "python"), "manage.py", *args], cwd=ROOT, env=env, check=True, timeout=timeout,
+                   stdout=subprocess.DEVNULL)
+    return time.perf_counter() - start
+
+
+def django_side(env, *args, timeout=1800) -> str:
+    done = subprocess.run([str(VENV_BIN / "python"), str(BENCH / "django_side.py"), *args], cwd=ROOT, env=env,
+                          check=True, timeout=timeout, capture_output=True, text=True)
+    return done.stdout
+
+
+class Gunicorn:
+    """gunicorn with 2 sync workers, started and stopped by the benchmark (its own process group)."""
+
+    def __init__(self, env, port, workers, logfile):
+        self.port = port
+        self.log = open(logfile, "w")  # noqa: SIM115 - closed in stop()
+        self.process = subprocess.Popen(
+            [str(VENV_BIN / "gunicorn"), "portal.wsgi", "-w", str(workers), "--no-control-socket",
+             "-b", f"127.0.0.1:{port}"],
+            cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True,
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise SystemExit(f"gunicorn exited ({self.process.returncode}); see {logfile}")
+            try:
+                if self.get("/healthz")[0] == 200:
+                    return
+            except OSError:
+                pass
+            time.sleep(0.3)
+        self.stop()
+        raise SystemExit(f"gunicorn did not answer /healthz in 60 s; see {logfile}")
+
+    def get(self, path, cookie=None):
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        connection.request("GET", path, headers={"Cookie": f"sessionid={cookie}"} if cookie else {})
+        response = connection.getresponse()
+        response.read()
+        connection.close()
+        return response.status, response.getheader("Location", "")
+
+    def stop(self):
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)  # the group gunicorn leads: master and its workers
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+        self.log.close()
+
+
+def wrk(url, cookies, *, threads, connections, duration) -> dict:
+    env = {**os.environ, "BENCH_COOKIES": "|".join(cookies)}
+    done = subprocess.run(
+        ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--latency", "-s", str(BENCH / "latency.lua"), url],
+        env=env, check=True, capture_output=True, text=True, timeout=duration + 60,
+    )
+    for line in done.stdout.splitlines():
+        if line.startswith("BENCH_JSON "):
+            return json.loads(line.removeprefix("BENCH_JSON "))
+    raise RuntimeError(f"wrk printed no result:\n{done.stdout}\n{done.stderr}")
+
+
+# One size -------------------------------------------------------------------------------------------------------
+
+
+def measure_pages(server, pages, args) -> None:
+    """wrk on every resolvable page; the floor first and once more at the end (drift check)."""
+    order = [FLOOR] + [k for k in pages if k != FLOOR] + [FLOOR]
+    for position, key in enumerate(order):
+        page = pages[key]
+        if page["path"] is None:
+            continue
+        cookie = page["cookies"][0] if page["cookies"] else None
+        status, location = server.get(page["path"], cookie)
+        page["http_status"] = status
+        if status != 200:
+            page["reason"] = f"HTTP {status} {location}".strip()
+            continue
+        url = f"http://127.0.0.1:{server.port}{page['path']}"
+        wrk(url, page["cookies"], threads=args.threads, connections=args.connections, duration=args.warmup)
+        figures = wrk(url, page["cookies"], threads=args.threads, connections=args.connections, duration=args.duration)
+        if key == FLOOR and position > 0:
+            page["end_of_run"] = figures
+        else:
+            page.update(figures)
+        log(f"  {key}: {figures['rps']:.0f} req/s, p95 {figures['p95_ms']:.1f} ms")
+    floor = pages[FLOOR]
+    for page in pages.values():
+        if "p95_ms" in page and "p95_ms" in floor:
+            page["p95_ratio"] = round(page["p95_ms"] / floor["p95_ms"], 2)
+            page["rps_ratio"] = round(floor["rps"] / page["rps"], 2) if page["rps"] else None
+
+
+def run_size(size, args) -> dict:
+    log(f"size {size}: fresh database {args.database}")
+    recreate_database(args.admin_url, args.database)
+    env = portal_env(database_url(args.admin_url, args.database))
+    shutil.rmtree(WORK / "private", ignore_errors=True)
+    manage(env, "migrate", "--noinput")
+    manage(env, "collectstatic", "--noinput", "--settings", "bench.collectstatic_settings")
+    log(f"size {size}: seed_demo --applications {size}")
+    seed_seconds = manage(env, "seed_demo", "--applications", str(size))
+    log(f"size {size}: seeded in {seed_seconds:.1f} s; sessions and query counts")
+    pages_file = WORK / f"pages-{size}.json"
+    django_side(env, "prepare", str(pages_file))
+    pages = json.loads(pages_file.read_text())
+
+    server = Gunicorn(env, args.port, args.workers, WORK / f"gunicorn-{size}.log")
+    try:
+        measure_pages(server, pages, args)
+    finally:
+        server.stop()
+
+    documents = {}
+    for kind in DOCUMENTS:
+        log(f"size {size}: document {kind}")
+        try:
+            documents[kind] = json.loads(django_side(env, "document", kind).strip().splitlines()[-1])
+        except subprocess.CalledProcessError as error:
+            documents[kind] = {"measured": False, "reason": (error.stderr or "").strip().splitlines()[-1:]}
+        log(f"  {kind}: {documents[kind]}")
+
+    if args.profile:
+        (BENCH / "profiles").mkdir(exist_ok=True)
+        for key, page in pages.items():
+            if page.get("p95_ratio", 0) > GOAL_PAGE_RATIO:
+                out = BENCH / "profiles" / f"{size}-{key}.txt"
+                django_side(env, "profile", key, str(out))
+                page["profile"] = str(out.relative_to(ROOT))
+    for page in pages.values():
+        page.pop("cookies", None)
+    return {"applications": size, "seed_seconds": round(seed_seconds, 1), "pages": pages, "documents": documents}
+
+
+# Report ---------------------------------------------------------------------------------------------------------
+
+
+def ratio(a, b):
+    return round(b / a, 2) if a and b is not None else None
+
+
+def growth(small: dict, large: dict) -> dict:
+    """size2 / size1 for every figure measured at both sizes."""
+    result = {"seed_seconds": ratio(small["seed_seconds"], large["seed_seconds"]), "pages": {}, "documents": {}}
+    for key, page in small["pages"].items():
+        other = large["pages"].get(key, {})
+        result["pages"][key] = {
+            name: ratio(page.get(name), other.get(name))
+            for name in ("rps", "p50_ms", "p95_ms", "p99_ms", "queries")
+            if page.get(name) is not None and other.get(name) is not None
+        }
+    for kind, document in small["documents"].items():
+        other = large["documents"].get(kind, {})
+        result["documents"][kind] = {
+            name: ratio(document.get(name), other.get(name))
+            for name in ("seconds", "peak_mb", "rows")
+            if document.get(name) is not None and other.get(name) is not None
+        }
+    return result
+
+
+def goals(sizes: dict) -> list[dict]:
+    keys = sorted(sizes, key=int)
+    small, large = sizes[keys[0]], sizes[keys[-1]]
+    rows = []
+
+    def goal(name, met, detail):
+        rows.append({"goal": name, "met": met, "detail": detail})
+
+    for size in keys:
+        pages = sizes[size]["pages"]
+        floor = pages[FLOOR].get("p95_ms")
+        for key, page in pages.items():
+            if key == FLOOR:
+                continue
+            if "p95_ratio" in page:
+                goal(f"{page['label']} p95 ≤ {GOAL_PAGE_RATIO:g}× 基准（{size} 份）", page["p95_ratio"] <= GOAL_PAGE_RATIO,
+                     f"{page['p95_ms']:.1f} ms vs {floor:.1f} ms = {page['p95_ratio']}×")
+            else:
+                goal(f"{page['label']}（{size} 份）", None, f"not measured: {page.get('reason')}")
+    for key, page in small["pages"].items():
+        other = large["pages"].get(key, {})
+        if page.get("queries") is not None and other.get("queries") is not None:
+            goal(f"{page['label']}：SQL 查询数不随行数增长", page["queries"] == other["queries"],
+                 f"{page['queries']} → {other['queries']}")
+
+    def document(size_result, kind):
+        return size_result["documents"].get(kind, {})
+
+    export_small, export_large = document(small, "export_all"), document(large, "export_all")
+    if export_small.get("measured"):
+        goal(f"汇总表 {export_small.get('rows')} 行 < {GOAL_EXPORT_SECONDS:g} s",
+             export_small["seconds"] < GOAL_EXPORT_SECONDS, f"{export_small['seconds']} s")
+        goal(f"汇总表 {export_small.get('rows')} 行 < {GOAL_EXPORT_MB:g} MB", export_small["peak_mb"] < GOAL_EXPORT_MB,
+             f"{export_small['peak_mb']} MB peak RSS")
+    else:
+        goal("汇总表导出", None, f"not measured: {export_small.get('reason')}")
+    if export_small.get("measured") and export_large.get("measured"):
+        grown = export_large["peak_mb"] / export_small["peak_mb"]
+        goal(f"汇总表 {export_large.get('rows')} 行：内存与 {export_small.get('rows')} 行相同",
+             grown <= GOAL_EXPORT_GROWTH and export_large["peak_mb"] < GOAL_EXPORT_MB,
+             f"{export_small['peak_mb']} → {export_large['peak_mb']} MB peak RSS ({grown:.2f}×)")
+    for size in keys:
+        certificates = document(sizes[size], "certificates_360")
+        if certificates.get("measured"):
+            goal(f"360 张证书合并为一个 PDF < {GOAL_CERTIFICATES_SECONDS:g} s（{size} 份）",
+                 certificates["seconds"] < GOAL_CERTIFICATES_SECONDS, f"{certificates['seconds']} s")
+        else:
+            goal(f"360 张证书（{size} 份）", None, f"not measured: {certificates.get('reason')}")
+    return rows
+
+
+def machine(admin_url) -> dict:
+    cpu = ""
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        cpu = next((line.split(":", 1)[1].strip() for line in cpuinfo.read_text().splitlines()
+                    if line.startswith("model name")), "")
+    memory = ""
+    meminfo = Path("/proc/meminfo")
+    if meminfo.exists():
+        kib = int(meminfo.read_text().split("MemTotal:")[1].split()[0])
+        memory = f"{kib / 1024 / 1024:.1f} GiB"
+    wrk_version = subprocess.run(["wrk", "--version"], capture_output=True, text=True).stdout.split("[")[0].strip()
+    versions = subprocess.run(
+        [str(VENV_BIN / "python"), "-c", "import django, gunicorn; print(django.get_version(), gunicorn.__version__)"],
+        capture_output=True, text=True, check=True,
+    ).stdout.split()
+    return {
+        "date": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
+        "cores": os.cpu_count(),
+        "cpu": cpu,
+        "memory": memory,
+        "os": platform.platform(),
+        "python": platform.python_version(),
+        "django": versions[0],
+        "gunicorn": versions[1],
+        "postgresql": postgres_version(admin_url),
+        "wrk": wrk_version,
+    }
+
+
+def fmt(value, digits=1):
+    return "—" if value is None else f"{value:.{digits}f}" if isinstance(value, float) else str(value)
+
+
+def markdown(results: dict) -> str:
+    m, method, sizes = results["machine"], results["method"], results["sizes"]
+    keys = sorted(sizes, key=int)
+    lines = [
+        "# Benchmark results",
+        "",
+        f"Measured {m['date']} on {m['cores']} cores ({m['cpu'] or 'unknown CPU'}), {m['memory']} RAM, {m['os']}; "
+        f"Python {m['python']}, Django {m['django']}, gunicorn {m['gunicorn']}, PostgreSQL {m['postgresql']}, "
+        f"{m['wrk']}.",
+        "",
+        f"gunicorn `{method['gunicorn']}` with `portal.settings.production` (CONN_MAX_AGE=600) on loopback; "
+        f"`{method['wrk']}` per page after a {method['warmup_seconds']} s warm-up; each logged-in page rotates "
+        f"{method['sessions_per_role']} sessions of its role (second factor verified). Data: `seed_demo "
+        f"--applications N` (10 campaigns, 2015–2024). How to run and what each figure means: bench/README.md.",
+        "",
+        "## Goals",
+        "",
+        "| Goal | Result | Figures |",
+        "|---|---|---|",
+    ]
+    for row in results["goals"]:
+        result = {True: "met", False: "**missed**", None: "not measured"}[row["met"]]
+        lines.append(f"| {row['goal']} | {result} | {row['detail']} |")
+    for size in keys:
+        data = sizes[size]
+        floor = data["pages"][FLOOR]
+        lines += [
+            "",
+            f"## {int(size):,} applications (seeded in {data['seed_seconds']} s)",
+            "",
+            "| Page | Role | req/s | p50 ms | p95 ms | p99 ms | p95 ÷ floor | SQL queries | KB |",
+            "|---|---|---|---|---|---|---|---|---|",
+        ]
+        for page in data["pages"].values():
+            if "p95_ms" not in page:
+                continue
+            lines.append(
+                f"| {page['label']} | {page['role']} | {page['rps']:.0f} | {page['p50_ms']:.1f} | {page['p95_ms']:.1f} | "
+                f"{page['p99_ms']:.1f} | {fmt(page.get('p95_ratio'), 2)} | {fmt(page.get('queries'))} | "
+                f"{page.get('bytes', 0) / 1024:.0f} |"
+            )
+        if "end_of_run" in floor:
+            end = floor["end_of_run"]
+            lines.append(f"\nFloor measured again at the end of the run: {end['rps']:.0f} req/s, p95 {end['p95_ms']:.1f} ms.")
+        lines += ["", "| Document | Seconds | Peak RSS MB | Process baseline MB | Notes |", "|---|---|---|---|---|"]
+        for kind, doc in data["documents"].items():
+            if doc.get("measured"):
+                notes = ", ".join(f"{k} {v}" for k, v in doc.items()
+                                  if k not in ("measured", "seconds", "peak_mb", "baseline_mb"))
+                lines.append(f"| {kind} | {doc['seconds']} | {doc['peak_mb']} | {doc['baseline_mb']} | {notes} |")
+            else:
+                lines.append(f"| {kind} | — | — | — | not measured: {doc.get('reason')} |")
+    if len(keys) > 1:
+        g = results["growth"]
+        lines += [
+            "",
+            f"## Growth from {int(keys[0]):,} to {int(keys[-1]):,} applications (size 2 ÷ size 1)",
+            "",
+            f"Seeding: {fmt(g['seed_seconds'], 2)}×.",
+            "",
+            "| Page | req/s | p50 | p95 | p99 | SQL queries |",
+            "|---|---|---|---|---|---|",
+        ]
+        for key, figures in g["pages"].items():
+            label = sizes[keys[0]]["pages"][key]["label"]
+            if figures:
+                lines.append(f"| {label} | " + " | ".join(
+                    fmt(figures.get(n), 2) for n in ("rps", "p50_ms", "p95_ms", "p99_ms", "queries")) + " |")
+        lines += ["", "| Document | Seconds | Peak RSS | Rows |", "|---|---|---|---|"]
+        for kind, figures in g["documents"].items():
+            lines.append(f"| {kind} | " + " | ".join(fmt(figures.get(n), 2) for n in ("seconds", "peak_mb", "rows")) + " |")
+    missing = sorted({
+        f"{page['label']}: {page.get('reason')}"
+        for size in keys for page in sizes[size]["pages"].values() if "p95_ms" not in page
+    } | {
+        f"{kind}: {doc.get('reason')}"
+        for size in keys for kind, doc in sizes[size]["documents"].items() if not doc.get("measured")
+    })
+    if missing:
+        lines += ["", "## Not measured yet", ""] + [f"- {item}" for item in missing]
+    notes = BENCH / "NOTES.md"
+    if notes.exists():
+        lines += ["", notes.read_text().strip()]
+    return "\n".join(lines) + "\n"
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[3600, 36000])
+    parser.add_argument("--admin-url", default=os.environ.get("BENCH_ADMIN_URL", "postgres://postgres@127.0.0.1:5432/postgres"),
+                        help="a PostgreSQL database to connect to for DROP/CREATE DATABASE")
+    parser.add_argument("--database", default="portal_bench")
+    parser.add_argument("--port", type=int, default=8123)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--connections", type=int, default=20)
+    parser.add_argument("--duration", type=int, default=10, help="seconds of wrk per page")
+    parser.add_argument("--warmup", type=int, default=2, help="seconds of wrk before each measurement")
+    parser.add_argument("--profile", action="store_true", help="pyinstrument profile of each page that misses its goal")
+    parser.add_argument("--out", default=str(BENCH), help="where results.json and RESULTS.md go")
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is missing: scripts/install-system-deps.sh --bench")
+    WORK.mkdir(parents=True, exist_ok=True)
+
+    results = {
+        "machine": machine(args.admin_url),
+        "method": {
+            "gunicorn": f"gunicorn portal.wsgi -w {args.workers} --no-control-socket",
+            "wrk": f"wrk -t{args.threads} -c{args.connections} -d{args.duration}s --latency -s bench/latency.lua",
+            "warmup_seconds": args.warmup,
+            "sessions_per_role": 20,
+            "database": "PostgreSQL, a fresh database per size",
+        },
+        "sizes": {},
+    }
+    for size in args.sizes:
+        results["sizes"][str(size)] = run_size(size, args)
+    keys = sorted(results["sizes"], key=int)
+    if len(keys) > 1:
+        results["growth"] = growth(results["sizes"][keys[0]], results["sizes"][keys[-1]])
+    results["goals"] = goals(results["sizes"])
+    out = Path(args.out)
+    (out / "results.json").write_text(json.dumps(results, ensure_ascii=False, indent=1) + "\n")
+    (out / "RESULTS.md").write_text(markdown(results))
+    log(f"written {out / 'results.json'} and {out / 'RESULTS.md'}")
+    missed = [row["goal"] for row in results["goals"] if row["met"] is False]
+    if missed:
+        log("missed: " + "; ".join(missed))
+
+
+if __name__ == "__main__":
+    main()

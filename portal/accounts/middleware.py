@@ -1,0 +1,90 @@
+"""Session and login rules that apply to every request (等保 8.1.4.1).
+
+Order in MIDDLEWARE: after authentication, OTP and messages. Each rule lets its own pages through.
+"""
+
+import time
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
+from django.urls import reverse
+
+from portal.accounts.services import has_confirmed_device, password_is_due, second_factor_required
+
+LOGIN_AT_SESSION_KEY = "portal_login_at"
+
+
+def _path_allowed(request, url_names) -> bool:
+    path = request.path_info
+    if path.startswith(settings.STATIC_URL):
+        return True
+    return any(path == reverse(name) for name in url_names)
+
+
+class SessionLimitMiddleware:
+    """Absolute session lifetime: SESSION_ABSOLUTE_LIMIT_SECONDS after login the user must log in again,
+    however active. (The 30-minute idle limit is the session's own expiry: SESSION_COOKIE_AGE renewed
+    on every request by SESSION_SAVE_EVERY_REQUEST.)
+
+    The request then continues as anonymous, so the view answers as it would to anyone logged out
+    (login redirect, with whatever the view keeps of a POST)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated:
+            now = time.time()
+            login_at = request.session.get(LOGIN_AT_SESSION_KEY)
+            if login_at is None:
+                request.session[LOGIN_AT_SESSION_KEY] = now
+            elif now - login_at > settings.SESSION_ABSOLUTE_LIMIT_SECONDS:
+                hours = settings.SESSION_ABSOLUTE_LIMIT_SECONDS // 3600
+                request.audit_logout_reason = f"会话超过{hours}小时上限，自动退出"
+                logout(request)
+                messages.warning(request, f"您已连续登录超过{hours}小时，为保障账号安全已自动退出，请重新登录。")
+        return self.get_response(request)
+
+
+class SecondFactorMiddleware:
+    """Officials and administrators prove a second factor (TOTP or a recovery code) before anything else."""
+
+    ALLOWED = ("accounts:otp_verify", "accounts:otp_enrol", "accounts:logout")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if (
+            user.is_authenticated
+            and second_factor_required(user)
+            and not user.is_verified()
+            and not _path_allowed(request, self.ALLOWED)
+        ):
+            target = "accounts:otp_verify" if has_confirmed_device(user) else "accounts:otp_enrol"
+            return redirect_to_login(request.get_full_path(), reverse(target))
+        return self.get_response(request)
+
+
+class PasswordExpiryMiddleware:
+    """Officials' and administrators' passwords expire after OFFICIAL_PASSWORD_MAX_AGE_DAYS: until they
+    change it, every page leads to the password-change page."""
+
+    ALLOWED = ("accounts:password_change", "accounts:logout", "accounts:otp_verify", "accounts:otp_enrol")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if user.is_authenticated and password_is_due(user) and not _path_allowed(request, self.ALLOWED):
+            messages.warning(
+                request,
+                f"您的密码已使用超过{settings.OFFICIAL_PASSWORD_MAX_AGE_DAYS}天，按规定须修改密码后才能继续使用系统。",
+            )
+            return redirect_to_login(request.get_full_path(), reverse("accounts:password_change"))
+        return self.get_response(request)
+

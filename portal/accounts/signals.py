@@ -1,0 +1,55 @@
+"""Login events reach the audit log (等保 8.1.4.3: login success and failure, logout, lockout).
+
+Receivers only record and keep session bookkeeping; no business rule lives here. Credentials never
+reach the log: only the username the visitor typed is kept.
+"""
+
+import time
+
+from axes.handlers.proxy import AxesProxyHandler
+from axes.signals import user_locked_out
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.dispatch import receiver
+
+from portal.accounts.middleware import LOGIN_AT_SESSION_KEY
+from portal.audit.models import Event
+from portal.audit.services import audit
+
+
+@receiver(user_logged_in, dispatch_uid="accounts_login_audit")
+def on_login(sender, request, user, **kwargs):
+    if request is not None and hasattr(request, "session"):
+        request.session[LOGIN_AT_SESSION_KEY] = time.time()
+    # Only this account's failures are forgiven; the source address keeps its count, so logging into
+    # one's own account cannot reset a guessing run against others (AXES_RESET_ON_SUCCESS is off).
+    AxesProxyHandler.reset_attempts(username=user.get_username())
+    audit(Event.LOGIN, user=user, request=request, detail="密码验证通过")
+
+
+@receiver(user_logged_out, dispatch_uid="accounts_logout_audit")
+def on_logout(sender, request, user, **kwargs):
+    if user is None:
+        return
+    audit(Event.LOGOUT, user=user, request=request, detail=getattr(request, "audit_logout_reason", ""))
+
+
+@receiver(user_login_failed, dispatch_uid="accounts_login_failed_audit")
+def on_login_failed(sender, credentials, request=None, **kwargs):
+    audit(
+        Event.LOGIN_FAILED,
+        request=request,
+        username=str(credentials.get("username") or "")[:150],
+        success=False,
+        detail="用户名或密码错误，或账号已锁定",
+    )
+
+
+@receiver(user_locked_out, dispatch_uid="accounts_lockout_audit")
+def on_locked_out(sender, request, username, ip_address, **kwargs):
+    audit(
+        Event.LOCKOUT,
+        request=request,
+        username=str(username or "")[:150],
+        success=False,
+        detail="连续登录失败达到上限，按账号或来源地址锁定15分钟",
+    )

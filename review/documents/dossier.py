@@ -1,0 +1,79 @@
+"""材料包: one ZIP per application with its PDFs, every uploaded material under a readable Chinese name,
+and 清单.csv listing each file with its SHA-256, so the paper and electronic copies can be checked."""
+
+import csv
+import hashlib
+import io
+import zipfile
+from collections import Counter
+from dataclasses import dataclass
+
+from applications.models import MaterialKind
+
+MATERIAL_NAMES = {
+    MaterialKind.LICENCE: "四-营业执照",
+    MaterialKind.TAX: "五-纳税证明",
+    MaterialKind.CREDIT: "六-资信证明",
+    MaterialKind.HONOURS: "七-荣誉及认证证书",
+    MaterialKind.OTHER: "八-其他证明材料",
+}
+EXTENSIONS = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
+MANIFEST_NAME = "清单.csv"
+CHUNK = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class ManifestEntry:
+    name: str
+    description: str
+    size: int
+    sha256: str
+    note: str = ""
+
+
+def material_filenames(materials) -> list[tuple[str, object]]:
+    """(name in the ZIP, material): 四-营业执照-1.pdf, 七-荣誉及认证证书-2.jpg …, in the materials' order."""
+    seen = Counter()
+    named = []
+    for material in materials:
+        seen[material.kind] += 1
+        extension = EXTENSIONS.get(material.content_type, "bin")
+        named.append((f"{MATERIAL_NAMES.get(material.kind, material.kind)}-{seen[material.kind]}.{extension}", material))
+    return named
+
+
+def _copy_material(archive, name, material) -> tuple[int, str]:
+    """Stream the stored file into the ZIP, hashing what was actually stored."""
+    digest, size = hashlib.sha256(), 0
+    with material.file.open("rb") as source, archive.open(name, "w", force_zip64=True) as sink:
+        while chunk := source.read(CHUNK):
+            digest.update(chunk)
+            size += len(chunk)
+            sink.write(chunk)
+    return size, digest.hexdigest()
+
+
+def write_dossier(*, documents: list[tuple[str, str, bytes]], materials, target) -> list[ManifestEntry]:
+    """Write the ZIP into `target`; returns the manifest it contains."""
+    manifest = []
+    with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, description, data in documents:
+            archive.writestr(name, data)
+            manifest.append(ManifestEntry(name, description, len(data), hashlib.sha256(data).hexdigest()))
+        for name, material in material_filenames(materials):
+            size, sha256 = _copy_material(archive, name, material)
+            note = "" if sha256 == material.sha256 else "与上传时记录的 SHA-256 不一致"
+            description = f"{MaterialKind(material.kind).label}（原文件名：{material.original_name}）"
+            manifest.append(ManifestEntry(name, description, size, sha256, note))
+        archive.writestr(MANIFEST_NAME, manifest_csv(manifest))
+    return manifest
+
+
+def manifest_csv(entries: list[ManifestEntry]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["序号", "文件名", "说明", "大小（字节）", "SHA-256", "备注"])
+    for number, entry in enumerate(entries, start=1):
+        writer.writerow([number, entry.name, entry.description, entry.size, entry.sha256, entry.note])
+    # With a BOM so that Excel and WPS open the Chinese text correctly.
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")

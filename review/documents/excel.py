@@ -1,0 +1,269 @@
+"""河北省产业集群龙头企业汇总表 (PROCESS.md §6) with openpyxl in write-only mode: memory stays flat.
+
+Takes plain rows (review.documents.summary) and writes them; knows nothing about the database.
+"""
+
+from collections.abc import Iterable
+from copy import copy
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.properties import PageSetupProperties
+
+from .summary import COLUMNS, PlaqueRow, SummaryRow
+
+TITLE = "河北省产业集群龙头企业汇总表"
+PLAQUE_TITLE = "牌匾制作清单"
+PLAQUE_COLUMNS = ["序号", "证书编号", "企业名称", "产业集群", "设区市"]
+
+# Widths in Excel character units; a Chinese character takes about two.
+WIDTHS = [6, 10, 13, 26, 32, 22, 12, 14, 14, 12, 12, 10, 12, 10, 28, 28, 12, 26, 10, 15]
+PLAQUE_WIDTHS = [6, 28, 36, 28, 12]
+
+MONEY_FORMAT = "#,##0.00"
+PERCENT_FORMAT = "0.00"
+INTEGER_FORMAT = "0"
+DATE_FORMAT = "yyyy-mm-dd"
+COUNT_FORMAT = '"共 "0" 家"'
+PAPER_A3, PAPER_A4 = 8, 9  # ECMA-376 paper size codes
+# Characters that make a spreadsheet treat typed-in text as a formula (OWASP "CSV injection").
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+THIN = Side(style="thin", color="808080")
+BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+FONT = Font(name="宋体", size=10)
+BOLD = Font(name="宋体", size=10, bold=True)
+HEADER_FILL = PatternFill("solid", fgColor="D9D9D9")
+SUBTOTAL_FILL = PatternFill("solid", fgColor="F2F2F2")
+WRAP = Alignment(vertical="center", wrap_text=True)
+CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
+RIGHT = Alignment(horizontal="right", vertical="center")
+
+
+@dataclass(frozen=True)
+class Style:
+    font: Font = FONT
+    alignment: Alignment = WRAP
+    number_format: str = "General"
+    fill: PatternFill | None = None
+    border: Border | None = BORDER
+
+
+TEXT = Style()
+TEXT_CENTER = Style(alignment=CENTER)
+MONEY = Style(alignment=RIGHT, number_format=MONEY_FORMAT)
+PERCENT = Style(alignment=RIGHT, number_format=PERCENT_FORMAT)
+INTEGER = Style(alignment=CENTER, number_format=INTEGER_FORMAT)
+DATE = Style(alignment=CENTER, number_format=DATE_FORMAT)
+HEADER = Style(font=BOLD, alignment=CENTER, fill=HEADER_FILL)
+TITLE_STYLE = Style(font=Font(name="黑体", size=18, bold=True), alignment=CENTER, border=None)
+INFO_LEFT = Style(font=FONT, alignment=Alignment(horizontal="left", vertical="center"), border=None)
+INFO_RIGHT = Style(font=FONT, alignment=Alignment(horizontal="right", vertical="center"), border=None)
+SUB_TEXT = Style(font=BOLD, alignment=CENTER, fill=SUBTOTAL_FILL)
+SUB_COUNT = Style(font=BOLD, alignment=CENTER, number_format=COUNT_FORMAT, fill=SUBTOTAL_FILL)
+SUB_MONEY = Style(font=BOLD, alignment=RIGHT, number_format=MONEY_FORMAT, fill=SUBTOTAL_FILL)
+SUB_BLANK = Style(font=BOLD, fill=SUBTOTAL_FILL)
+
+ROW_STYLES = [
+    INTEGER, TEXT_CENTER, TEXT_CENTER, TEXT, TEXT, TEXT_CENTER, DATE, MONEY, MONEY, PERCENT,
+    PERCENT, INTEGER, INTEGER, INTEGER, TEXT, TEXT, TEXT_CENTER, TEXT_CENTER, TEXT_CENTER, TEXT_CENTER,
+]
+
+
+class _Cells:
+    """Makes styled write-only cells; each style is registered with the workbook once and then copied."""
+
+    def __init__(self, ws):
+        self.ws = ws
+        self._styles = {}
+
+    def _style_array(self, style: Style):
+        array = self._styles.get(id(style))  # by identity: hashing openpyxl style objects is slow
+        if array is None:
+            prototype = WriteOnlyCell(self.ws)
+            prototype.font = style.font
+            prototype.alignment = style.alignment
+            prototype.number_format = style.number_format
+            if style.fill is not None:
+                prototype.fill = style.fill
+            if style.border is not None:
+                prototype.border = style.border
+            array = self._styles[id(style)] = prototype._style
+        return array
+
+    def __call__(self, value, style: Style = TEXT):
+        cell = WriteOnlyCell(self.ws)
+        cell._style = copy(self._style_array(style))
+        if isinstance(value, str):
+            value = ILLEGAL_CHARACTERS_RE.sub("", value)
+            cell.value = value
+            # Never a formula: stored as a string, and quotePrefix keeps it text even when edited in Excel.
+            cell.data_type = "s"
+            if value.startswith(FORMULA_TRIGGERS):
+                cell.quotePrefix = True
+        else:
+            cell.value = value
+        return cell
+
+
+def _setup_sheet(ws, widths, title_rows: str):
+    """Widths, frozen header, print titles and A3 landscape fit to width: all before the first row."""
+    for index, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(index)].width = width
+    ws.freeze_panes = "A4"
+    ws.print_title_rows = title_rows
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = PAPER_A3
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.print_options.horizontalCentered = True
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.page_margins.top = 0.5
+    ws.page_margins.bottom = 0.6
+    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
+
+
+def _heading(ws, cells: _Cells, *, title: str, unit: str, on: date, columns: list[str]):
+    last = get_column_letter(len(columns))
+    half = get_column_letter(len(columns) // 2)
+    after_half = get_column_letter(len(columns) // 2 + 1)
+    ws.row_dimensions[1].height = 36
+    ws.row_dimensions[3].height = 32
+    ws.append([cells(title, TITLE_STYLE)])
+    ws.merged_cells.add(f"A1:{last}1")
+    date_cell = cells(f"填报日期：{on.year}年{on.month}月{on.day}日", INFO_RIGHT)
+    ws.append([cells(f"填报单位：{unit}", INFO_LEFT)] + [None] * (len(columns) // 2 - 1) + [date_cell])
+    ws.merged_cells.add(f"A2:{half}2")
+    ws.merged_cells.add(f"{after_half}2:{last}2")
+    ws.append([cells(name, HEADER) for name in columns])
+
+
+@dataclass
+class _Totals:
+    count: int = 0
+    revenue: Decimal = Decimal(0)
+    tax_total: Decimal = Decimal(0)
+
+    def add(self, row: SummaryRow):
+        self.count += 1
+        self.revenue += row.revenue or 0
+        self.tax_total += row.tax_total or 0
+
+
+@dataclass
+class _SummarySheet:
+    """One 汇总表 sheet: rows grouped by city with a subtotal row per city and a total row."""
+
+    ws: object
+    cells: _Cells
+    serial: int = 0
+    city: tuple[str, str] | None = None
+    city_totals: _Totals = field(default_factory=_Totals)
+    totals: _Totals = field(default_factory=_Totals)
+
+    def add(self, row: SummaryRow):
+        if self.city is not None and self.city[0] != row.city_code:
+            self._subtotal_row()
+        if self.city is None or self.city[0] != row.city_code:
+            self.city = (row.city_code, row.city)
+            self.city_totals = _Totals()
+        self.serial += 1
+        self.city_totals.add(row)
+        self.totals.add(row)
+        values = [
+            self.serial, row.city, row.county, row.cluster, row.enterprise, row.credit_code, row.established_on,
+            row.revenue, row.tax_total, row.equity_share, row.rd_share, row.patents, row.partners, row.cluster_rank,
+            row.county_opinion, row.city_opinion, row.result, row.certificate_number, row.contact_name,
+            row.contact_phone,
+        ]
+        self.ws.append([self.cells(value, style) for value, style in zip(values, ROW_STYLES, strict=True)])
+
+    def _sum_row(self, label: str, totals: _Totals):
+        c = self.cells
+        row = [c(None, SUB_BLANK), c(label, SUB_TEXT), c(None, SUB_BLANK), c(None, SUB_BLANK),
+               c(totals.count, SUB_COUNT), c(None, SUB_BLANK), c(None, SUB_BLANK),
+               c(totals.revenue, SUB_MONEY), c(totals.tax_total, SUB_MONEY)]
+        row += [c(None, SUB_BLANK) for _ in range(len(COLUMNS) - len(row))]
+        self.ws.append(row)
+
+    def _subtotal_row(self):
+        self._sum_row(f"{self.city[1]}小计", self.city_totals)
+
+    def close(self):
+        if self.city is not None:
+            self._subtotal_row()
+        self._sum_row("合计", self.totals)
+
+
+def _sheet_title(name: str) -> str:
+    return "".join(ch for ch in name if ch not in '[]:*?/\\')[:31] or "汇总表"
+
+
+@dataclass(frozen=True)
+class WorkbookSummary:
+    rows: int
+    cities: int
+    plaques: int
+
+
+def write_summary_workbook(
+    target,
+    *,
+    rows: Iterable[SummaryRow],
+    plaques: Iterable[PlaqueRow],
+    unit: str,
+    on: date,
+    main_title: str = "汇总表",
+    split_by_city: bool = False,
+) -> WorkbookSummary:
+    """Write the 汇总表 workbook into `target` (a path or a binary file object).
+
+    Sheets: `main_title` with every row; with `split_by_city` one more sheet per city (rows arrive
+    ordered by city, so each city's sheet is complete when the next city starts); then 牌匾制作清单.
+    """
+    wb = Workbook(write_only=True)
+
+    def new_sheet(title):
+        ws = wb.create_sheet(_sheet_title(title))
+        _setup_sheet(ws, WIDTHS, "1:3")
+        cells = _Cells(ws)
+        _heading(ws, cells, title=TITLE, unit=unit, on=on, columns=COLUMNS)
+        return _SummarySheet(ws, cells)
+
+    main = new_sheet(main_title)
+    city_sheet = None
+    cities = 0
+    for row in rows:
+        main.add(row)
+        if split_by_city:
+            if city_sheet is None or city_sheet.city[0] != row.city_code:
+                if city_sheet is not None:
+                    city_sheet.close()
+                city_sheet = new_sheet(row.city)
+                cities += 1
+            city_sheet.add(row)
+    main.close()
+    if city_sheet is not None:
+        city_sheet.close()
+
+    ws = wb.create_sheet(PLAQUE_TITLE)
+    _setup_sheet(ws, PLAQUE_WIDTHS, "1:3")
+    ws.page_setup.paperSize = PAPER_A4
+    ws.page_setup.orientation = "portrait"
+    cells = _Cells(ws)
+    _heading(ws, cells, title=f"河北省产业集群龙头企业{PLAQUE_TITLE}", unit=unit, on=on, columns=PLAQUE_COLUMNS)
+    plaque_count = 0
+    for plaque_count, plaque in enumerate(plaques, start=1):  # noqa: B007 - the count is used after the loop
+        ws.append([
+            cells(plaque_count, INTEGER), cells(plaque.certificate_number, TEXT_CENTER), cells(plaque.enterprise),
+            cells(plaque.cluster), cells(plaque.city, TEXT_CENTER),
+        ])
+    wb.save(target)
+    return WorkbookSummary(rows=main.serial, cities=cities, plaques=plaque_count)

@@ -1,0 +1,196 @@
+"""Reads for the 汇总表 and the 牌匾制作清单: one query each, streamed, whatever the number of rows.
+
+Which applications:
+- the province (and `export_summary`): those that reached 待省级审定 — 待省级审定, 已认定, 未予认定;
+- a city: the same for its own counties, plus its 待市级审核 ones, because the city prepares its
+  汇总表 before it forwards (the 省级认定结果 column then reads 待市级审核).
+Figures are the county's verified ones where the county verified them, else the declared ones.
+"""
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Count, F, IntegerField, OuterRef, Subquery
+from django.db.models.functions import Coalesce
+
+from applications import eligibility
+from applications.models import PartnerSME, State
+from portal.accounts.models import Role
+from review.models import Certificate, ReviewRecord
+from review.workflow import TRANSITIONS, Action
+
+FORWARDED_STATES = (State.PROVINCE_REVIEW, State.AWARDED, State.NOT_AWARDED)
+CITY_SHEET_STATES = (State.CITY_REVIEW, *FORWARDED_STATES)
+
+COLUMNS = [
+    "序号",
+    "设区市",
+    "县（市、区）",
+    "产业集群",
+    "企业名称",
+    "统一社会信用代码",
+    "成立日期",
+    "营业收入（万元）",
+    "纳税总额（万元）",
+    "所有者权益占比（%）",
+    "科技投入占比（%）",
+    "国家专利（项）",
+    "带动中小企业（家）",
+    "集群内排名",
+    "县级初审意见",
+    "市级审核意见",
+    "省级认定结果",
+    "证书编号",
+    "联系人",
+    "联系电话",
+]
+
+
+@dataclass(frozen=True)
+class SummaryRow:
+    city_code: str
+    city: str
+    county: str
+    cluster: str
+    enterprise: str
+    credit_code: str
+    established_on: date | None
+    revenue: Decimal | None
+    tax_total: Decimal | None
+    equity_share: Decimal | None
+    rd_share: Decimal | None
+    patents: int
+    partners: int
+    cluster_rank: int | None
+    county_opinion: str
+    city_opinion: str
+    result: str
+    certificate_number: str
+    contact_name: str
+    contact_phone: str
+
+
+@dataclass(frozen=True)
+class PlaqueRow:
+    certificate_number: str
+    enterprise: str
+    cluster: str
+    city: str
+
+
+def summary_states_for(user) -> tuple[str, ...]:
+    return CITY_SHEET_STATES if user is not None and user.role == Role.CITY else FORWARDED_STATES
+
+
+def _latest_opinion(action: str):
+    records = ReviewRecord.objects.filter(application=OuterRef("pk"), action=action).order_by("-at", "-id")
+    return Subquery(records.values("opinion")[:1])
+
+
+def summary_queryset(*, visible, campaign, states, city_code: str | None = None):
+    """`visible` is the caller's scope (applications_visible_to(user)); rows in 汇总表 order."""
+    partners = (
+        PartnerSME.objects.filter(application=OuterRef("pk"))
+        .order_by()
+        .values("application")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    queryset = visible.filter(campaign=campaign, state__in=states)
+    if city_code:
+        queryset = queryset.filter(enterprise__county__reviewing_city_id=city_code)
+    return (
+        queryset.select_related("enterprise__county__reviewing_city", "cluster", "county_verification", "certificate")
+        .annotate(
+            county_opinion=_latest_opinion(Action.COUNTY_PASS),
+            city_opinion=_latest_opinion(Action.CITY_FORWARD),
+            partner_count=Coalesce(Subquery(partners, output_field=IntegerField()), 0),
+            effective_rank=Coalesce("county_verification__cluster_rank", "cluster_rank"),
+        )
+        .order_by(
+            "enterprise__county__reviewing_city_id",
+            "cluster__name",
+            F("city_rank").asc(nulls_last=True),
+            F("effective_rank").asc(nulls_last=True),
+            "enterprise__name",
+            "pk",
+        )
+    )
+
+
+def _opinion(text: str | None, action: str) -> str:
+    if text is None:
+        return ""
+    return text or TRANSITIONS[action].label  # an approval without comment still shows the decision
+
+
+def _verified(application, verification, name):
+    value = getattr(verification, name, None) if verification is not None else None
+    return value if value is not None else getattr(application, name)
+
+
+def _share(numerator, denominator) -> Decimal | None:
+    if numerator is None or not denominator:
+        return None
+    return eligibility.percent(numerator, denominator)
+
+
+def summary_rows(queryset) -> Iterator[SummaryRow]:
+    for application in queryset.iterator(chunk_size=1000):
+        enterprise = application.enterprise
+        county = enterprise.county
+        city = county.reviewing_city or county
+        verification = getattr(application, "county_verification", None)
+        revenue = _verified(application, verification, "revenue")
+        certificate = getattr(application, "certificate", None)
+        number = ""
+        if certificate is not None:
+            number = certificate.number if certificate.is_valid else f"{certificate.number}（已撤销）"
+        yield SummaryRow(
+            city_code=city.code,
+            city=city.name,
+            county=county.name,
+            cluster=application.cluster.name,
+            enterprise=enterprise.name,
+            credit_code=enterprise.credit_code,
+            established_on=application.established_on,
+            revenue=revenue,
+            tax_total=_verified(application, verification, "tax_total"),
+            equity_share=_share(
+                _verified(application, verification, "owners_equity"),
+                _verified(application, verification, "total_assets"),
+            ),
+            rd_share=_share(application.rd_spend, revenue),
+            patents=application.patents_total,
+            partners=application.partner_count,
+            cluster_rank=application.effective_rank,
+            county_opinion=_opinion(application.county_opinion, Action.COUNTY_PASS),
+            city_opinion=_opinion(application.city_opinion, Action.CITY_FORWARD),
+            result=application.get_state_display(),
+            certificate_number=number,
+            contact_name=enterprise.contact_name,
+            contact_phone=enterprise.contact_phone,
+        )
+
+
+def plaque_rows(*, visible, campaign, city_code: str | None = None) -> Iterator[PlaqueRow]:
+    """牌匾制作清单: every valid certificate of the campaign in the caller's scope, by number."""
+    certificates = Certificate.objects.filter(
+        campaign=campaign, revoked_at__isnull=True, application__in=visible.filter(state=State.AWARDED)
+    )
+    if city_code:
+        certificates = certificates.filter(application__enterprise__county__reviewing_city_id=city_code)
+    certificates = certificates.select_related(
+        "application__enterprise__county__reviewing_city", "application__cluster"
+    ).order_by("serial")
+    for certificate in certificates.iterator(chunk_size=1000):
+        application = certificate.application
+        county = application.enterprise.county
+        yield PlaqueRow(
+            certificate_number=certificate.number,
+            enterprise=application.enterprise.name,
+            cluster=application.cluster.name,
+            city=(county.reviewing_city or county).name,
+        )

@@ -1,0 +1,254 @@
+"""Downloads of generated documents and exports. Every per-application view starts from
+applications_visible_to(user) (404 outside jurisdiction); 系统管理员 and 审计管理员 get none (403)."""
+
+import io
+import tempfile
+
+from django.contrib import messages
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
+
+from applications.selectors import applications_visible_to
+from portal.accounts.models import Role
+from portal.accounts.permissions import role_required
+from portal.audit.models import Event
+from portal.audit.services import audit
+from portal.directory.models import Division
+from review.models import CertificateBatch
+
+from . import announcement, letters, rendering, summary
+from .dossier import write_dossier
+from .excel import write_summary_workbook
+from .selectors import (
+    application_for_documents,
+    campaign_for,
+    certificate_by_token,
+    certificate_of,
+    signed_document_check,
+    verification_of,
+)
+from .services import BatchRefused, campaign_certificates, certificate_batch_start
+
+DOCUMENT_ROLES = (Role.ENTERPRISE, Role.COUNTY, Role.CITY, Role.PROVINCE)
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _attachment(data_or_file, filename: str, content_type: str) -> FileResponse:
+    handle = io.BytesIO(data_or_file) if isinstance(data_or_file, bytes) else data_or_file
+    response = FileResponse(handle, as_attachment=True, filename=filename, content_type=content_type)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _pdf_download(request, pk, *, build, label: str, available=lambda application: True):
+    application = application_for_documents(request.user, pk)
+    if not available(application):
+        raise Http404("该文件尚未生成。")
+    data = build(application)
+    audit(Event.DOWNLOAD, user=request.user, request=request, obj=application, detail=f"下载{label}（PDF）")
+    return _attachment(data, f"{application.enterprise.name}-{label}.pdf", "application/pdf")
+
+
+@require_GET
+@role_required(*DOCUMENT_ROLES)
+def report_pdf(request, pk):
+    return _pdf_download(request, pk, build=rendering.report_pdf, label="申请报告")
+
+
+@require_GET
+@role_required(*DOCUMENT_ROLES)
+def form_pdf(request, pk):
+    return _pdf_download(request, pk, build=rendering.form_pdf, label="推荐审核表")
+
+
+@require_GET
+@role_required(*DOCUMENT_ROLES)
+def verification_pdf(request, pk):
+    return _pdf_download(
+        request, pk, build=rendering.verification_pdf, label="县级核实情况证明",
+        available=lambda application: verification_of(application) is not None,
+    )
+
+
+@require_GET
+@role_required(*DOCUMENT_ROLES)
+def certificate_pdf(request, pk):
+    return _pdf_download(
+        request, pk, build=rendering.certificate_pdf, label="证书",
+        available=lambda application: certificate_of(application) is not None,
+    )
+
+
+@require_GET
+@role_required(*DOCUMENT_ROLES)
+def dossier(request, pk):
+    application = application_for_documents(request.user, pk)
+    archive = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it after sending
+    manifest = write_dossier(
+        documents=rendering.application_documents(application), materials=application.materials.all(), target=archive
+    )
+    archive.seek(0)
+    audit(Event.DOWNLOAD, user=request.user, request=request, obj=application, detail=f"下载材料包（{len(manifest)} 个文件）")
+    return _attachment(archive, f"{application.enterprise.name}-{application.campaign.year}年度申报材料包.zip", "application/zip")
+
+
+def _campaign_or_404(request):
+    campaign = campaign_for(request.GET.get("campaign"))
+    if campaign is None:
+        raise Http404("没有该申报批次。")
+    return campaign
+
+
+def _city_scope(request) -> str | None:
+    """The city a request is about: a city official's own unit; for the province an optional ?city=."""
+    if request.user.role == Role.CITY:
+        return request.user.unit_id
+    code = request.GET.get("city", "").strip()
+    if code and not Division.objects.city_level().filter(code=code).exists():
+        raise Http404("没有该设区市。")
+    return code or None
+
+
+def unit_title(division) -> str:
+    if division is None or division.is_province:
+        return "河北省中小企业局"
+    return f"{division.name}工业和信息化局"
+
+
+@require_GET
+@role_required(Role.CITY, Role.PROVINCE)
+def summary_xlsx(request):
+    """导出汇总表: the province's workbook (all cities, one sheet each) or one city's; a county has none."""
+    campaign = _campaign_or_404(request)
+    city_code = _city_scope(request)
+    visible = applications_visible_to(request.user)
+    queryset = summary.summary_queryset(
+        visible=visible, campaign=campaign, states=summary.summary_states_for(request.user), city_code=city_code
+    )
+    city = Division.objects.filter(code=city_code).first() if city_code else None
+    archive = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it after sending
+    result = write_summary_workbook(
+        archive,
+        rows=summary.summary_rows(queryset),
+        plaques=summary.plaque_rows(visible=visible, campaign=campaign, city_code=city_code),
+        unit=unit_title(request.user.unit),
+        on=timezone.localdate(),
+        main_title=city.name if city else "全省汇总",
+        split_by_city=city is None,
+    )
+    archive.seek(0)
+    scope = city.name if city else "全省"
+    audit(Event.EXPORT, user=request.user, request=request, obj=campaign, detail=f"导出汇总表（{scope}，{result.rows} 家）")
+    return _attachment(archive, f"{campaign.year}年度河北省产业集群龙头企业汇总表（{scope}）.xlsx", XLSX)
+
+
+@require_GET
+@role_required(Role.CITY, Role.PROVINCE)
+def recommendation_letter(request):
+    """The city's 推荐文件 (PDF, or ?format=txt); the province names the city with ?city=."""
+    campaign = _campaign_or_404(request)
+    city_code = _city_scope(request)
+    if not city_code:
+        raise Http404("请选择设区市。")
+    city = get_object_or_404(Division, code=city_code)
+    letter = letters.recommendation_letter(
+        visible=applications_visible_to(request.user), campaign=campaign, city=city, sender=unit_title(city)
+    )
+    as_text = request.GET.get("format") == "txt"
+    audit(Event.DOWNLOAD, user=request.user, request=request, obj=campaign, detail=f"下载推荐文件（{city.name}，{'文本' if as_text else 'PDF'}）")
+    name = f"{city.name}关于推荐{campaign.year}年度河北省产业集群龙头企业的报告"
+    if as_text:
+        return _attachment(letters.letter_text(letter).encode("utf-8"), f"{name}.txt", "text/plain; charset=utf-8")
+    return _attachment(letters.letter_pdf(letter), f"{name}.pdf", "application/pdf")
+
+
+@require_GET
+def announcement_pdf(request, year):
+    """The published 通报 as a PDF: public, like the list it prints; rendered once per publication."""
+    campaign = campaign_for(str(year))
+    if campaign is None or campaign.results_published_at is None:
+        raise Http404("该批次的认定结果尚未通报公布。")
+    handle = announcement.announcement_file(campaign)
+    audit(Event.DOWNLOAD, request=request, obj=campaign, detail="下载通报（PDF）", username="（公众）")
+    return _attachment(handle, f"{campaign.year}年度河北省产业集群龙头企业认定通报.pdf", "application/pdf")
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(Role.PROVINCE)
+def certificate_batch(request):
+    """生成证书: start a batch for the campaign and follow its progress."""
+    campaign = _campaign_or_404(request)
+    if request.method == "POST":
+        try:
+            certificate_batch_start(campaign=campaign, actor=request.user)
+        except BatchRefused as refusal:
+            messages.error(request, str(refusal))
+        else:
+            messages.success(request, "已开始生成证书，完成后可在本页下载。")
+        return redirect(f"{reverse('documents:certificate_batch')}?campaign={campaign.year}")
+    batches = list(CertificateBatch.objects.filter(campaign=campaign).select_related("requested_by")[:10])
+    active = next((b for b in batches if b.status in ("queued", "running")), None)
+    return render(
+        request,
+        "documents/certificate_batch.html",
+        {
+            "campaign": campaign,
+            "certificate_count": campaign_certificates(campaign).count(),
+            "batches": batches,
+            "active": active,
+        },
+    )
+
+
+def _batch(request, pk) -> CertificateBatch:
+    return get_object_or_404(CertificateBatch.objects.select_related("campaign"), pk=pk)
+
+
+@require_GET
+@role_required(Role.PROVINCE)
+def certificate_batch_status(request, pk):
+    batch = _batch(request, pk)
+    return JsonResponse(
+        {
+            "status": batch.status,
+            "status_label": batch.get_status_display(),
+            "done": batch.done,
+            "total": batch.total,
+            "finished": batch.status in ("finished", "failed"),
+        }
+    )
+
+
+@require_GET
+@role_required(Role.PROVINCE)
+def certificate_batch_file(request, pk, kind):
+    batch = _batch(request, pk)
+    field = {"pdf": batch.combined_pdf, "zip": batch.zip_file}.get(kind)
+    if batch.status != "finished" or not field:
+        raise Http404("文件尚未生成。")
+    label = "证书合订本" if kind == "pdf" else "证书（逐份）"
+    audit(Event.DOWNLOAD, user=request.user, request=request, obj=batch, detail=f"下载{label}")
+    content_type = "application/pdf" if kind == "pdf" else "application/zip"
+    return _attachment(field.open("rb"), f"{batch.campaign.year}年度龙头企业{label}.{kind}", content_type)
+
+
+@require_GET
+def verify_certificate(request, token):
+    """Public: is this certificate genuine, and is it still valid? Nothing at all for an unknown token."""
+    certificate = certificate_by_token(token)
+    if certificate is None:
+        return render(request, "documents/verify_unknown.html", {"what": "证书"}, status=404)
+    return render(request, "documents/verify_certificate.html", {"certificate": certificate})
+
+
+@require_GET
+def verify_document(request, sha256):
+    """Public: was a document with this fingerprint signed off? Only the enterprise and the dates."""
+    check = signed_document_check(sha256.lower())
+    if check is None:
+        return render(request, "documents/verify_unknown.html", {"what": "签署记录"}, status=404)
+    return render(request, "documents/verify_document.html", {"check": check, "sha256": sha256.lower()})
+

@@ -1,0 +1,51 @@
+"""The review screens, one module per level; `common` holds what every official (or the public) shares."""
+
+from review.views.city import city_cluster_rank, city_clusters, city_home
+from review.views.common import (
+    application_detail,
+    notifications,
+    notifications_read_all,
+    public_awarded,
+    transition,
+)
+from review.views.county import county_home, county_queue, verification
+from review.views.province import (
+    extend_deadline,
+    meeting_award,
+    meeting_close,
+    meeting_detail,
+    meetings,
+    province_home,
+    province_list,
+    publish_results,
+    spot_check_draw,
+    spot_check_file,
+    spot_check_record,
+    spot_checks,
+)
+
+__all__ = [
+    "application_detail",
+    "city_cluster_rank",
+    "city_clusters",
+    "city_home",
+    "county_home",
+    "county_queue",
+    "extend_deadline",
+    "meeting_award",
+    "meeting_close",
+    "meeting_detail",
+    "meetings",
+    "notifications",
+    "notifications_read_all",
+    "province_home",
+    "province_list",
+    "public_awarded",
+    "publish_results",
+    "spot_check_draw",
+    "spot_check_file",
+    "spot_check_record",
+    "spot_checks",
+    "transition",
+    "verification",
+]

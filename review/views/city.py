@@ -1,0 +1,102 @@
+"""市级审核员: the dashboard, the applications by cluster with the quota, and the 集群内推荐排序."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from applications.models import State
+from portal.accounts.models import Role
+from portal.accounts.permissions import role_required
+from review import selectors
+from review.forms import CityRankForm, TransitionForm
+from review.services import ActionForbidden, Refused, application_set_city_ranks
+from review.workflow import TRANSITIONS, Action
+
+
+@role_required(Role.CITY)
+def city_home(request):
+    user, campaign = request.user, selectors.campaign_in_view(request.GET.get("year"))
+    context = {"campaign": campaign, "state_counts": selectors.state_counts(user, campaign), "next_steps": []}
+    if campaign is not None:
+        countdown = selectors.deadline_countdown(campaign, "city")
+        groups = selectors.city_cluster_groups(user, campaign)
+        waiting = sum(len(g.waiting) for g in groups)
+        unranked = sum(1 for g in groups for a in g.waiting if a.city_rank is None)
+        steps, clusters_url = context["next_steps"], reverse("review:city_clusters")
+        if waiting and countdown.passed:
+            steps.append(("danger", f"{waiting} 件待市级审核已超过截止时间，须由省级审核员延长截止日期后才能办理。", clusters_url))
+        elif waiting:
+            steps.append(
+                ("warning" if countdown.due_soon else "primary",
+                 f"{waiting} 件待市级审核（{countdown.label}），其中 {unranked} 件尚未排序。", clusters_url)
+            )
+        for group in groups:
+            if group.full and group.waiting:
+                steps.append(
+                    ("secondary", f"「{group.cluster.name}」已上报 {group.quota_used}/{group.quota}，名额已满，"
+                     f"其余 {len(group.waiting)} 件不能再上报。", f"{clusters_url}#cluster-{group.cluster.pk}")
+                )
+        county_waiting = selectors.count_in(user, campaign, State.COUNTY_REVIEW)
+        if county_waiting:
+            steps.append(("light", f"各县尚有 {county_waiting} 件待县级初审。", None))
+        if not steps:
+            steps.append(("success", "目前没有待办事项。", None))
+        context.update(countdown=countdown, groups=groups, waiting=waiting)
+    return render(request, "review/city_home.html", context)
+
+
+def _clusters_page(request, campaign, bound=None, status=200):
+    groups = selectors.city_cluster_groups(request.user, campaign)
+    for group in groups:
+        if bound is not None and bound.cluster_id == group.cluster.pk:
+            form = bound
+        else:
+            form = CityRankForm(applications=group.waiting, form_id=f"rank-form-{group.cluster.pk}")
+        group.rows = [
+            (a, form[f"rank_{a.pk}"] if a.state == State.CITY_REVIEW else None) for a in group.applications
+        ]
+    return render(
+        request,
+        "review/city_clusters.html",
+        {
+            "campaign": campaign,
+            "groups": groups,
+            "countdown": selectors.deadline_countdown(campaign, "city") if campaign else None,
+            "forward": TRANSITIONS[Action.CITY_FORWARD],
+            "transition_form": TransitionForm(),
+            "city_review": State.CITY_REVIEW,
+        },
+        status=status,
+    )
+
+
+@role_required(Role.CITY)
+def city_clusters(request):
+    return _clusters_page(request, selectors.campaign_in_view(request.GET.get("year")))
+
+
+@require_POST
+@role_required(Role.CITY)
+def city_cluster_rank(request, cluster_id):
+    """Save one cluster's 集群内推荐排序; a refusal shows the page again with the numbers as typed."""
+    campaign = selectors.campaign_in_view(request.POST.get("year"))
+    groups = selectors.city_cluster_groups(request.user, campaign, cluster_id=cluster_id)
+    waiting = groups[0].waiting if groups else []
+    form = CityRankForm(request.POST, applications=waiting, form_id=f"rank-form-{cluster_id}")
+    form.cluster_id = cluster_id
+    if not form.is_valid():
+        messages.error(request, "排序号有误，请按提示修改。")
+        return _clusters_page(request, campaign, bound=form, status=400)
+    try:
+        changed = application_set_city_ranks(
+            actor=request.user, campaign=campaign, cluster_id=cluster_id, ranks=form.ranks()
+        )
+    except ActionForbidden as refusal:
+        raise PermissionDenied(str(refusal)) from None
+    except Refused as refusal:
+        messages.error(request, str(refusal))
+        return _clusters_page(request, campaign, bound=form, status=400)
+    messages.success(request, f"集群内推荐排序已保存（调整 {changed} 家）。")
+    return redirect(reverse("review:city_clusters") + f"#cluster-{cluster_id}")

@@ -1,0 +1,193 @@
+"""What every official shares (the application page and its actions), the notifications page and the public list."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from applications.models import REPORT_SECTIONS, Application, MaterialKind, State
+from portal.accounts.models import OFFICIAL_ROLES, Role
+from portal.accounts.permissions import role_required
+from review import selectors
+from review.forms import TransitionForm
+from review.services import ActionForbidden, TransitionRefused, notifications_mark_read, perform_transition
+from review.workflow import TRANSITIONS, Guard, available_actions
+
+# 认定 / 不予认定 are carried out from a closed meeting (会议研究), never one by one from the application page.
+MEETING_GUARDS = {Guard.MEETING_AWARD, Guard.MEETING_DECLINE}
+FORM_FIELDS = [
+    "established_on", "independent_legal_person", "revenue", "tax_total", "total_assets", "owners_equity", "rd_spend",
+    "cluster_rank", "iso9000_number", "iso9000_issuer", "iso9000_valid_until", "rd_institution_name",
+    "rd_institution_level", "patents_invention", "patents_utility", "patents_design",
+]
+DECLARATIONS = ["declares_policy_compliance", "declares_no_accidents", "declares_no_violations", "declares_truthful"]
+
+
+def safe_next(request, fallback):
+    target = request.POST.get("next") or request.GET.get("next")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return target
+    return fallback
+
+
+def material_previews(application):
+    """Each material with its in-browser view address (the enterprise side's download view, ?inline=1)."""
+    rows = []
+    order = {kind: i for i, kind in enumerate(MaterialKind.values)}  # 四 … 八, as the notice lists them
+    for material in sorted(application.materials.all(), key=lambda m: (order.get(m.kind, 99), m.uploaded_at, m.pk)):
+        try:
+            url = reverse("applications:material_download", args=[material.pk])
+        except NoReverseMatch:  # the download view is not installed: the list still shows names and hashes
+            url = None
+        rows.append(
+            {
+                "material": material,
+                "kind_label": MaterialKind(material.kind).label,
+                "url": url,
+                "inline_url": f"{url}?inline=1" if url else None,
+                "is_pdf": material.content_type == "application/pdf",
+                "is_image": material.content_type.startswith("image/"),
+            }
+        )
+    return rows
+
+
+def field_rows(application):
+    rows = []
+    for name in FORM_FIELDS:
+        field = Application._meta.get_field(name)
+        value = getattr(application, name)
+        if name == "rd_institution_level":
+            value = application.get_rd_institution_level_display()
+        elif value is True:
+            value = "是"
+        elif value is False:
+            value = "否"
+        rows.append((field.verbose_name, value, name))
+    return rows
+
+
+def detail_context(request, application, form=None):
+    user = request.user
+    verification = selectors.verification_of(application)
+    actions = [t for t in available_actions(application, user.role) if not set(t.guards) & MEETING_GUARDS]
+    context = {
+        "application": application,
+        "enterprise": application.enterprise,
+        "verification": verification,
+        "figures": selectors.figure_rows(application, verification),
+        "verdicts": selectors.verdicts_for(application, verification),
+        "report": [
+            (numeral, Application._meta.get_field(n).verbose_name, getattr(application, n))
+            for numeral, n in zip("一二三四五六七八", REPORT_SECTIONS, strict=True)
+        ],
+        "fields": field_rows(application),
+        "declarations": [(Application._meta.get_field(n).verbose_name, getattr(application, n)) for n in DECLARATIONS],
+        "materials": material_previews(application),
+        "timeline": selectors.timeline_for(application, user),
+        "actions": actions,
+        "form": form or TransitionForm(initial={"expected_state": application.state}),
+        "needs_verification": user.role == Role.COUNTY and application.state == State.COUNTY_REVIEW,
+        "awaits_meeting": user.role == Role.PROVINCE and application.state == State.PROVINCE_REVIEW,
+        "spot_checks": list(application.spot_checks.all()),
+        "meeting_decision": getattr(application, "meeting_decision", None),
+        "certificate": getattr(application, "certificate", None),
+        "city": application.enterprise.county.reviewing_city,
+    }
+    if user.role == Role.CITY and application.state == State.CITY_REVIEW:
+        groups = selectors.city_cluster_groups(user, application.campaign, cluster_id=application.cluster_id)
+        context["cluster_group"] = groups[0] if groups else None
+    if application.state in (State.COUNTY_REVIEW, State.CITY_REVIEW):
+        level = "county" if application.state == State.COUNTY_REVIEW else "city"
+        context["countdown"] = selectors.deadline_countdown(application.campaign, level)
+    return context
+
+
+def application_or_404(user, pk):
+    application = selectors.application_for_review(user, pk)
+    if application is None:
+        raise Http404("申报不存在或不在您的管辖范围内。")
+    return application
+
+
+@role_required(*OFFICIAL_ROLES)
+def application_detail(request, pk):
+    application = application_or_404(request.user, pk)
+    return render(request, "review/application_detail.html", detail_context(request, application))
+
+
+@require_POST
+@role_required(*OFFICIAL_ROLES)
+def transition(request, pk):
+    """POST action + opinion: the service decides; a refusal keeps what the official typed."""
+    form = TransitionForm(request.POST)
+    detail_url = reverse("review:application_detail", args=[pk])
+    if not form.is_valid():
+        application = application_or_404(request.user, pk)
+        messages.error(request, "提交的内容有误，请检查后重试。")
+        return render(request, "review/application_detail.html", detail_context(request, application, form), status=400)
+    data = form.cleaned_data
+    try:
+        perform_transition(
+            application_id=pk, action=data["action"], actor=request.user, opinion=data["opinion"],
+            internal_note=data["internal_note"], expected_state=data["expected_state"] or None,
+        )
+    except Application.DoesNotExist:
+        raise Http404("申报不存在或不在您的管辖范围内。") from None
+    except ActionForbidden as refusal:
+        raise PermissionDenied(str(refusal)) from None
+    except TransitionRefused as refusal:
+        messages.error(request, str(refusal))
+        if (data["opinion"] or data["internal_note"]) or not request.POST.get("next"):
+            application = application_or_404(request.user, pk)
+            fresh = TransitionForm(
+                initial={"opinion": data["opinion"], "internal_note": data["internal_note"], "expected_state": application.state}
+            )
+            return render(request, "review/application_detail.html", detail_context(request, application, fresh))
+        return redirect(safe_next(request, detail_url))
+    messages.success(request, f"已办理「{TRANSITIONS[data['action']].label}」。")
+    return redirect(safe_next(request, detail_url))
+
+
+@login_required
+def notifications(request):
+    """The user's notifications, newest first; opening the page marks the shown ones read."""
+    page = Paginator(selectors.notifications_for(request.user), 30).get_page(request.GET.get("page"))
+    items = list(page.object_list)
+    unread_ids = [n.pk for n in items if n.read_at is None]
+    response = render(
+        request,
+        "review/notifications.html",
+        {"page": page, "items": items, "unread_ids": set(unread_ids), "review_roles": OFFICIAL_ROLES},
+    )
+    if unread_ids:
+        notifications_mark_read(user=request.user, ids=unread_ids)
+    return response
+
+
+@require_POST
+@login_required
+def notifications_read_all(request):
+    notifications_mark_read(user=request.user)
+    messages.success(request, "已全部标为已读。")
+    return redirect("review:notifications")
+
+
+def public_awarded(request):
+    """通报公布 (public, no login): the awarded enterprises by city and cluster."""
+    campaigns = list(selectors.published_campaigns())
+    year = request.GET.get("year")
+    campaign = next((c for c in campaigns if str(c.year) == year), None) if year else (campaigns[0] if campaigns else None)
+    if year and campaign is None:
+        raise Http404("该年度的认定结果尚未公布。")
+    groups = selectors.published_awards(campaign)
+    return render(
+        request,
+        "review/public_awarded.html",
+        {"campaign": campaign, "campaigns": campaigns, "groups": groups, "total": sum(len(m) for g in groups for _, m in g.clusters)},
+    )

@@ -1,0 +1,337 @@
+"""省级审核员: the overview, the list, 抽查, 会议研究, 认定, 通报公布 and deadline extensions."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.encoding import escape_uri_path
+from django.views.decorators.http import require_POST
+
+from applications.models import State
+from applications.selectors import applications_visible_to
+from portal.accounts.models import Role
+from portal.accounts.permissions import role_required
+from portal.audit.models import Event
+from portal.audit.services import audit
+from portal.directory.models import Campaign, DeadlineLevel
+from review import selectors
+from review.forms import (
+    DeadlineExtensionForm,
+    MeetingDecisionForm,
+    MeetingForm,
+    ProvinceFilterForm,
+    SpotCheckDrawForm,
+    SpotCheckResultForm,
+)
+from review.models import Meeting, SpotCheck, SpotCheckDraw
+from review.services import (
+    ActionForbidden,
+    Refused,
+    campaign_extend_deadline,
+    campaign_publish_results,
+    meeting_create,
+    meeting_save_decisions,
+)
+from review.services import (
+    meeting_award as award_meeting,
+)
+from review.services import (
+    meeting_close as close_meeting,
+)
+from review.services import (
+    spot_check_draw as draw_spot_checks,
+)
+from review.services import (
+    spot_check_record as record_spot_check,
+)
+from review.views.common import safe_next
+
+PAGE_SIZE = 50
+province_only = role_required(Role.PROVINCE)
+
+
+def _campaign(request):
+    campaign = selectors.campaign_in_view(request.GET.get("year") or request.POST.get("year"))
+    if campaign is None:
+        raise Http404("没有申报批次。")
+    return campaign
+
+
+@province_only
+def province_home(request):
+    user, campaign = request.user, selectors.campaign_in_view(request.GET.get("year"))
+    context = {"campaign": campaign, "state_counts": selectors.state_counts(user, campaign), "next_steps": []}
+    if campaign is not None:
+        steps = context["next_steps"]
+        county = selectors.deadline_countdown(campaign, "county")
+        city = selectors.deadline_countdown(campaign, "city")
+        late_county = selectors.count_in(user, campaign, State.COUNTY_REVIEW) if county.passed else 0
+        late_city = selectors.count_in(user, campaign, State.CITY_REVIEW) if city.passed else 0
+        if late_county or late_city:
+            steps.append(
+                ("danger", f"超过截止时间仍未办理：县级 {late_county} 件、市级 {late_city} 件。如需延期，请延长截止日期。",
+                 reverse("review:extend_deadline"))
+            )
+        pending = selectors.count_in(user, campaign, State.PROVINCE_REVIEW)
+        if pending:
+            steps.append(("primary", f"{pending} 件待省级审定：可先抽查，再提交会议研究。", reverse("review:province_list")))
+        unchecked = SpotCheck.objects.filter(draw__campaign=campaign, result="").count()
+        if unchecked:
+            steps.append(("warning", f"{unchecked} 件抽中的申报尚未记录抽查结果。", reverse("review:spot_checks")))
+        for meeting in Meeting.objects.filter(campaign=campaign, closed_at__isnull=False, awarded_at__isnull=True):
+            steps.append(("warning", f"「{meeting.name}」已结束，待认定。", reverse("review:meeting_detail", args=[meeting.pk])))
+        unpublished = selectors.awarded_unpublished_count(campaign)
+        if unpublished:
+            steps.append(("info", f"{unpublished} 家已认定企业尚未通报公布。", "#publish"))
+        if not steps:
+            steps.append(("success", "目前没有待办事项。", None))
+        context.update(
+            county_countdown=county,
+            city_countdown=city,
+            by_city=selectors.province_stats_by_city(user, campaign),
+            by_cluster=selectors.province_stats_by_cluster(user, campaign),
+            unpublished=unpublished,
+            enterprise_countdown=selectors.deadline_countdown(campaign, "enterprise"),
+        )
+    return render(request, "review/province_home.html", context)
+
+
+@province_only
+def province_list(request):
+    campaign = _campaign(request)
+    form = ProvinceFilterForm(request.GET or None, campaign=campaign)
+    filters = form.filters() if form.is_bound else {}
+    applications = selectors.province_applications(request.user, campaign, **filters)
+    page = Paginator(applications, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "review/province_list.html",
+        {"campaign": campaign, "form": form, "page": page, "query": query.urlencode()},
+    )
+
+
+# 抽查 ------------------------------------------------------------------------------------------------------------
+
+
+@province_only
+def spot_checks(request):
+    campaign = _campaign(request)
+    form = SpotCheckDrawForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                draw = draw_spot_checks(actor=request.user, campaign=campaign, share_percent=form.cleaned_data["share_percent"])
+            except Refused as refusal:
+                messages.error(request, str(refusal))
+            else:
+                messages.success(request, f"已抽取 {len(draw.drawn)} 件（共 {len(draw.population)} 件，比例 {draw.share_percent}%）。")
+                return redirect("review:spot_check_draw", pk=draw.pk)
+        else:
+            messages.error(request, "抽查比例有误，请按提示修改。")
+    draws = SpotCheckDraw.objects.filter(campaign=campaign).select_related("created_by").order_by("-created_at")
+    pending = selectors.count_in(request.user, campaign, State.PROVINCE_REVIEW)
+    return render(request, "review/spot_checks.html", {"campaign": campaign, "form": form, "draws": draws, "pending": pending})
+
+
+def _draw_page(request, draw, bound=None, status=200):
+    checks = list(
+        draw.checks.select_related("application__enterprise__county__reviewing_city", "application__cluster", "checked_by")
+        .order_by("id")
+    )
+    position = {pk: i for i, pk in enumerate(draw.drawn)}
+    checks.sort(key=lambda c: position.get(c.application_id, 10**9))
+    rows = []
+    for check in checks:
+        form = bound[1] if bound and bound[0] == check.pk else SpotCheckResultForm(
+            initial={"result": check.result, "notes": check.notes}, prefix=f"check{check.pk}"
+        )
+        rows.append((check, form))
+    return render(request, "review/spot_check_draw.html", {"draw": draw, "rows": rows}, status=status)
+
+
+@province_only
+def spot_check_draw(request, pk):
+    draw = get_object_or_404(SpotCheckDraw.objects.select_related("campaign", "created_by"), pk=pk)
+    return _draw_page(request, draw)
+
+
+@require_POST
+@province_only
+def spot_check_record(request, pk):
+    check = get_object_or_404(SpotCheck.objects.select_related("draw__campaign", "draw__created_by"), pk=pk)
+    form = SpotCheckResultForm(request.POST, request.FILES, prefix=f"check{check.pk}")
+    if form.is_valid():
+        try:
+            record_spot_check(
+                actor=request.user, check_id=check.pk, result=form.cleaned_data["result"],
+                notes=form.cleaned_data["notes"], record_file=form.cleaned_data["record_file"],
+            )
+        except SpotCheck.DoesNotExist:
+            raise Http404 from None
+        except Refused as refusal:
+            messages.error(request, str(refusal))
+        else:
+            messages.success(request, "抽查结果已记录。")
+            return redirect(reverse("review:spot_check_draw", args=[check.draw_id]) + f"#check-{check.pk}")
+    else:
+        messages.error(request, "抽查结果有误，请按提示修改。")
+    return _draw_page(request, check.draw, bound=(check.pk, form), status=400)
+
+
+@province_only
+def spot_check_file(request, pk):
+    check = get_object_or_404(SpotCheck, pk=pk, application__in=applications_visible_to(request.user))
+    if not check.record_file:
+        raise Http404("没有上传抽查记录。")
+    audit(Event.DOWNLOAD, user=request.user, request=request, obj=check.application, detail="抽查记录")
+    name = f"抽查记录-{check.application_id}"
+    response = FileResponse(check.record_file.open("rb"), as_attachment=True)
+    response["Content-Disposition"] = f"attachment; filename=\"check-{check.pk}\"; filename*=UTF-8''{escape_uri_path(name)}"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+# 会议研究 / 认定 / 通报公布 -----------------------------------------------------------------------------------------
+
+
+@province_only
+def meetings(request):
+    campaign = _campaign(request)
+    form = MeetingForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            meeting = meeting_create(actor=request.user, campaign=campaign, **form.cleaned_data)
+            messages.success(request, f"已创建会议「{meeting.name}」，请录入会议结论。")
+            return redirect("review:meeting_detail", pk=meeting.pk)
+        messages.error(request, "会议信息有误，请按提示修改。")
+    return render(
+        request,
+        "review/meetings.html",
+        {
+            "campaign": campaign,
+            "form": form,
+            "meetings": selectors.meetings_of(campaign),
+            "pending": selectors.count_in(request.user, campaign, State.PROVINCE_REVIEW),
+            "unpublished": selectors.awarded_unpublished_count(campaign),
+        },
+    )
+
+
+@province_only
+def meeting_detail(request, pk):
+    meeting = get_object_or_404(Meeting.objects.select_related("campaign", "created_by"), pk=pk)
+    form = None
+    status = 200
+    if not meeting.is_closed:
+        candidates = selectors.meeting_candidates(request.user, meeting)
+        form = MeetingDecisionForm(request.POST or None, applications=candidates)
+        if request.method == "POST":
+            if form.is_valid():
+                try:
+                    meeting_save_decisions(actor=request.user, meeting_id=meeting.pk, decisions=form.decisions())
+                except Refused as refusal:
+                    messages.error(request, str(refusal))
+                    status = 400
+                else:
+                    messages.success(request, "会议结论已保存。结束会议后结论锁定，方可认定。")
+                    return redirect("review:meeting_detail", pk=meeting.pk)
+            else:
+                messages.error(request, "会议结论有误，请按提示修改。")
+                status = 400
+    elif request.method == "POST":
+        messages.error(request, "会议已结束，会议结论已锁定，不能再修改。")
+        status = 409
+    return render(
+        request,
+        "review/meeting_detail.html",
+        {"meeting": meeting, "form": form, "decisions": selectors.meeting_decisions(meeting)},
+        status=status,
+    )
+
+
+@require_POST
+@province_only
+def meeting_close(request, pk):
+    meeting = get_object_or_404(Meeting, pk=pk)
+    try:
+        close_meeting(actor=request.user, meeting_id=meeting.pk)
+    except Refused as refusal:
+        messages.error(request, str(refusal))
+    else:
+        messages.success(request, "会议已结束，结论已锁定。")
+    return redirect("review:meeting_detail", pk=meeting.pk)
+
+
+@require_POST
+@province_only
+def meeting_award(request, pk):
+    meeting = get_object_or_404(Meeting, pk=pk)
+    try:
+        records = award_meeting(actor=request.user, meeting_id=meeting.pk)
+    except ActionForbidden as refusal:
+        raise PermissionDenied(str(refusal)) from None
+    except Refused as refusal:
+        messages.error(request, str(refusal))
+    else:
+        awarded = sum(1 for r in records if r.to_state == State.AWARDED)
+        messages.success(request, f"已认定 {awarded} 家（按认定排序颁发证书编号），不予认定 {len(records) - awarded} 家。")
+    return redirect("review:meeting_detail", pk=meeting.pk)
+
+
+@require_POST
+@province_only
+def publish_results(request):
+    campaign = _campaign(request)
+    try:
+        campaign_publish_results(actor=request.user, campaign=campaign)
+    except Refused as refusal:
+        messages.error(request, str(refusal))
+    else:
+        messages.success(request, "认定结果已通报公布。")
+    return redirect(safe_next(request, reverse("review:province_home")))
+
+
+@province_only
+def extend_deadline(request):
+    campaign = _campaign(request)
+    form = DeadlineExtensionForm(request.POST or None, campaign=campaign)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                extension = campaign_extend_deadline(actor=request.user, campaign_id=campaign.pk, **form.cleaned_data)
+            except Refused as refusal:
+                messages.error(request, str(refusal))
+                status = 400
+            else:
+                messages.success(
+                    request,
+                    f"已将「{DeadlineLevel(extension.level).label}」由 {extension.old_date:%Y年%m月%d日} "
+                    f"延长至 {extension.new_date:%Y年%m月%d日}。",
+                )
+                return redirect("review:extend_deadline")
+        else:
+            messages.error(request, "延期信息有误，请按提示修改。")
+            status = 400
+    campaign = Campaign.objects.get(pk=campaign.pk)
+    return render(
+        request,
+        "review/extend_deadline.html",
+        {
+            "campaign": campaign,
+            "form": form,
+            "extensions": [
+                (e, DeadlineLevel(e.level).label if e.level in DeadlineLevel.values else e.level)
+                for e in campaign.deadline_extensions.select_related("by")
+            ],
+            "deadlines": [
+                (level.label, campaign.deadline(level), selectors.deadline_countdown(campaign, level))
+                for level in DeadlineLevel
+            ],
+        },
+        status=status,
+    )

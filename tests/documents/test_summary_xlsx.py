@@ -1,0 +1,281 @@
+"""汇总表: structure, values and types read back with openpyxl; scope; query count; formula injection."""
+
+import datetime as dt
+import io
+import shutil
+import subprocess
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from applications.models import Application, State
+from portal.audit.models import AuditEvent, Event
+from review.documents.excel import write_summary_workbook
+from review.documents.summary import (
+    COLUMNS,
+    FORWARDED_STATES,
+    PlaqueRow,
+    SummaryRow,
+    summary_queryset,
+    summary_rows,
+)
+from tests.documents.helpers import (
+    award,
+    bulk_forwarded,
+    forwarded_application,
+    submitted_application,
+    verify,
+)
+from tests.factories import (
+    CampaignFactory,
+    ClusterFactory,
+    EnterpriseFactory,
+    auditor,
+    city_official,
+    county_official,
+    province_official,
+    sysadmin,
+)
+
+pytestmark = pytest.mark.django_db
+
+XLSX_URL = "documents:summary_xlsx"
+
+
+def download(client, user, **params):
+    client.force_login(user)
+    return client.get(reverse(XLSX_URL), params)
+
+
+def workbook_of(response):
+    assert response.status_code == 200, response.content[:300]
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    return load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+
+
+def data_rows(ws):
+    """Rows after the three heading rows, as lists of cells."""
+    return [list(row) for row in ws.iter_rows(min_row=4)]
+
+
+def qinghe_application(**kwargs):
+    cluster = ClusterFactory(name="清河县羊绒及制品产业集群", county_id="130534", industry="羊绒")
+    return forwarded_application(enterprise=EnterpriseFactory(cluster=cluster, name="清河县宏润羊绒制品有限公司"), **kwargs)
+
+
+@pytest.fixture
+def awarded_pair():
+    """Two 衡水市 enterprises awarded, one 邢台市 enterprise waiting for the province."""
+    first = forwarded_application(enterprise=EnterpriseFactory(name="河北安平丝网股份有限公司"))
+    second = forwarded_application(enterprise=EnterpriseFactory(name="安平县恒通金属网业有限公司"))
+    Application.objects.filter(pk=first.pk).update(city_rank=1)
+    Application.objects.filter(pk=second.pk).update(city_rank=2)
+    award([first, second])
+    qinghe = qinghe_application()
+    return first, second, qinghe
+
+
+def test_summary_province_workbook_has_title_headers_and_layout(client, awarded_pair):
+    wb = workbook_of(download(client, province_official()))
+    assert wb.sheetnames == ["全省汇总", "邢台市", "衡水市", "牌匾制作清单"]
+    ws = wb["全省汇总"]
+    assert ws["A1"].value == "河北省产业集群龙头企业汇总表"
+    assert "A1:T1" in {str(r) for r in ws.merged_cells.ranges}
+    assert ws["A2"].value == "填报单位：河北省中小企业局"
+    assert ws["K2"].value.startswith("填报日期：")
+    assert [c.value for c in ws[3]] == COLUMNS
+    assert ws.freeze_panes == "A4"
+    assert ws.print_title_rows == "$1:$3"
+    assert ws.page_setup.orientation == "landscape"
+    assert int(ws.page_setup.paperSize) == 8  # A3
+    assert int(ws.page_setup.fitToWidth) == 1 and int(ws.page_setup.fitToHeight) == 0
+    assert ws.sheet_properties.pageSetUpPr.fitToPage is True
+    assert ws.column_dimensions["E"].width >= 30  # 企业名称 fits Chinese text
+
+
+def test_summary_known_row_values_types_and_formats(client, awarded_pair):
+    first, _, _ = awarded_pair
+    ws = workbook_of(download(client, province_official()))["全省汇总"]
+    rows = data_rows(ws)
+    # 邢台市 (130500) sorts before 衡水市 (131100): row 1 is 清河, then 邢台市小计, then the two 衡水 rows.
+    assert rows[0][4].value == "清河县宏润羊绒制品有限公司"
+    assert rows[1][1].value == "邢台市小计"
+    row = rows[2]
+    values = [c.value for c in row]
+    assert values[:6] == [2, "衡水市", "安平县", "安平县丝网产业集群", "河北安平丝网股份有限公司", first.enterprise.credit_code]
+    assert isinstance(row[6].value, dt.datetime) and row[6].value.date() == dt.date(2005, 3, 1)
+    assert row[6].number_format == "yyyy-mm-dd"
+    # The county verified 51000 (declared 52000): the verified figure is used.
+    assert row[7].value == 51000 and isinstance(row[7].value, int | float)
+    assert row[7].number_format == "#,##0.00"
+    assert row[8].value == 2600
+    assert row[9].value == 60 and row[9].number_format == "0.00"  # 48000 / 80000
+    assert row[10].value == pytest.approx(4.08) and row[10].number_format == "0.00"  # 2080 / 51000
+    assert row[11].value == 8 and row[11].data_type == "n"
+    assert row[12].value == 12 and row[12].data_type == "n"
+    assert row[13].value == 1
+    assert row[14].value == "经核实，符合申报条件，同意推荐。"
+    assert row[15].value == "同意上报。"
+    assert row[16].value == "已认定"
+    assert row[17].value == "冀企产龙〔2024〕第001号"
+    assert values[18:] == ["赵丽", "13812345678"]
+    assert rows[3][4].value == "安平县恒通金属网业有限公司"
+    assert rows[3][17].value == "冀企产龙〔2024〕第002号"
+    assert rows[0][16].value == "待省级审定" and rows[0][17].value is None
+
+
+def test_summary_subtotals_and_total(client, awarded_pair):
+    ws = workbook_of(download(client, province_official()))["全省汇总"]
+    rows = data_rows(ws)
+    labels = [(r[1].value, r[4].value, r[7].value, r[8].value) for r in rows if r[1].value and "计" in r[1].value]
+    assert labels == [
+        ("邢台市小计", 1, 51000, 2600),
+        ("衡水市小计", 2, 102000, 5200),
+        ("合计", 3, 153000, 7800),
+    ]
+    total = rows[-1]
+    assert total[4].number_format == '"共 "0" 家"' and total[4].data_type == "n"
+    assert total[7].number_format == "#,##0.00"
+
+
+def test_summary_city_official_gets_only_own_city(client, awarded_pair):
+    wb = workbook_of(download(client, city_official("131100")))
+    assert wb.sheetnames == ["衡水市", "牌匾制作清单"]
+    ws = wb["衡水市"]
+    assert ws["A2"].value == "填报单位：衡水市工业和信息化局"
+    names = [r[4].value for r in data_rows(ws) if isinstance(r[0].value, int)]
+    assert names == ["河北安平丝网股份有限公司", "安平县恒通金属网业有限公司"]
+    assert {r[1].value for r in data_rows(ws)} == {"衡水市", "衡水市小计", "合计"}
+    plaques = [[c.value for c in r] for r in wb["牌匾制作清单"].iter_rows(min_row=4)]
+    assert [p[1:] for p in plaques] == [
+        ["冀企产龙〔2024〕第001号", "河北安平丝网股份有限公司", "安平县丝网产业集群", "衡水市"],
+        ["冀企产龙〔2024〕第002号", "安平县恒通金属网业有限公司", "安平县丝网产业集群", "衡水市"],
+    ]
+
+
+def test_summary_city_sheet_includes_its_pending_applications(client):
+    """A city prepares its 汇总表 before forwarding: its 待市级审核 ones are listed, the province's are not."""
+    application = submitted_application()
+    county = county_official("131125")
+    verify(application, county=county)
+    from review.services import perform_transition
+
+    perform_transition(application_id=application.pk, action="county_pass", actor=county)
+    city_rows = data_rows(workbook_of(download(client, city_official("131100")))["衡水市"])
+    assert city_rows[0][16].value == "待市级审核"
+    assert city_rows[0][14].value == "初审通过"  # no opinion text: the decision's name
+    client.logout()
+    province_rows = data_rows(workbook_of(download(client, province_official()))["全省汇总"])
+    assert [r[1].value for r in province_rows] == ["合计"]
+
+
+def test_summary_province_can_export_one_city(client, awarded_pair):
+    wb = workbook_of(download(client, province_official(), city="130500"))
+    assert wb.sheetnames == ["邢台市", "牌匾制作清单"]
+    assert [r[4].value for r in data_rows(wb["邢台市"])][0] == "清河县宏润羊绒制品有限公司"
+    assert list(wb["牌匾制作清单"].iter_rows(min_row=4)) == []
+
+
+def test_summary_formula_injection_is_written_as_text(tmp_path):
+    hostile = SummaryRow(
+        city_code="131100", city="衡水市", county="安平县", cluster="+cmd|' /C calc'!A0", enterprise="=1+1",
+        credit_code="@SUM(A1)", established_on=None, revenue=None, tax_total=None, equity_share=None,
+        rd_share=None, patents=0, partners=0, cluster_rank=None, county_opinion="-2+3", city_opinion="=HYPERLINK(\"http://x\")",
+        result="已认定", certificate_number="", contact_name="\t=1", contact_phone="13812345678",
+    )
+    path = tmp_path / "hostile.xlsx"
+    write_summary_workbook(
+        str(path), rows=[hostile], plaques=[PlaqueRow("=1+1", "@SUM(A1)", "+1", "-1")], unit="河北省中小企业局",
+        on=dt.date(2024, 11, 5),
+    )
+    wb = load_workbook(path)
+    row = wb.worksheets[0][4]
+    for cell, text in ((row[4], "=1+1"), (row[5], "@SUM(A1)"), (row[3], "+cmd|' /C calc'!A0"), (row[14], "-2+3"),
+                       (row[15], "=HYPERLINK(\"http://x\")"), (row[18], "\t=1")):
+        assert cell.value == text
+        assert cell.data_type == "s"
+        assert cell.quotePrefix is True
+    plaque = wb["牌匾制作清单"][4]
+    assert [c.data_type for c in plaque[1:]] == ["s", "s", "s", "s"]
+    assert plaque[1].value == "=1+1"
+    # No formula anywhere in the file.
+    for ws in wb.worksheets:
+        assert all(c.data_type != "f" for r in ws.iter_rows() for c in r)
+
+
+def test_summary_query_count_does_not_grow(client, django_assert_max_num_queries):
+    campaign = CampaignFactory()
+    user = province_official()
+    client.force_login(user)
+    bulk_forwarded(36, campaign=campaign)
+
+    def count_queries():
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(reverse(XLSX_URL))
+            body = b"".join(response.streaming_content)
+        assert response.status_code == 200
+        return len(queries), load_workbook(io.BytesIO(body))
+
+    small, wb = count_queries()
+    assert wb["全省汇总"].max_row == 3 + 36 + 3 + 1  # heading, rows, three city subtotals, total
+    bulk_forwarded(324, campaign=campaign)
+    with django_assert_max_num_queries(small):
+        large, wb = count_queries()
+    assert large == small
+    assert wb["全省汇总"].max_row == 3 + 360 + 3 + 1
+    assert wb["全省汇总"].cell(row=wb["全省汇总"].max_row, column=5).value == 360
+
+
+def test_summary_rows_stream_states_in_order():
+    campaign = CampaignFactory()
+    bulk_forwarded(12, campaign=campaign)
+    queryset = summary_queryset(visible=Application.objects.all(), campaign=campaign, states=FORWARDED_STATES)
+    rows = list(summary_rows(queryset))
+    assert len(rows) == 12
+    keys = [(r.city_code, r.cluster) for r in rows]
+    assert keys == sorted(keys)
+    assert {r.result for r in rows} == {State.AWARDED.label, State.PROVINCE_REVIEW.label}
+    assert all(isinstance(r.revenue, Decimal) for r in rows)
+
+
+@pytest.mark.parametrize("make_user", [lambda: county_official("131125"), sysadmin, auditor])
+def test_summary_refused_for_county_and_administrators(client, make_user):
+    CampaignFactory()
+    assert download(client, make_user()).status_code == 403
+
+
+def test_summary_anonymous_goes_to_login(client):
+    CampaignFactory()
+    response = client.get(reverse(XLSX_URL))
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_summary_export_is_audited(client, awarded_pair):
+    user = province_official()
+    workbook_of(download(client, user))
+    event = AuditEvent.objects.filter(event=Event.EXPORT, user=user).get()
+    assert "汇总表" in event.detail and "3 家" in event.detail
+
+
+def test_export_summary_command_writes_workbook(tmp_path, awarded_pair):
+    out = tmp_path / "out" / "summary.xlsx"
+    call_command("export_summary", "--campaign", "2024", "--city", "131100", "--out", str(out))
+    wb = load_workbook(out)
+    assert wb.sheetnames == ["衡水市", "牌匾制作清单"]
+    assert data_rows(wb["衡水市"])[-1][4].value == 2
+    call_command("export_summary", "--campaign", "2024", "--out", str(out))
+    assert load_workbook(out).sheetnames[0] == "全省汇总"
+
+
+@pytest.mark.skipif(not shutil.which("soffice") and not shutil.which("libreoffice"), reason="LibreOffice not installed")
+def test_summary_opens_in_libreoffice(tmp_path, awarded_pair):  # pragma: no cover - needs LibreOffice
+    out = tmp_path / "summary.xlsx"
+    call_command("export_summary", "--campaign", "2024", "--out", str(out))
+    binary = shutil.which("soffice") or shutil.which("libreoffice")
+    subprocess.run([binary, "--headless", "--convert-to", "csv", "--outdir", str(tmp_path), str(out)], check=True, timeout=120)
+    assert "河北省产业集群龙头企业汇总表" in (tmp_path / "summary.csv").read_text(encoding="utf-8", errors="replace")

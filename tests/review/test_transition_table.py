@@ -1,0 +1,240 @@
+"""The whole transition table: every action from every state, by every role, inside and outside jurisdiction."""
+
+import pytest
+from django.urls import reverse
+
+from applications.models import Application, State
+from portal.accounts.models import Role
+from review import services
+from review.models import ReviewRecord
+from review.services import ActionForbidden, TransitionRefused, perform_transition
+from review.workflow import TRANSITIONS, available_actions
+from tests.factories import (
+    auditor,
+    city_official,
+    county_official,
+    enterprise_user,
+    province_official,
+    sysadmin,
+)
+from tests.review.journey import OPINION, actor_for, application_in, qinghe_enterprise, verify
+
+pytestmark = pytest.mark.django_db
+
+ALL_STATES = list(State.values)
+
+
+def decide(application, decision, *, carry_out):
+    """A closed meeting that decided `decision` for the application; carried out (认定) when asked."""
+    province = actor_for(application, "award")
+    meeting = services.meeting_create(
+        actor=province, campaign=application.campaign, name=f"会议{application.pk}", held_on=application.campaign.opens_on,
+        minutes_number="纪要1号",
+    )
+    services.meeting_save_decisions(
+        actor=province, meeting_id=meeting.pk,
+        decisions=[services.DecisionInput(application.pk, decision, 1 if decision == "award" else None)],
+    )
+    services.meeting_close(actor=province, meeting_id=meeting.pk)
+    if carry_out:
+        services.meeting_award(actor=province, meeting_id=meeting.pk)
+    application.refresh_from_db()
+    return application
+
+
+def build(state, *, for_action=None):
+    """An application in `state` whose guards for `for_action` are satisfied."""
+    if state == State.AWARDED:
+        return decide(application_in(State.PROVINCE_REVIEW), "award", carry_out=True)
+    if state == State.NOT_AWARDED:
+        return decide(application_in(State.PROVINCE_REVIEW), "decline", carry_out=True)
+    application = application_in(state)
+    if state == State.COUNTY_REVIEW:
+        verify(application)
+    if state == State.PROVINCE_REVIEW and for_action in ("award", "decline"):
+        decide(application, for_action, carry_out=False)
+    return application
+
+
+def everyone(application):
+    """(label, user, inside jurisdiction) for each kind of actor."""
+    return [
+        ("own enterprise", actor_for(application, "submit"), True),
+        ("other enterprise", enterprise_user(qinghe_enterprise()), False),
+        ("county inside", actor_for(application, "county_pass"), True),
+        ("county outside", county_official("130534"), False),
+        ("city inside", actor_for(application, "city_forward"), True),
+        ("city outside", city_official("130500"), False),
+        ("province", province_official(), True),
+        ("sysadmin", sysadmin(), False),
+        ("auditor", auditor(), False),
+    ]
+
+
+@pytest.mark.parametrize("state", ALL_STATES)
+def test_transition_table_every_action_role_and_jurisdiction(state):
+    application = build(state)
+    assert application.state == state
+    actors = everyone(application)
+    records = ReviewRecord.objects.filter(application=application).count()
+    for action, transition in TRANSITIONS.items():
+        for label, actor, inside in actors:
+            visible = inside and (actor.role == Role.ENTERPRISE or application.submitted_at is not None)
+            allowed = visible and actor.role == transition.role and state in transition.sources
+            if allowed:
+                continue  # taken below on a fresh application, so this one stays in `state`
+            if not visible:
+                expected = Application.DoesNotExist
+            elif actor.role != transition.role:
+                expected = ActionForbidden
+            else:
+                expected = TransitionRefused
+            with pytest.raises(expected) as refused:
+                perform_transition(application_id=application.pk, action=action, actor=actor, opinion=OPINION)
+            if expected is TransitionRefused:
+                assert not isinstance(refused.value, ActionForbidden), (action, label)
+            application.refresh_from_db()
+            assert application.state == state, (action, label)
+        if state in transition.sources:
+            fresh = build(state, for_action=action)
+            record = perform_transition(
+                application_id=fresh.pk, action=action, actor=actor_for(fresh, action), opinion=OPINION
+            )
+            fresh.refresh_from_db()
+            assert fresh.state == transition.target == record.to_state, action
+            assert record.from_state == state
+    assert ReviewRecord.objects.filter(application=application).count() == records
+
+
+def test_transition_table_sources_and_roles_are_those_of_process_md():
+    table = {a: (set(t.sources), t.target, t.role) for a, t in TRANSITIONS.items()}
+    assert table == {
+        "submit": ({State.DRAFT, State.RETURNED, State.WITHDRAWN}, State.COUNTY_REVIEW, Role.ENTERPRISE),
+        "withdraw": ({State.COUNTY_REVIEW}, State.WITHDRAWN, Role.ENTERPRISE),
+        "county_pass": ({State.COUNTY_REVIEW}, State.CITY_REVIEW, Role.COUNTY),
+        "county_return": ({State.COUNTY_REVIEW}, State.RETURNED, Role.COUNTY),
+        "county_reject": ({State.COUNTY_REVIEW}, State.REJECTED, Role.COUNTY),
+        "city_forward": ({State.CITY_REVIEW}, State.PROVINCE_REVIEW, Role.CITY),
+        "city_return_county": ({State.CITY_REVIEW}, State.COUNTY_REVIEW, Role.CITY),
+        "city_return_enterprise": ({State.CITY_REVIEW}, State.RETURNED, Role.CITY),
+        "city_reject": ({State.CITY_REVIEW}, State.REJECTED, Role.CITY),
+        "award": ({State.PROVINCE_REVIEW}, State.AWARDED, Role.PROVINCE),
+        "decline": ({State.PROVINCE_REVIEW}, State.NOT_AWARDED, Role.PROVINCE),
+    }
+
+
+def test_unknown_action_is_refused():
+    application = application_in(State.COUNTY_REVIEW)
+    with pytest.raises(ActionForbidden):
+        perform_transition(application_id=application.pk, action="approve_everything", actor=actor_for(application, "county_pass"))
+
+
+def test_available_actions_follow_the_table():
+    application = application_in(State.CITY_REVIEW)
+    assert [t.label for t in available_actions(application, Role.CITY)] == [
+        "审核通过并上报", "退回修改（退回县级）", "退回修改（退回企业）", "不予推荐",
+    ]
+    assert available_actions(application, Role.COUNTY) == []
+
+
+def test_the_transition_record_holds_who_what_and_the_signed_hash():
+    from applications.fingerprint import fingerprint
+
+    application = application_in(State.COUNTY_REVIEW)
+    verify(application)
+    county = actor_for(application, "county_pass")
+    record = perform_transition(
+        application_id=application.pk, action="county_pass", actor=county, opinion="同意推荐", internal_note="电话核实"
+    )
+    assert (record.actor, record.actor_role, record.actor_unit_id, record.actor_unit_name) == (
+        county, Role.COUNTY, "131125", "安平县",
+    )
+    assert (record.from_state, record.to_state, record.opinion, record.internal_note) == (
+        State.COUNTY_REVIEW, State.CITY_REVIEW, "同意推荐", "电话核实",
+    )
+    assert record.at is not None
+    assert record.data_sha256 == fingerprint(Application.objects.get(pk=application.pk))
+    assert len(record.data_sha256) == 64
+
+
+# Through the POST view -----------------------------------------------------------------------------------------
+
+
+def post(client, user, application, action, opinion="", **extra):
+    client.force_login(user)
+    return client.post(
+        reverse("review:transition", args=[application.pk]), {"action": action, "opinion": opinion, **extra}
+    )
+
+
+def test_post_county_pass_moves_the_application_and_redirects(client):
+    application = application_in(State.COUNTY_REVIEW)
+    verify(application)
+    response = post(client, actor_for(application, "county_pass"), application, "county_pass", "同意推荐")
+    assert response.status_code == 302
+    assert response.url == reverse("review:application_detail", args=[application.pk])
+    application.refresh_from_db()
+    assert application.state == State.CITY_REVIEW
+
+
+def test_post_by_another_countys_official_answers_404(client):
+    application = application_in(State.COUNTY_REVIEW)
+    verify(application)
+    assert post(client, county_official("130534"), application, "county_pass").status_code == 404
+    assert client.get(reverse("review:application_detail", args=[application.pk])).status_code == 404
+    application.refresh_from_db()
+    assert application.state == State.COUNTY_REVIEW
+
+
+def test_post_by_another_citys_official_answers_404(client):
+    application = application_in(State.CITY_REVIEW)
+    assert post(client, city_official("130500"), application, "city_forward").status_code == 404
+    application.refresh_from_db()
+    assert application.state == State.CITY_REVIEW
+
+
+def test_post_skipping_a_level_is_refused(client):
+    """The city cannot forward what the county has not passed; the province cannot award what was not forwarded."""
+    application = application_in(State.COUNTY_REVIEW)
+    response = post(client, actor_for(application, "city_forward"), application, "city_forward")
+    assert response.status_code == 200
+    assert "不能进行「审核通过并上报」" in response.content.decode()
+    response = post(client, province_official(), application, "award")
+    assert "不能进行「认定」" in response.content.decode()
+    application.refresh_from_db()
+    assert application.state == State.COUNTY_REVIEW
+
+
+def test_post_an_action_of_another_role_answers_403(client):
+    application = application_in(State.COUNTY_REVIEW)
+    verify(application)
+    assert post(client, actor_for(application, "city_forward"), application, "county_pass").status_code == 403
+    application.refresh_from_db()
+    assert application.state == State.COUNTY_REVIEW
+
+
+def test_post_by_an_enterprise_or_admin_answers_403_and_anonymous_is_sent_to_login(client):
+    application = application_in(State.COUNTY_REVIEW)
+    assert post(client, actor_for(application, "submit"), application, "county_pass").status_code == 403
+    assert post(client, sysadmin(), application, "county_pass").status_code == 403
+    client.logout()
+    response = client.post(reverse("review:transition", args=[application.pk]), {"action": "county_pass"})
+    assert response.status_code == 302 and reverse("accounts:login") in response.url
+    application.refresh_from_db()
+    assert application.state == State.COUNTY_REVIEW
+
+
+def test_get_on_the_transition_url_is_not_allowed(client):
+    application = application_in(State.COUNTY_REVIEW)
+    client.force_login(actor_for(application, "county_pass"))
+    assert client.get(reverse("review:transition", args=[application.pk])).status_code == 405
+
+
+def test_refused_transitions_are_audited():
+    from portal.audit.models import AuditEvent, Event
+
+    application = application_in(State.COUNTY_REVIEW)
+    with pytest.raises(TransitionRefused):
+        perform_transition(application_id=application.pk, action="county_pass", actor=actor_for(application, "county_pass"))
+    entry = AuditEvent.objects.filter(event=Event.TRANSITION, success=False).get()
+    assert "核实情况证明" in entry.detail and str(application.pk) in entry.detail
