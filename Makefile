@@ -57,8 +57,7 @@ worker: $(VENV)/.installed
 BACKUP_DIR ?= var/backups
 
 backup: $(VENV)/.installed
-	@mkdir -p "$(BACKUP_DIR)"
-	$(MANAGE) backup_portal --out "$(BACKUP_DIR)/portal-$$(date +%Y%m%d-%H%M%S).tar.gz"
+	$(MANAGE) backup_portal --dir "$(BACKUP_DIR)"
 
 restore: $(VENV)/.installed
 	@if [ -z "$(FILE)" ]; then echo "用法：make restore FILE=var/backups/portal-YYYYmmdd-HHMMSS.tar.gz"; exit 2; fi

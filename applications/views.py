@@ -136,8 +136,8 @@ def _missing(application, verdicts):
 @require_POST
 def start(request):
     campaign = Campaign.current()
-    if campaign is None:
-        messages.error(request, "目前没有进行中的申报批次。")
+    if campaign is None or request.user.enterprise_id is None:
+        messages.error(request, "目前没有进行中的申报批次。" if campaign is None else "您的账号未关联企业，请联系系统管理员。")
         return redirect("applications:home")
     copy_from = None
     if request.POST.get("copy_from"):

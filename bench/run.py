@@ -188,8 +188,12 @@ def measure_pages(server, pages, args) -> None:
             page["rps_ratio"] = round(floor["rps"] / page["rps"], 2) if page["rps"] else None
 
 
+def load_average() -> list[float]:
+    return [round(x, 2) for x in os.getloadavg()]
+
+
 def run_size(size, args) -> dict:
-    log(f"size {size}: fresh database {args.database}")
+    log(f"size {size}: fresh database {args.database} (load average {load_average()})")
     recreate_database(args.admin_url, args.database)
     env = portal_env(database_url(args.admin_url, args.database))
     shutil.rmtree(WORK / "private", ignore_errors=True)
@@ -202,11 +206,13 @@ def run_size(size, args) -> dict:
     django_side(env, "prepare", str(pages_file))
     pages = json.loads(pages_file.read_text())
 
+    load_before = load_average()
     server = Gunicorn(env, args.port, args.workers, WORK / f"gunicorn-{size}.log")
     try:
         measure_pages(server, pages, args)
     finally:
         server.stop()
+    load_after = load_average()
 
     documents = {}
     for kind in DOCUMENTS:
@@ -226,7 +232,13 @@ def run_size(size, args) -> dict:
                 page["profile"] = str(out.relative_to(ROOT))
     for page in pages.values():
         page.pop("cookies", None)
-    return {"applications": size, "seed_seconds": round(seed_seconds, 1), "pages": pages, "documents": documents}
+    return {
+        "applications": size,
+        "seed_seconds": round(seed_seconds, 1),
+        "load_average": {"before_pages": load_before, "after_pages": load_after},  # 1, 5, 15 min: was the machine idle?
+        "pages": pages,
+        "documents": documents,
+    }
 
 
 # Report ---------------------------------------------------------------------------------------------------------
@@ -367,9 +379,13 @@ def markdown(results: dict) -> str:
     for size in keys:
         data = sizes[size]
         floor = data["pages"][FLOOR]
+        load = data.get("load_average", {})
         lines += [
             "",
             f"## {int(size):,} applications (seeded in {data['seed_seconds']} s)",
+            "",
+            f"Load average (1/5/15 min) before the page measurements {load.get('before_pages')}, after "
+            f"{load.get('after_pages')} (the machine has {m['cores']} cores).",
             "",
             "| Page | Role | req/s | p50 ms | p95 ms | p99 ms | p95 ÷ floor | SQL queries | KB |",
             "|---|---|---|---|---|---|---|---|---|",

@@ -1,12 +1,15 @@
 from django.urls import reverse
 
 from portal.accounts.navigation import ROLE_MENU
+from portal.accounts.services import second_factor_required
 
 
 def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_items": []}
+    if second_factor_required(user) and not getattr(user, "is_verified", lambda: True)():
+        return {"nav_items": [], "second_factor_pending": True}  # every link would lead back to the 2FA page
     items = [(label, reverse(name)) for label, name in ROLE_MENU.get(user.role, [])]
     unread = user.notifications.filter(read_at__isnull=True).count()
     return {"nav_items": items, "unread_notifications": unread}

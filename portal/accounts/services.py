@@ -73,22 +73,23 @@ def totp_device_for_enrolment(*, user: User) -> TOTPDevice:
     return device
 
 
-@transaction.atomic
 def second_factor_enrol(*, user: User, token: str) -> tuple[TOTPDevice, list[str]]:
     """Confirm the enrolment with a first code from the authenticator; returns the device and the
     recovery codes, which are shown once and never again."""
     device = totp_device_for_enrolment(user=user)
+    # Verified outside the transaction below: a wrong code's throttling and audit entry must persist.
     if not device.verify_token(_digits(token)):
         audit(Event.OTP_ENROL, user=user, success=False, detail="绑定验证器：动态验证码错误")
         raise SecondFactorRefused("动态验证码不正确，请核对手机上的6位数字（注意不要过期）后重试。")
-    device.confirmed = True
-    device.save(update_fields=["confirmed"])
-    TOTPDevice.objects.filter(user=user, confirmed=False).delete()
-    StaticDevice.objects.filter(user=user).delete()
-    recovery = StaticDevice.objects.create(user=user, name=RECOVERY_DEVICE_NAME, confirmed=True)
-    codes = [StaticToken.random_token() for _ in range(RECOVERY_CODE_COUNT)]
-    StaticToken.objects.bulk_create([StaticToken(device=recovery, token=code) for code in codes])
-    audit(Event.OTP_ENROL, user=user, obj=device, detail=f"绑定验证器，生成 {RECOVERY_CODE_COUNT} 个恢复码")
+    with transaction.atomic():
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+        StaticDevice.objects.filter(user=user).delete()
+        recovery = StaticDevice.objects.create(user=user, name=RECOVERY_DEVICE_NAME, confirmed=True)
+        codes = [StaticToken.random_token() for _ in range(RECOVERY_CODE_COUNT)]
+        StaticToken.objects.bulk_create([StaticToken(device=recovery, token=code) for code in codes])
+        audit(Event.OTP_ENROL, user=user, obj=device, detail=f"绑定验证器，生成 {RECOVERY_CODE_COUNT} 个恢复码")
     return device, codes
 
 
@@ -99,23 +100,25 @@ def second_factor_verify(*, user: User, token: str):
     if not token:
         raise SecondFactorRefused("请输入动态验证码或恢复码。")
     kind = TOTPDevice if token.isdigit() else StaticDevice
-    with transaction.atomic():
+    throttled = False
+    with transaction.atomic():  # devices locked: one code cannot be accepted twice concurrently
         devices = [d for d in devices_for_user(user, confirmed=True, for_verify=True) if isinstance(d, kind)]
-        if any(not device.verify_is_allowed()[0] for device in devices):
-            audit(Event.LOGIN_FAILED, user=user, success=False, detail="第二因素：尝试过于频繁，暂不校验")
-            raise SecondFactorRefused("验证码错误次数过多，请稍候片刻再试。")
-        for device in devices:
-            if device.verify_token(token):
-                used_recovery = isinstance(device, StaticDevice)
-                audit(
-                    Event.LOGIN,
-                    user=user,
-                    obj=device,
-                    detail="第二因素验证通过（使用恢复码）" if used_recovery else "第二因素验证通过",
-                )
-                return device
-    audit(Event.LOGIN_FAILED, user=user, success=False, detail="第二因素：验证码错误")
-    raise SecondFactorRefused("验证码不正确，请重新输入。")
+        throttled = any(not device.verify_is_allowed()[0] for device in devices)
+        accepted = None if throttled else next((d for d in devices if d.verify_token(token)), None)
+    if throttled:
+        audit(Event.LOGIN_FAILED, user=user, success=False, detail="第二因素：尝试过于频繁，暂不校验")
+        raise SecondFactorRefused("验证码错误次数过多，请稍候片刻再试。")
+    if accepted is None:
+        audit(Event.LOGIN_FAILED, user=user, success=False, detail="第二因素：验证码错误")
+        raise SecondFactorRefused("验证码不正确，请重新输入。")
+    used_recovery = isinstance(accepted, StaticDevice)
+    audit(
+        Event.LOGIN,
+        user=user,
+        obj=accepted,
+        detail="第二因素验证通过（使用恢复码）" if used_recovery else "第二因素验证通过",
+    )
+    return accepted
 
 
 def recovery_codes_left(user) -> int:

@@ -226,7 +226,7 @@ def test_summary_query_count_does_not_grow(client, django_assert_max_num_queries
     bulk_forwarded(324, campaign=campaign)
     with django_assert_max_num_queries(small):
         large, wb = count_queries()
-    assert large == small
+    assert large == small, (small, large)
     assert wb["全省汇总"].max_row == 3 + 360 + 3 + 1
     assert wb["全省汇总"].cell(row=wb["全省汇总"].max_row, column=5).value == 360
 

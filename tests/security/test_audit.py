@@ -15,7 +15,15 @@ from portal.audit.models import AuditEvent, Event
 from portal.audit.services import audit, bind_request, release_request
 from review.models import DeadlineExtension
 from review.services import perform_transition
-from tests.factories import PASSWORD, auditor, county_official, eligible_application, enterprise_user, sysadmin
+from tests.factories import (
+    PASSWORD,
+    ApplicationFactory,
+    auditor,
+    county_official,
+    eligible_application,
+    enterprise_user,
+    sysadmin,
+)
 from tests.security.conftest import current_code, give_device
 
 pytestmark = pytest.mark.django_db
@@ -306,3 +314,20 @@ def test_log_page_queries_do_not_grow_with_rows(client, django_assert_max_num_qu
         audit(Event.LOGIN, username=f"v{n}")
     with django_assert_max_num_queries(len(small.captured_queries)):
         client.get("/audit/")
+
+
+@pytest.mark.parametrize("event", list(Event))
+def test_every_event_kind_carries_time_zone_address_and_object(event):
+    application = ApplicationFactory()
+    user = enterprise_user(application.enterprise)
+    token = bind_request(RequestFactory().get("/", REMOTE_ADDR="2001:db8::7"))
+    try:
+        entry = audit(event, user=user, obj=application, success=event not in (Event.LOGIN_FAILED, Event.ACCESS_DENIED))
+    finally:
+        release_request(token)
+    entry = AuditEvent.objects.get(pk=entry.pk)
+    assert entry.ip_address == "2001:db8::7"
+    assert entry.username == user.username and entry.role == "enterprise"
+    assert entry.object_type == "applications.Application" and entry.object_repr == str(application)
+    assert timezone.localtime(entry.at).utcoffset() == dt.timedelta(hours=8)
+    assert entry.get_event_display() == Event(event).label

@@ -17,7 +17,10 @@ pytestmark = pytest.mark.django_db
 LOGIN = "/accounts/login/"
 
 
-def attempt(client, username, password="wrong-Password#1", ip="10.0.0.1"):
+WRONG = "wrong-Password#1"
+
+
+def attempt(client, username, password=WRONG, ip="10.0.0.1"):
     return client.post(LOGIN, {"username": username, "password": password}, REMOTE_ADDR=ip)
 
 

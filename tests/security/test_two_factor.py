@@ -8,7 +8,15 @@ from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from portal.audit.models import AuditEvent, Event
-from tests.factories import PASSWORD, auditor, city_official, county_official, enterprise_user, province_official, sysadmin
+from tests.factories import (
+    PASSWORD,
+    auditor,
+    city_official,
+    county_official,
+    enterprise_user,
+    province_official,
+    sysadmin,
+)
 from tests.security.conftest import current_code, give_device, verified_login
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("enforce_2fa")]
@@ -53,6 +61,8 @@ def test_enrolment_with_a_valid_code_shows_ten_recovery_codes_once(client):
     device = TOTPDevice.objects.get(user=user, confirmed=False)
     wrong = client.post("/accounts/two-factor/enrol/", {"token": "000000" if current_code(device) != "000000" else "111111"})
     assert "动态验证码不正确" in wrong.content.decode()
+    assert AuditEvent.objects.filter(event=Event.OTP_ENROL, user=user, success=False).exists()
+    TOTPDevice.objects.filter(pk=device.pk).update(throttling_failure_timestamp=None, throttling_failure_count=0)
     response = client.post("/accounts/two-factor/enrol/", {"token": current_code(device), "next": "/review/county/"})
     assert response.status_code == 200
     codes = list(StaticToken.objects.filter(device__user=user).values_list("token", flat=True))

@@ -5,7 +5,6 @@ import pytest
 from applications.models import Application, State
 from applications.selectors import applications_visible_to
 from review.demo import synthetic_credit_code
-from tests.browser.conftest import browser, page, screenshot  # noqa: F401 - the shared Playwright fixtures
 from tests.factories import MINIMAL_PDF, CampaignFactory, ClusterFactory, county_official, png_bytes
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -22,7 +21,7 @@ def unmet(browser_page):
     return sorted(row.split()[0].rstrip("*") for row in rows if "不满足" in row)
 
 
-def test_new_enterprise_registers_fills_in_fixes_and_submits(page, screenshot, tmp_path):  # noqa: F811
+def test_new_enterprise_registers_fills_in_fixes_and_submits(page, screenshot, tmp_path):
     CampaignFactory()
     ClusterFactory()
     ClusterFactory(name="清河县羊绒及制品产业集群", county_id="130534", industry="羊绒")
