@@ -4,10 +4,16 @@ from portal.directory.models import Division
 from portal.directory.reference import load_divisions
 
 
+DB_FIXTURES = {"db", "transactional_db", "live_server", "django_db_reset_sequences", "django_db_serialized_rollback"}
+
+
 @pytest.fixture(autouse=True)
-def reference_data(django_db_setup, django_db_blocker):
-    """Hebei's divisions are reference data every test may rely on (reloaded after a flushing test)."""
-    with django_db_blocker.unblock():
+def reference_data(request):
+    """Hebei's divisions are reference data every database test may rely on (reloaded after a flushing test)."""
+    if request.node.get_closest_marker("django_db") is None and not DB_FIXTURES & set(request.fixturenames):
+        return
+    request.getfixturevalue("django_db_setup")
+    with request.getfixturevalue("django_db_blocker").unblock():
         if not Division.objects.exists():
             load_divisions()
 
