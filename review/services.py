@@ -202,7 +202,10 @@ def _perform_transition(*, application_id, action, actor, opinion, internal_note
                 internal_note=internal_note.strip(),
                 data_sha256=fingerprint(application),
             )
-            audit(Event.TRANSITION, user=actor, obj=application, detail=f"{transition.label}：{from_state} → {transition.target}")
+            audit(
+                Event.TRANSITION, user=actor, obj=application,
+                detail=f"{transition.label}：{State(from_state).label} → {State(transition.target).label}",
+            )
             transaction.on_commit(lambda: notify_transition(record.pk))
     except IntegrityError as error:  # the quota's CHECK constraint, should a racing writer slip past
         raise TransitionRefused("操作未能完成（名额或编号冲突），请刷新页面后重试。") from error
