@@ -3,7 +3,6 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import TooManyFilesSent
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -304,9 +303,10 @@ def delete_material(request, pk):
     return redirect(reverse("applications:materials", args=[material.application_id]) + f"#material-{material.kind}")
 
 
-@login_required
+@role_required(Role.ENTERPRISE, Role.COUNTY, Role.CITY, Role.PROVINCE)
 def material_download(request, pk):
-    """Any role, within its jurisdiction; officials may view PDFs and images in the browser with ?inline=1."""
+    """The roles that read applications, within their jurisdiction (404 outside it; 系统管理员 and 审计管理员:
+    403, as on every business page); officials may view PDFs and images in the browser with ?inline=1."""
     material = get_object_or_404(materials_visible_to(request.user).select_related("application"), pk=pk)
     inline = request.GET.get("inline") == "1"
     try:

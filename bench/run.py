@@ -148,7 +148,9 @@ class Gunicorn:
 def wrk(url, cookies, *, threads, connections, duration) -> dict:
     env = {**os.environ, "BENCH_COOKIES": "|".join(cookies)}
     done = subprocess.run(
-        ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--latency", "-s", str(BENCH / "latency.lua"), url],
+        # --timeout: a slow page's requests must count in its latency, not vanish as wrk timeouts (default 2 s).
+        ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--timeout", "60s", "--latency",
+         "-s", str(BENCH / "latency.lua"), url],
         env=env, check=True, capture_output=True, text=True, timeout=duration + 60,
     )
     for line in done.stdout.splitlines():
@@ -387,8 +389,8 @@ def markdown(results: dict) -> str:
             f"Load average (1/5/15 min) before the page measurements {load.get('before_pages')}, after "
             f"{load.get('after_pages')} (the machine has {m['cores']} cores).",
             "",
-            "| Page | Role | req/s | p50 ms | p95 ms | p99 ms | p95 ÷ floor | SQL queries | KB |",
-            "|---|---|---|---|---|---|---|---|---|",
+            "| Page | Role | req/s | p50 ms | p95 ms | p99 ms | p95 ÷ floor | SQL queries | KB | wrk errors |",
+            "|---|---|---|---|---|---|---|---|---|---|",
         ]
         for page in data["pages"].values():
             if "p95_ms" not in page:
@@ -396,7 +398,7 @@ def markdown(results: dict) -> str:
             lines.append(
                 f"| {page['label']} | {page['role']} | {page['rps']:.0f} | {page['p50_ms']:.1f} | {page['p95_ms']:.1f} | "
                 f"{page['p99_ms']:.1f} | {fmt(page.get('p95_ratio'), 2)} | {fmt(page.get('queries'))} | "
-                f"{page.get('bytes', 0) / 1024:.0f} |"
+                f"{page.get('bytes', 0) / 1024:.0f} | {sum(page['errors'].values())} |"
             )
         if "end_of_run" in floor:
             end = floor["end_of_run"]
@@ -466,7 +468,8 @@ def main():
         "machine": machine(args.admin_url),
         "method": {
             "gunicorn": f"gunicorn portal.wsgi -w {args.workers} --no-control-socket",
-            "wrk": f"wrk -t{args.threads} -c{args.connections} -d{args.duration}s --latency -s bench/latency.lua",
+            "wrk": f"wrk -t{args.threads} -c{args.connections} -d{args.duration}s --timeout 60s --latency "
+                   "-s bench/latency.lua",
             "warmup_seconds": args.warmup,
             "sessions_per_role": 20,
             "database": "PostgreSQL, a fresh database per size",

@@ -4,7 +4,7 @@ from urllib.parse import urlencode
 import segno
 from axes.handlers.proxy import AxesProxyHandler
 from axes.helpers import get_cool_off, get_failure_limit
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -98,6 +98,8 @@ def admin_login(request, extra_context=None):
     """The admin has no login page of its own: everyone logs in (with lockout and second factor) through
     the portal's page, and a logged-in user who is not the 系统管理员 is refused outright."""
     if request.user.is_authenticated:
+        if admin.site.has_permission(request):  # the 系统管理员, already signed in
+            return redirect(_next_url(request, "admin:index"))
         raise PermissionDenied("后台管理仅限系统管理员使用。")
     return redirect(_with_next("accounts:login", _next_url(request, "admin:index")))
 

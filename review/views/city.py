@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -83,7 +84,9 @@ def city_cluster_rank(request, cluster_id):
     """Save one cluster's 集群内推荐排序; a refusal shows the page again with the numbers as typed."""
     campaign = selectors.campaign_in_view(request.POST.get("year"))
     groups = selectors.city_cluster_groups(request.user, campaign, cluster_id=cluster_id)
-    waiting = groups[0].waiting if groups else []
+    if not groups:  # no application of this cluster is the city's: another city's cluster answers 404
+        raise Http404("该集群不在您的管辖范围内，或没有待市级审核的申报。")
+    waiting = groups[0].waiting
     form = CityRankForm(request.POST, applications=waiting, form_id=f"rank-form-{cluster_id}")
     form.cluster_id = cluster_id
     if not form.is_valid():

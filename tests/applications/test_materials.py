@@ -317,13 +317,13 @@ def test_inline_view_for_officials(client, material, draft):
     assert response["X-Content-Type-Options"] == "nosniff"
 
 
-def test_other_enterprise_and_other_county_and_sysadmin_get_404(client, material, draft):
+def test_other_enterprise_and_other_county_get_404_and_sysadmin_403(client, material, draft):
     Application.objects.filter(pk=draft.pk).update(state="county_review", submitted_at="2024-05-01T10:00:00+08:00")
     url = reverse("applications:material_download", args=[material.pk])
-    for user in (enterprise_user(), county_official("130534"), sysadmin()):
+    for user, status in ((enterprise_user(), 404), (county_official("130534"), 404), (sysadmin(), 403)):
         client.force_login(user)
-        assert client.get(url).status_code == 404, user.role
-        assert client.get(url + "?inline=1").status_code == 404, user.role
+        assert client.get(url).status_code == status, user.role
+        assert client.get(url + "?inline=1").status_code == status, user.role
     assert not AuditEvent.objects.filter(event=Event.DOWNLOAD, success=True).exists()
 
 

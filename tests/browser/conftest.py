@@ -2,6 +2,7 @@
 
 import os
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -20,6 +21,7 @@ CHROMIUM_ARGS = [
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
+    "--lang=zh-CN",  # native controls (file inputs, date pickers) in Chinese where chromium-l10n is installed
 ]
 
 
@@ -63,3 +65,64 @@ def screenshot():
         page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
 
     return take
+
+
+@pytest.fixture
+def open_as(browser, live_server):
+    """`open_as(username)`: a page in a browser of its own (each person has theirs), logged in through the form."""
+    from tests.factories import PASSWORD
+
+    contexts = []
+
+    def log_in(username, password=PASSWORD):
+        context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900}, accept_downloads=True)
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(15000)
+        page.base_url = live_server.url
+        page.goto(live_server.url + "/accounts/login/")
+        page.fill("#id_username", username)
+        page.fill("#id_password", password)
+        page.click("form button[type=submit]:has-text('登录')")
+        page.locator("#nav-notifications").wait_for()  # the signed-in navigation bar
+        return page
+
+    yield log_in
+    for context in contexts:
+        context.close()
+
+
+def accept_dialogs(page):
+    """Answer 确定 to every confirm() the page asks (Playwright would dismiss them); returns the questions asked."""
+    asked = []
+
+    def accept(dialog):
+        asked.append(dialog.message)
+        dialog.accept()
+
+    page.on("dialog", accept)
+    return asked
+
+
+def download(page, click, target_dir):
+    """Click what starts a download and save the file under its suggested name; returns the path."""
+    with page.expect_download() as started:
+        click()
+    path = Path(target_dir) / started.value.suggested_filename
+    started.value.save_as(path)
+    return path
+
+
+def pdf_text(path):
+    return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
+
+
+def qr_codes(pdf_path, page=1):
+    """The QR codes printed on a PDF page, as a phone would read them (rendered at 150 dpi, decoded by zbarimg)."""
+    prefix = Path(pdf_path).with_suffix("")
+    subprocess.run(
+        ["pdftoppm", "-r", "150", "-png", "-f", str(page), "-l", str(page), "-singlefile", str(pdf_path), str(prefix)],
+        check=True,
+    )
+    result = subprocess.run(["zbarimg", "--quiet", "--raw", f"{prefix}.png"], capture_output=True, text=True, check=False)
+    return [line for line in result.stdout.splitlines() if line]

@@ -1,6 +1,7 @@
 """As a user would in the browser: register, fill in, see which conditions fail and why, fix, upload, submit."""
 
 import pytest
+from playwright.sync_api import expect
 
 from applications.models import Application, State
 from applications.selectors import applications_visible_to
@@ -42,6 +43,7 @@ def test_new_enterprise_registers_fills_in_fixes_and_submits(page, screenshot, t
     page.fill("#id_username", "xinxing")
     page.fill("#id_password1", "Wire#mesh2024")
     page.fill("#id_password2", "Wire#mesh2024")
+    screenshot(page, "01-register")
     page.click("button:has-text('注册')")
     page.wait_for_url("**/enterprise/")
     page.click("button:has-text('开始申报')")
@@ -51,6 +53,8 @@ def test_new_enterprise_registers_fills_in_fixes_and_submits(page, screenshot, t
         area.fill(f"第{n + 1}部分：企业情况。")
     assert "已输入 10 字 / 最多 5000 字" in page.locator(".char-count").first.inner_text()
     page.click("button:has-text('保存草稿')")
+    expect(page.locator("main .alert").first).to_be_visible()
+    screenshot(page, "02-report")
     page.click("text=二、推荐审核表")
 
     # 推荐审核表 with two figures below the thresholds and nine partners
@@ -84,9 +88,9 @@ def test_new_enterprise_registers_fills_in_fixes_and_submits(page, screenshot, t
     assert unmet(page) == ["C2", "D1", "E1"]
     assert "科技投入占营业收入 1.92%，低于 3%" in page.locator("#condition-C2").inner_text()
     assert "47.50%，未超过 50%" in page.locator("#condition-E1").inner_text()
-    screenshot(page, "applications-form-failing")
+    screenshot(page, "03-form-failing")
     page.click("button:has-text('保存草稿')")
-    assert "推荐审核表已保存为草稿" in page.locator(".alert").first.inner_text()
+    expect(page.locator(".alert").first).to_contain_text("推荐审核表已保存为草稿")
 
     # fix them
     page.fill("#id_owners_equity", "48000")
@@ -108,20 +112,22 @@ def test_new_enterprise_registers_fills_in_fixes_and_submits(page, screenshot, t
     page.click("text=四至八、申报材料")
     page.set_input_files("#material-licence input[type=file]", str(fake))
     page.click("#material-licence button[type=submit]")
-    assert "不是 PDF、JPG 或 PNG 文件" in page.locator(".alert").first.inner_text()
+    expect(page.locator(".alert").first).to_contain_text("不是 PDF、JPG 或 PNG 文件")
     for kind in ("licence", "tax", "credit"):
         page.set_input_files(f"#material-{kind} input[type=file]", str(pdf))
         page.click(f"#material-{kind} button[type=submit]")
+        expect(page.locator(f"#material-{kind}")).to_contain_text("执照.pdf")
     page.set_input_files("#material-honours input[type=file]", [str(pdf), str(png)])
     page.click("#material-honours button[type=submit]")
-    assert "已上传「执照.pdf」、「商标.png」" in page.locator(".alert").first.inner_text()
+    expect(page.locator(".alert").first).to_contain_text("已上传「执照.pdf」、「商标.png」")
+    screenshot(page, "04-materials")
 
     # 提交申报
     page.click("text=提交申报")
-    assert "必填内容和必须满足的申报条件均已齐全" in page.content()
+    expect(page.locator("main")).to_contain_text("必填内容和必须满足的申报条件均已齐全")
     page.click("form.submit-form button[type=submit]")
-    assert page.locator(".state-badge").first.inner_text() == "待县级初审"
-    screenshot(page, "applications-submitted")
+    expect(page.locator(".state-badge").first).to_have_text("待县级初审")
+    screenshot(page, "05-submitted")
 
     application = Application.objects.get(enterprise__credit_code="91131125MA0CX7R254")
     assert application.state == State.COUNTY_REVIEW

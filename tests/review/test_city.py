@@ -104,3 +104,12 @@ def test_city_home_shows_quota_and_next_step(client):
     page = client.get(reverse("review:city_home")).content.decode()
     assert "1 件待市级审核" in page and "其中 1 件尚未排序" in page
     assert "0/3" in page
+
+
+def test_ranking_another_citys_cluster_answers_404(client):
+    application = application_in(State.CITY_REVIEW)
+    client.force_login(city_official("130500"))
+    response = client.post(reverse("review:city_cluster_rank", args=[application.cluster_id]), {f"rank_{application.pk}": "1"})
+    assert response.status_code == 404
+    application.refresh_from_db()
+    assert application.city_rank is None
