@@ -234,7 +234,12 @@ class Material(models.Model):
     class Meta:
         verbose_name = "申报材料"
         verbose_name_plural = "申报材料"
-        ordering = ["kind", "uploaded_at", "id"]
+        # In the notice's order (四 … 八), not alphabetically by the stored key.
+        ordering = [
+            models.Case(*[models.When(kind=k, then=i) for i, k in enumerate(MaterialKind.values)]),
+            "uploaded_at",
+            "id",
+        ]
 
     def __str__(self):
         return self.original_name

@@ -5,7 +5,7 @@ set -euo pipefail
 packages=(python3-venv libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk poppler-utils zbar-tools)
 for arg in "$@"; do
   case "$arg" in
-    --browser) packages+=(chromium) ;;
+    --browser) packages+=(chromium chromium-l10n) ;;
     --bench) packages+=(wrk) ;;
   esac
 done

@@ -53,7 +53,7 @@ def test_new_enterprise_registers_fills_in_fixes_and_submits(page, screenshot, t
         area.fill(f"第{n + 1}部分：企业情况。")
     assert "已输入 10 字 / 最多 5000 字" in page.locator(".char-count").first.inner_text()
     page.click("button:has-text('保存草稿')")
-    expect(page.locator("main .alert").first).to_be_visible()
+    expect(page.locator("main .alert").first).to_contain_text("申请报告已保存为草稿")
     screenshot(page, "02-report")
     page.click("text=二、推荐审核表")
 

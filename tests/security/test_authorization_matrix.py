@@ -14,6 +14,7 @@ import datetime as dt
 import io
 import re
 from dataclasses import dataclass, field
+from http.cookies import SimpleCookie
 from typing import Callable
 
 import pytest
@@ -291,6 +292,7 @@ class World:
     signed_sha256: str = ""
     users: dict = field(default_factory=dict)
     sessions: dict = field(default_factory=dict)
+    client: Client = field(default_factory=Client)
 
 
 def _carry_to_province(application, county, city):
@@ -396,7 +398,10 @@ def _clean_private_storage(world):
 
 
 def client_for(world, actor) -> Client:
-    client = Client()
+    """The module's one client (a new one loads the middleware, and WhiteNoise indexes every static file),
+    carrying only `actor`'s session cookie."""
+    client = world.client
+    client.cookies = SimpleCookie()
     if actor != "anonymous":
         client.cookies[settings.SESSION_COOKIE_NAME] = world.sessions[actor]
     return client
@@ -405,7 +410,10 @@ def client_for(world, actor) -> Client:
 def ask(world, actor, method, path, data=None):
     client = client_for(world, actor)
     response = client.post(path, data or {}) if method == "POST" else client.get(path)
-    response.close()  # file responses hold an open file
+    if response.streaming:
+        # Reading to the end lets the test client close the file the way a server would, without
+        # closing the database connection the module's transaction lives on.
+        b"".join(response.streaming_content)
     return response
 
 
