@@ -3,7 +3,6 @@ import pytest
 from portal.directory.models import Division
 from portal.directory.reference import load_divisions
 
-
 DB_FIXTURES = {"db", "transactional_db", "live_server", "django_db_reset_sequences", "django_db_serialized_rollback"}
 
 

@@ -13,9 +13,9 @@ Conventions the table encodes (and the views follow):
 import datetime as dt
 import io
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
-from typing import Callable
 
 import pytest
 from django.conf import settings
@@ -66,6 +66,7 @@ ACTORS = (
 LOGIN = "302 → login"  # a redirect to the portal's login page
 REDIRECT = "302"  # a redirect that is not a demand to log in (a refusal shown as a message, a finished POST…)
 ADMIN_LOGIN = "302 → admin login"
+SYSADMIN_IN_ADMIN = "anything but a server error or a login demand"  # the 系统管理员 in the admin
 INTERNAL_NOTE = "内部备注：企业财务数据待税务部门复核"
 
 
@@ -119,7 +120,13 @@ TABLE = {
     # the enterprise's pages (application A is 已认定: the edit pages send the owner to the read-only view)
     "applications:home": Row(ENTERPRISE_ONLY),
     "applications:register": Row(answers(REDIRECT, anonymous=200)),
-    "applications:start": Row(answers(owner_a=REDIRECT, owner_b=REDIRECT), method="POST"),
+    "applications:start": (
+        Row(answers(owner_a=REDIRECT, owner_b=REDIRECT), method="POST"),
+        Row(
+            answers(owner_a=404, owner_b=REDIRECT), method="POST", data=lambda w: {"copy_from": w.b.pk},
+            note="copying another enterprise's application",
+        ),
+    ),
     "applications:detail": (
         Row(ENTERPRISE_PAGE_OF_A, kwargs=lambda w: {"pk": w.a.pk}),
         Row(answers(owner_a=404, owner_b=200), kwargs=lambda w: {"pk": w.b.pk}, note="object of B"),
@@ -221,9 +228,6 @@ def admin_expectation(name: str | None, route: str) -> dict:
         # Django's admin: logging out is a POST (405 to a GET); anyone else is sent to the admin's index.
         return answers(REDIRECT, anonymous=REDIRECT, sysadmin=405)
     return answers(ADMIN_LOGIN, anonymous=ADMIN_LOGIN, sysadmin=SYSADMIN_IN_ADMIN)
-
-
-SYSADMIN_IN_ADMIN = "sysadmin: anything but a server error"
 
 
 # ------------------------------------------------------------------------------------------------------------
@@ -379,12 +383,15 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
     savepoint on top, so what one request changes is gone before the next test."""
     location = tmp_path_factory.mktemp("private")
     storages = {**settings.STORAGES, "default": {**settings.STORAGES["default"], "OPTIONS": {"location": str(location)}}}
-    with django_db_blocker.unblock(), override_settings(STORAGES=storages, TWO_FACTOR_ENFORCED=True):
-        with transaction.atomic():
-            if not Division.objects.exists():
-                load_divisions()
-            yield build_world()
-            transaction.set_rollback(True)
+    with (
+        django_db_blocker.unblock(),
+        override_settings(STORAGES=storages, TWO_FACTOR_ENFORCED=True),
+        transaction.atomic(),
+    ):
+        if not Division.objects.exists():
+            load_divisions()
+        yield build_world()
+        transaction.set_rollback(True)
 
 
 @pytest.fixture
