@@ -63,6 +63,9 @@ class Page:
 
 PAGES = [
     Page(FLOOR, "基准：/healthz（一次查询的小模板）", None, ("health",)),
+    # The floor again, signed in: what every signed-in page pays before its view runs (session read and save,
+    # user, second-factor device, navigation).
+    Page("floor_signed_in", "基准：/healthz（已登录的县级审核员）", DEMO_COUNTY, ("health",)),
     Page("login", "登录页", None, ("accounts:login",)),
     Page("home_enterprise", "企业用户首页", "ent-131125-1", ("applications:home",)),
     Page("home_county", "县级审核员首页", DEMO_COUNTY, ("review:county_home",)),

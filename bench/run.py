@@ -28,6 +28,7 @@ ROOT = BENCH.parent
 VENV_BIN = Path(sys.executable).parent
 WORK = ROOT / "var" / "bench"  # static files, private files, logs: never in git
 FLOOR = "floor"
+SIGNED_IN_FLOOR = "floor_signed_in"  # /healthz with a session: the fixed cost of every signed-in request
 
 GOAL_PAGE_RATIO = 3.0  # each page's p95 within 3× the floor's
 GOAL_EXPORT_SECONDS = 5.0  # 3,600-row 汇总表
@@ -183,11 +184,13 @@ def measure_pages(server, pages, args) -> None:
         else:
             page.update(figures)
         log(f"  {key}: {figures['rps']:.0f} req/s, p95 {figures['p95_ms']:.1f} ms")
-    floor = pages[FLOOR]
+    floor, signed_in = pages[FLOOR], pages.get(SIGNED_IN_FLOOR, {})
     for page in pages.values():
         if "p95_ms" in page and "p95_ms" in floor:
             page["p95_ratio"] = round(page["p95_ms"] / floor["p95_ms"], 2)
             page["rps_ratio"] = round(floor["rps"] / page["rps"], 2) if page["rps"] else None
+        if "p95_ms" in page and "p95_ms" in signed_in and page["cookies"]:
+            page["p95_ratio_signed_in"] = round(page["p95_ms"] / signed_in["p95_ms"], 2)
 
 
 def load_average() -> list[float]:
@@ -200,7 +203,7 @@ def run_size(size, args) -> dict:
     env = portal_env(database_url(args.admin_url, args.database))
     shutil.rmtree(WORK / "private", ignore_errors=True)
     manage(env, "migrate", "--noinput")
-    manage(env, "collectstatic", "--noinput", "--settings", "bench.collectstatic_settings")
+    manage(env, "collectstatic", "--noinput")
     log(f"size {size}: seed_demo --applications {size}")
     seed_seconds = manage(env, "seed_demo", "--applications", str(size))
     log(f"size {size}: seeded in {seed_seconds:.1f} s; sessions and query counts")
@@ -247,7 +250,11 @@ def run_size(size, args) -> dict:
 
 
 def ratio(a, b):
-    return round(b / a, 2) if a and b is not None else None
+    if a is None or b is None:
+        return None
+    if a == 0:
+        return 1.0 if b == 0 else None
+    return round(b / a, 2)
 
 
 def growth(small: dict, large: dict) -> dict:
@@ -358,6 +365,7 @@ def fmt(value, digits=1):
 def markdown(results: dict) -> str:
     m, method, sizes = results["machine"], results["method"], results["sizes"]
     keys = sorted(sizes, key=int)
+    workers = int(method["gunicorn"].split("-w ")[1].split()[0])
     lines = [
         "# Benchmark results",
         "",
@@ -369,6 +377,9 @@ def markdown(results: dict) -> str:
         f"`{method['wrk']}` per page after a {method['warmup_seconds']} s warm-up; each logged-in page rotates "
         f"{method['sessions_per_role']} sessions of its role (second factor verified). Data: `seed_demo "
         f"--applications N` (10 campaigns, 2015–2024). How to run and what each figure means: bench/README.md.",
+        "",
+        "*worker ms/request* = workers × 1000 ÷ req/s: the time one request occupies a worker. With 20 connections "
+        "on 2 workers a request mostly waits for a free worker, so the latency percentiles are about 10× that.",
         "",
         "## Goals",
         "",
@@ -389,20 +400,33 @@ def markdown(results: dict) -> str:
             f"Load average (1/5/15 min) before the page measurements {load.get('before_pages')}, after "
             f"{load.get('after_pages')} (the machine has {m['cores']} cores).",
             "",
-            "| Page | Role | req/s | p50 ms | p95 ms | p99 ms | p95 ÷ floor | SQL queries | KB | wrk errors |",
-            "|---|---|---|---|---|---|---|---|---|---|",
+            "| Page | Role | req/s | worker ms/request | p50 ms | p95 ms | p99 ms | p95 ÷ floor | p95 ÷ signed-in floor "
+            "| SQL queries | KB | wrk errors |",
+            "|---|---|---|---|---|---|---|---|---|---|---|---|",
         ]
+        signed_in = data["pages"].get(SIGNED_IN_FLOOR, {})
+
+        def signed_in_ratio(page, signed_in=signed_in):
+            if page["role"] == "匿名" or "p95_ms" not in signed_in:
+                return "—"
+            return f"{page['p95_ms'] / signed_in['p95_ms']:.2f}"
+
         for page in data["pages"].values():
             if "p95_ms" not in page:
                 continue
             lines.append(
-                f"| {page['label']} | {page['role']} | {page['rps']:.0f} | {page['p50_ms']:.1f} | {page['p95_ms']:.1f} | "
-                f"{page['p99_ms']:.1f} | {fmt(page.get('p95_ratio'), 2)} | {fmt(page.get('queries'))} | "
+                f"| {page['label']} | {page['role']} | {page['rps']:.0f} | {workers * 1000 / page['rps']:.1f} | "
+                f"{page['p50_ms']:.1f} | {page['p95_ms']:.1f} | "
+                f"{page['p99_ms']:.1f} | {fmt(page.get('p95_ratio'), 2)} | {signed_in_ratio(page)} | "
+                f"{fmt(page.get('queries'))} | "
                 f"{page.get('bytes', 0) / 1024:.0f} | {sum(page['errors'].values())} |"
             )
         if "end_of_run" in floor:
             end = floor["end_of_run"]
-            lines.append(f"\nFloor measured again at the end of the run: {end['rps']:.0f} req/s, p95 {end['p95_ms']:.1f} ms.")
+            drift = end["p95_ms"] / floor["p95_ms"]
+            lines.append(f"\nFloor measured again after the pages: {end['rps']:.0f} req/s, p95 {end['p95_ms']:.1f} ms "
+                         f"({drift:.2f}× the first)."
+                         + (" **The machine was not quiet: these figures are noisy.**" if not 0.75 < drift < 1.33 else ""))
         lines += ["", "| Document | Seconds | Peak RSS MB | Process baseline MB | Notes |", "|---|---|---|---|---|"]
         for kind, doc in data["documents"].items():
             if doc.get("measured"):

@@ -8,7 +8,7 @@ import pytest
 from django.contrib.sessions.models import Session
 from django.utils import timezone
 
-from portal.accounts.middleware import LOGIN_AT_SESSION_KEY
+from portal.accounts.middleware import LOGIN_AT_SESSION_KEY, SEEN_AT_SESSION_KEY
 from portal.accounts.services import user_deactivate
 from portal.audit.models import AuditEvent, Event
 from tests.factories import PASSWORD, county_official, enterprise_user, sysadmin
@@ -31,14 +31,29 @@ def test_login_issues_a_new_session_key(client):
     assert before != after
 
 
-def test_each_request_renews_the_idle_deadline_of_thirty_minutes(client, settings):
+def _seen_seconds_ago(client, seconds):
+    session = client.session
+    session[SEEN_AT_SESSION_KEY] = time.time() - seconds
+    session.save()
+
+
+def test_a_request_after_a_minute_renews_the_idle_deadline_of_thirty_minutes(client, settings):
     assert settings.SESSION_COOKIE_AGE == 30 * 60
-    assert settings.SESSION_SAVE_EVERY_REQUEST
     key = login(client, enterprise_user())
+    _seen_seconds_ago(client, 61)
     Session.objects.filter(session_key=key).update(expire_date=timezone.now() + dt.timedelta(minutes=1))
     assert client.get("/enterprise/").status_code == 200
     renewed = Session.objects.get(session_key=key).expire_date
     assert dt.timedelta(minutes=29) < renewed - timezone.now() <= dt.timedelta(minutes=30)
+
+
+def test_requests_within_a_minute_do_not_rewrite_the_session(client):
+    key = login(client, enterprise_user())
+    _seen_seconds_ago(client, 10)
+    deadline = timezone.now() + dt.timedelta(minutes=29, seconds=50)
+    Session.objects.filter(session_key=key).update(expire_date=deadline)
+    assert client.get("/enterprise/").status_code == 200
+    assert Session.objects.get(session_key=key).expire_date == deadline
 
 
 def test_idle_session_expires(client):
