@@ -30,3 +30,6 @@ DEMO_ACCOUNTS_SKIP_2FA = False
 TWO_FACTOR_ENFORCED = False
 STATIC_ROOT = tempfile.mkdtemp(prefix="portal-test-static-")
 WHITENOISE_USE_FINDERS = True
+# Renew the session on every request in tests, so a page's query count does not depend on the clock
+# (tests/security/test_sessions.py sets the production interval where it tests the renewal itself).
+SESSION_RENEW_SECONDS = 0

@@ -265,7 +265,19 @@ def signed_document_check(sha256: str) -> SignedDocumentCheck | None:
 def certificate_by_token(token: str) -> Certificate | None:
     if not token or len(token) > 64:
         return None
-    return Certificate.objects.select_related("application__enterprise", "application__cluster", "campaign").filter(token=token).first()
+    # Only what the public page shows: the application's long report texts are never loaded here.
+    return (
+        Certificate.objects.select_related("application__enterprise", "application__cluster", "campaign")
+        .only(
+            "number", "issued_on", "revoked_at", "token",
+            "campaign__title",
+            "application__enterprise__name", "application__enterprise__credit_code",
+            "application__cluster__name",
+        )
+        .filter(token=token)
+        .order_by()
+        .first()
+    )
 
 
 def awarded_applications(campaign):

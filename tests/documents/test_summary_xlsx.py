@@ -277,5 +277,14 @@ def test_summary_opens_in_libreoffice(tmp_path, awarded_pair):  # pragma: no cov
     out = tmp_path / "summary.xlsx"
     call_command("export_summary", "--campaign", "2024", "--out", str(out))
     binary = shutil.which("soffice") or shutil.which("libreoffice")
-    subprocess.run([binary, "--headless", "--convert-to", "csv", "--outdir", str(tmp_path), str(out)], check=True, timeout=120)
-    assert "河北省产业集群龙头企业汇总表" in (tmp_path / "summary.csv").read_text(encoding="utf-8", errors="replace")
+    subprocess.run(
+        [
+            binary, f"-env:UserInstallation=file://{tmp_path}/lo-profile", "--headless",
+            "--convert-to", "csv:Text - txt - csv (StarCalc):44,34,76",  # 76: UTF-8
+            "--outdir", str(tmp_path), str(out),
+        ],
+        check=True, timeout=120, capture_output=True,
+    )
+    text = (tmp_path / "summary.csv").read_text(encoding="utf-8")
+    assert "河北省产业集群龙头企业汇总表" in text
+    assert "合计" in text
