@@ -507,6 +507,7 @@ def main():
         results["growth"] = growth(results["sizes"][keys[0]], results["sizes"][keys[-1]])
     results["goals"] = goals(results["sizes"])
     out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
     (out / "results.json").write_text(json.dumps(results, ensure_ascii=False, indent=1) + "\n")
     (out / "RESULTS.md").write_text(markdown(results))
     log(f"written {out / 'results.json'} and {out / 'RESULTS.md'}")
