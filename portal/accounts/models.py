@@ -64,6 +64,11 @@ class User(AbstractUser):
     def is_official(self):
         return self.role in OFFICIAL_ROLES
 
+    @property
+    def password_rotates(self):
+        """Officials and administrators must change their password periodically (等保 2.0)."""
+        return self.role in PASSWORD_ROTATION_ROLES
+
     def set_password(self, raw_password):
         # Every way of setting a password (forms, admin, commands) passes here: the rotation clock restarts.
         super().set_password(raw_password)

@@ -10,7 +10,7 @@ from django_otp import devices_for_user
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from portal.accounts.models import PASSWORD_ROTATION_ROLES, SECOND_FACTOR_ROLES, User
+from portal.accounts.models import SECOND_FACTOR_ROLES, User
 from portal.audit.models import Event
 from portal.audit.services import audit
 
@@ -25,7 +25,7 @@ class SecondFactorRefused(Exception):
 
 def password_is_due(user, *, now=None) -> bool:
     """True when an official's or administrator's password is older than the allowed age."""
-    if user.role not in PASSWORD_ROTATION_ROLES:
+    if not user.password_rotates:
         return False
     max_age = dt.timedelta(days=settings.OFFICIAL_PASSWORD_MAX_AGE_DAYS)
     return user.password_changed_at <= (now or timezone.now()) - max_age

@@ -4,6 +4,7 @@ from urllib.parse import urlencode
 import segno
 from axes.handlers.proxy import AxesProxyHandler
 from axes.helpers import get_cool_off, get_failure_limit
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
@@ -120,7 +121,11 @@ def password_change(request):
         audit(Event.PASSWORD_CHANGE, user=user, request=request, detail="用户自行修改密码")
         messages.success(request, "密码已修改。其他设备上的登录已失效。")
         return redirect(_next_url(request))
-    return render(request, "accounts/password_change.html", {"form": form, "next": request.GET.get("next", "")})
+    return render(
+        request,
+        "accounts/password_change.html",
+        {"form": form, "next": request.GET.get("next", ""), "max_age_days": settings.OFFICIAL_PASSWORD_MAX_AGE_DAYS},
+    )
 
 
 def _qr_data_uri(device) -> str:

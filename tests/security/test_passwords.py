@@ -150,3 +150,10 @@ def test_official_at_89_days_is_not_forced(client):
     User.objects.filter(pk=official.pk).update(password_changed_at=timezone.now() - dt.timedelta(days=89))
     client.force_login(official)
     assert client.get("/review/county/").status_code == 200
+
+
+def test_password_page_states_the_rotation_rule_only_to_those_it_applies_to(client):
+    client.force_login(county_official())
+    assert "每90天须更换一次" in client.get("/accounts/password/").content.decode()
+    client.force_login(enterprise_user())
+    assert "每90天须更换一次" not in client.get("/accounts/password/").content.decode()
