@@ -1,14 +1,14 @@
 from django.urls import reverse
 
 from portal.accounts.navigation import ROLE_MENU
-from portal.accounts.services import second_factor_required
+from portal.accounts.services import second_factor_pending
 
 
 def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_items": []}
-    if second_factor_required(user) and not getattr(user, "is_verified", lambda: True)():
+    if second_factor_pending(user):
         return {"nav_items": [], "second_factor_pending": True}  # every link would lead back to the 2FA page
     items = [(label, reverse(name)) for label, name in ROLE_MENU.get(user.role, [])]
     unread = user.notifications.filter(read_at__isnull=True).count()

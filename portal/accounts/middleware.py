@@ -11,7 +11,7 @@ from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.urls import reverse
 
-from portal.accounts.services import has_confirmed_device, password_is_due, second_factor_required
+from portal.accounts.services import has_confirmed_device, password_is_due, second_factor_pending
 
 LOGIN_AT_SESSION_KEY = "portal_login_at"
 SEEN_AT_SESSION_KEY = "portal_seen_at"
@@ -65,8 +65,7 @@ class SecondFactorMiddleware:
         user = request.user
         if (
             user.is_authenticated
-            and second_factor_required(user)
-            and not user.is_verified()
+            and second_factor_pending(user)
             and not _path_allowed(request, self.ALLOWED)
         ):
             target = "accounts:otp_verify" if has_confirmed_device(user) else "accounts:otp_enrol"

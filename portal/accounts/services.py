@@ -37,6 +37,11 @@ def second_factor_required(user) -> bool:
     return not (user.is_demo and settings.DEMO_ACCOUNTS_SKIP_2FA)
 
 
+def second_factor_pending(user) -> bool:
+    """Logged in with a password but not yet with the second factor it needs."""
+    return second_factor_required(user) and not getattr(user, "is_verified", lambda: False)()
+
+
 def has_confirmed_device(user) -> bool:
     return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
 
