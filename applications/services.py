@@ -15,6 +15,7 @@ from applications.models import (
     MaterialKind,
     PartnerSME,
 )
+from applications.selectors import applications_visible_to
 from applications.uploads import validate_upload
 from portal.accounts.models import Role, User
 from portal.audit.models import Event
@@ -111,11 +112,15 @@ def application_start(*, enterprise: Enterprise, campaign, copy_from: Applicatio
     return application
 
 
-def _lock_editable(application_id: int, enterprise_id: int) -> Application:
+def _lock_editable(application_id: int, actor: User) -> Application:
+    """The actor's own application, locked for the edit; only the enterprise ever edits it."""
+    if actor.role != Role.ENTERPRISE:
+        raise Application.DoesNotExist
     application = (
-        Application.objects.select_for_update(of=("self",))
+        applications_visible_to(actor)
+        .select_for_update(of=("self",))
         .select_related("campaign", "enterprise")
-        .filter(pk=application_id, enterprise_id=enterprise_id)
+        .filter(pk=application_id)
         .first()
     )
     if application is None:
@@ -143,7 +148,7 @@ def application_save_report(*, application_id: int, actor: User, version: int, s
     if unknown:
         raise ValueError(f"not report sections: {unknown}")
     with transaction.atomic():
-        application = _lock_editable(application_id, actor.enterprise_id)
+        application = _lock_editable(application_id, actor)
         return _save_fields(application, version=version, fields=sections)
 
 
@@ -152,7 +157,7 @@ def application_save_form(
 ) -> Application:
     """Save the 推荐审核表 as a draft: its fields and, replacing the old lists, its honours and partner SMEs."""
     with transaction.atomic():
-        application = _lock_editable(application_id, actor.enterprise_id)
+        application = _lock_editable(application_id, actor)
         _save_fields(application, version=version, fields=fields)
         application.honours.all().delete()
         Honour.objects.bulk_create(Honour(application=application, **row) for row in honours)
@@ -174,7 +179,7 @@ def material_upload(*, application_id: int, kind: str, files: list, actor: User)
     stored: list[str] = []
     try:
         with transaction.atomic():
-            application = _lock_editable(application_id, actor.enterprise_id)
+            application = _lock_editable(application_id, actor)
             replaced = []
             if kind not in MULTIPLE_FILE_MATERIALS:
                 replaced = list(application.materials.filter(kind=kind))
@@ -201,12 +206,10 @@ def material_upload(*, application_id: int, kind: str, files: list, actor: User)
 
 def material_delete(*, material_id: int, actor: User) -> Material:
     with transaction.atomic():
-        material = Material.objects.select_related("application").filter(
-            pk=material_id, application__enterprise_id=actor.enterprise_id
-        ).first()
-        if material is None:
+        material = Material.objects.filter(pk=material_id, application__in=applications_visible_to(actor)).first()
+        if material is None or actor.role != Role.ENTERPRISE:
             raise Material.DoesNotExist
-        _lock_editable(material.application_id, actor.enterprise_id)
+        _lock_editable(material.application_id, actor)
         name = material.file.name
         material.delete()
         transaction.on_commit(lambda: _delete_files([name]))
