@@ -19,5 +19,6 @@ urlpatterns = [
     path("verify/document/<str:sha256>", document_views.verify_document, name="verify_document"),
     path("verify/<str:token>", document_views.verify_certificate, name="verify"),
     path("admin/", admin.site.urls),
+    path("captcha/", include("captcha.urls")),
     path("healthz", portal_views.health, name="health"),
 ]

@@ -46,6 +46,9 @@ class User(AbstractUser):
     )
     password_changed_at = models.DateTimeField("密码修改时间", default=timezone.now)
     is_demo = models.BooleanField("演示账号", default=False)
+    must_change_password = models.BooleanField(
+        "下次登录须修改密码", default=False, help_text="由系统管理员设置或重置密码的账号，登录后须先修改密码。"
+    )
 
     objects = UserManager()
 

@@ -59,6 +59,13 @@ class Division(models.Model):
         related_name="routed_counties",
         help_text="县级单位的申报由哪个市级单位审核汇总（如雄县、容城、安新可改由雄安新区审核）。",
     )
+    office_name = models.CharField(
+        "主管部门名称",
+        max_length=60,
+        blank=True,
+        help_text="负责本项工作的中小企业主管部门全称，如：安平县工业和信息化局。用于意见栏、证明和公文署名。",
+    )
+    office_phone = models.CharField("主管部门联系电话", max_length=40, blank=True)
 
     objects = DivisionQuerySet.as_manager()
 
@@ -129,6 +136,7 @@ class Campaign(models.Model):
     county_deadline = models.DateField("县级初审截止日期")
     city_deadline = models.DateField("市级审核截止日期")
     quota_per_cluster = models.PositiveSmallIntegerField("每个集群推荐上限", default=3)
+    title_validity_years = models.PositiveSmallIntegerField("称号有效期（年）", default=3)
     certificate_prefix = models.CharField("证书编号前缀", max_length=30, help_text="如：冀企产龙〔2024〕")
     state = models.CharField("状态", max_length=20, choices=CampaignState.choices, default=CampaignState.NOT_STARTED)
     seal_image = models.ImageField("印章图片", upload_to="seals/", blank=True)

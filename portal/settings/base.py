@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "django_tasks",
     "django_tasks_db",
+    "captcha",
     "portal.directory",
     "portal.accounts",
     "portal.audit",
@@ -208,6 +209,15 @@ TWO_FACTOR_ENFORCED = env.bool("TWO_FACTOR_ENFORCED", default=True)
 OTP_TOTP_ISSUER = "河北省龙头企业认定系统"
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # the admin never shows TOTP secrets or recovery codes
 CSRF_FAILURE_VIEW = "portal.accounts.views.csrf_failure"
+
+# 图形验证码 (django-simple-captcha): four characters, drawn with the font it ships.
+CAPTCHA_CHALLENGE_FUNCT = "captcha.helpers.random_char_challenge"
+CAPTCHA_LENGTH = 4
+CAPTCHA_TIMEOUT = 5  # minutes
+CAPTCHA_IMAGE_SIZE = (120, 40)
+CAPTCHA_FONT_SIZE = 30
+# The answer "PASSED" is accepted only in tests (portal/settings/test.py turns this on).
+CAPTCHA_TEST_MODE = False
 
 LOGGING = {
     "version": 1,

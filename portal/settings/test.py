@@ -33,3 +33,5 @@ WHITENOISE_USE_FINDERS = True
 # Renew the session on every request in tests, so a page's query count does not depend on the clock
 # (tests/security/test_sessions.py sets the production interval where it tests the renewal itself).
 SESSION_RENEW_SECONDS = 0
+# The 图形验证码 accepts the answer "PASSED" in tests (tests/factories.py: CAPTCHA_PASS).
+CAPTCHA_TEST_MODE = True
