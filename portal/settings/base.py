@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "portal.audit",
     "applications",
     "review",
+    "demo",
 ]
 
 MIDDLEWARE = [
