@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "applications",
     "review",
     "demo",
+    "operations",
 ]
 
 MIDDLEWARE = [
