@@ -3,7 +3,7 @@
 from applications import eligibility
 
 
-def verdicts_for(application, *, form=None, honour_formset=None, partner_formset=None) -> list[eligibility.Verdict]:
+def draft_verdicts(application, *, form=None, honour_formset=None, partner_formset=None) -> list[eligibility.Verdict]:
     """Verdicts on the saved data, overlaid with whatever the bound (unsaved) form and formsets hold.
 
     Fields the user typed wrongly count as not filled in, so the checklist never shows a number that

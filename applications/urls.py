@@ -4,7 +4,7 @@ from applications import views
 
 app_name = "applications"
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", views.enterprise_home, name="home"),
     path("register/", views.register, name="register"),
     path("start/", views.start, name="start"),
     path("applications/<int:pk>/", views.detail, name="detail"),

@@ -12,7 +12,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
 from applications import eligibility
-from applications.checklist import verdicts_for
+from applications.checklist import draft_verdicts
 from applications.completeness import missing_items
 from applications.forms import (
     AUDIT_FORM_FIELDS,
@@ -101,7 +101,7 @@ def register(request):
 
 
 @role_required(Role.ENTERPRISE)
-def home(request):
+def enterprise_home(request):
     campaign = Campaign.current()
     applications = list(enterprise_applications(request.user))
     current = next((a for a in applications if campaign and a.campaign_id == campaign.pk), None)
@@ -223,7 +223,7 @@ def application_form(request, pk):
                 return redirect("applications:form", application.pk)
         else:
             messages.error(request, "有内容需要修改（见标红处），本次尚未保存；您填写的内容都保留在页面上。")
-    verdicts = verdicts_for(application, form=form, honour_formset=honours, partner_formset=partners)
+    verdicts = draft_verdicts(application, form=form, honour_formset=honours, partner_formset=partners)
     return render(
         request,
         "applications/form.html",
@@ -238,7 +238,7 @@ def checklist(request, pk):
     """The checklist fragment for the page's unsaved data (static/js/application.js posts the form here)."""
     application = _application(request, pk, "enterprise__county")
     form, honours, partners = _form_bundle(application, request.POST)
-    verdicts = verdicts_for(application, form=form, honour_formset=honours, partner_formset=partners)
+    verdicts = draft_verdicts(application, form=form, honour_formset=honours, partner_formset=partners)
     return render(request, "applications/_checklist.html", {"verdicts": verdicts, "link_anchors": True})
 
 

@@ -10,7 +10,7 @@ admin.site.site_title = "龙头企业认定系统后台"
 admin.site.index_title = "系统管理"
 
 urlpatterns = [
-    path("", account_views.home, name="home"),
+    path("", account_views.role_home, name="home"),
     path("accounts/", include("portal.accounts.urls")),
     path("enterprise/", include("applications.urls")),
     path("", include("review.urls")),  # /review/… and the public /public/awarded/

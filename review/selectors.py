@@ -110,13 +110,6 @@ def count_in(user, campaign, *states, **filters) -> int:
     return applications_visible_to(user).filter(campaign=campaign, state__in=states, **filters).count()
 
 
-def clusters_at_quota(campaign, cluster_ids=None):
-    quotas = ClusterQuota.objects.filter(campaign=campaign, used__gte=F("quota")).select_related("cluster")
-    if cluster_ids is not None:
-        quotas = quotas.filter(cluster_id__in=cluster_ids)
-    return list(quotas)
-
-
 @dataclass
 class UnitStats:
     """One row of the province's overview: a city or a cluster."""
@@ -304,6 +297,7 @@ def application_for_review(user, pk):
 
 
 def verification_of(application):
+    """The county's 核实情况证明 of the application, or None before the county verified it."""
     return getattr(application, "county_verification", None)
 
 

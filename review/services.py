@@ -53,7 +53,7 @@ class ActionForbidden(TransitionRefused):
     """The actor's role may never take this action (a crafted request): views answer 403."""
 
 
-class StaleVersion(Refused):
+class VerificationChanged(Refused):
     """Someone else saved the same record since the form was opened; nothing was overwritten."""
 
 
@@ -225,7 +225,7 @@ def county_verification_save(
     """Create or update the county's 核实情况证明.
 
     `version` is the one the form was opened with (0: none existed). The update is conditional on it, so of two
-    officials saving at once the second is told (StaleVersion) instead of silently overwriting the first.
+    officials saving at once the second is told (VerificationChanged) instead of silently overwriting the first.
     """
     now = now or timezone.now()
     application = (
@@ -248,13 +248,13 @@ def county_verification_save(
                     application=application, verified_by=actor, version=1, **values
                 )
         except IntegrityError:
-            raise StaleVersion("另一位审核员已先填写了核实情况证明，您的内容尚未保存，请核对后再保存。") from None
+            raise VerificationChanged("另一位审核员已先填写了核实情况证明，您的内容尚未保存，请核对后再保存。") from None
     else:
         updated = CountyVerification.objects.filter(application=application, version=version).update(
             **values, verified_by=actor, verified_at=now, version=F("version") + 1
         )
         if not updated:
-            raise StaleVersion("核实情况证明已被他人修改，您的内容尚未保存。请核对下方最新数据后再保存。")
+            raise VerificationChanged("核实情况证明已被他人修改，您的内容尚未保存。请核对下方最新数据后再保存。")
         verification = CountyVerification.objects.get(application=application)
     audit(Event.ADMIN_CHANGE, user=actor, obj=application, detail=f"核实情况证明第 {verification.version} 版")
     return verification

@@ -9,7 +9,7 @@ app_name = "review"
 review_patterns = [
     # 县级
     path("county/", views.county_home, name="county_home"),
-    path("county/queue/", views.county_queue, name="county_queue"),
+    path("county/queue/", views.county_queue_view, name="county_queue"),
     path("applications/<int:pk>/verification/", views.verification, name="verification"),
     # 市级
     path("city/", views.city_home, name="city_home"),
@@ -19,13 +19,13 @@ review_patterns = [
     path("province/", views.province_home, name="province_home"),
     path("province/applications/", views.province_list, name="province_list"),
     path("province/spot-checks/", views.spot_checks, name="spot_checks"),
-    path("province/spot-checks/<int:pk>/", views.spot_check_draw, name="spot_check_draw"),
-    path("province/spot-checks/checks/<int:pk>/", views.spot_check_record, name="spot_check_record"),
+    path("province/spot-checks/<int:pk>/", views.spot_check_draw_view, name="spot_check_draw"),
+    path("province/spot-checks/checks/<int:pk>/", views.spot_check_record_view, name="spot_check_record"),
     path("province/spot-checks/checks/<int:pk>/file/", views.spot_check_file, name="spot_check_file"),
     path("province/meetings/", views.meetings, name="meetings"),
     path("province/meetings/<int:pk>/", views.meeting_detail, name="meeting_detail"),
-    path("province/meetings/<int:pk>/close/", views.meeting_close, name="meeting_close"),
-    path("province/meetings/<int:pk>/award/", views.meeting_award, name="meeting_award"),
+    path("province/meetings/<int:pk>/close/", views.meeting_close_view, name="meeting_close"),
+    path("province/meetings/<int:pk>/award/", views.meeting_award_view, name="meeting_award"),
     path("province/publish/", views.publish_results, name="publish_results"),
     path("province/deadlines/", views.extend_deadline, name="extend_deadline"),
     # Every official

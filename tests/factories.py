@@ -9,9 +9,9 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from applications.models import Application, Enterprise, Honour, Material, MaterialKind, PartnerSME
+from demo.seed import synthetic_credit_code
 from portal.accounts.models import Role, User
 from portal.directory.models import Campaign, CampaignState, Cluster
-from review.demo import synthetic_credit_code
 
 PASSWORD = "Test#2024pass"
 

@@ -10,6 +10,4 @@ def navigation(request):
         return {"nav_items": []}
     if second_factor_pending(user):
         return {"nav_items": [], "second_factor_pending": True}  # every link would lead back to the 2FA page
-    items = [(label, reverse(name)) for label, name in ROLE_MENU.get(user.role, [])]
-    unread = user.notifications.filter(read_at__isnull=True).count()
-    return {"nav_items": items, "unread_notifications": unread}
+    return {"nav_items": [(label, reverse(name)) for label, name in ROLE_MENU.get(user.role, [])]}

@@ -64,10 +64,6 @@ class User(AbstractUser):
         return self.full_name or self.username
 
     @property
-    def is_official(self):
-        return self.role in OFFICIAL_ROLES
-
-    @property
     def password_rotates(self):
         """Officials and administrators must change their password periodically (等保 2.0)."""
         return self.role in PASSWORD_ROTATION_ROLES

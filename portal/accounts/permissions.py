@@ -20,9 +20,3 @@ def role_required(*roles):
 
     return decorator
 
-
-class RoleRequiredMixin:
-    roles: tuple = ()
-
-    def dispatch(self, request, *args, **kwargs):
-        return role_required(*self.roles)(super().dispatch)(request, *args, **kwargs)

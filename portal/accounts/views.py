@@ -106,7 +106,7 @@ def admin_login(request, extra_context=None):
 
 
 @login_required
-def home(request):
+def role_home(request):
     return redirect(ROLE_HOME[request.user.role])
 
 

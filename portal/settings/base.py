@@ -37,6 +37,8 @@ INSTALLED_APPS = [
     "portal.audit",
     "applications",
     "review",
+    "demo",
+    "operations",
 ]
 
 MIDDLEWARE = [
@@ -73,6 +75,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "portal.accounts.context_processors.navigation",
+                "review.context_processors.unread_notifications",
             ],
         },
     },

@@ -84,6 +84,13 @@ def certificates_for_rendering(queryset):
     return queryset.select_related("application__enterprise", "application__cluster", "campaign")
 
 
+def campaign_certificates(campaign):
+    """The campaign's valid certificates in number order."""
+    return certificates_for_rendering(
+        Certificate.objects.filter(campaign=campaign, revoked_at__isnull=True).order_by("serial")
+    )
+
+
 def render_certificates(certificates: Iterable[Certificate], *, campaign, target=None, assets=None):
     """One PDF with one page per certificate (PDF bytes, or None when written into `target`)."""
     if assets is None:

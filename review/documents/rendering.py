@@ -1,8 +1,10 @@
 """The application's PDFs: 申请报告, 推荐审核表, 县级核实情况证明 and its certificate."""
 
+from review.selectors import verification_of
+
 from .certificates import render_certificates
 from .pdf import render_template_pdf
-from .selectors import certificate_of, form_context, report_context, verification_context, verification_of
+from .selectors import certificate_of, form_context, report_context, verification_context
 
 
 def report_pdf(application) -> bytes:

@@ -15,7 +15,8 @@ from applications.fingerprint import fingerprint
 from applications.models import REPORT_SECTIONS, Application, State
 from applications.selectors import applications_visible_to
 from portal.directory.models import Campaign
-from review.models import Certificate, CountyVerification, ReviewRecord
+from review.models import Certificate, ReviewRecord
+from review.selectors import verification_of
 from review.workflow import Action
 
 from .pdf import qr_data_uri
@@ -54,13 +55,6 @@ def application_for_documents(user, pk) -> Application:
         ),
         pk=pk,
     )
-
-
-def verification_of(application) -> CountyVerification | None:
-    try:
-        return application.county_verification
-    except CountyVerification.DoesNotExist:
-        return None
 
 
 def certificate_of(application) -> Certificate | None:

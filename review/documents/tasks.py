@@ -2,7 +2,7 @@
 
 from django_tasks import task
 
-from .services import certificate_batch_run
+from .batch import certificate_batch_run
 
 
 @task()

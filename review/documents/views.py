@@ -18,8 +18,10 @@ from portal.audit.models import Event
 from portal.audit.services import audit
 from portal.directory.models import Division
 from review.models import CertificateBatch
+from review.selectors import verification_of
 
 from . import announcement, letters, rendering, summary
+from .certificates import campaign_certificates
 from .dossier import write_dossier
 from .excel import write_summary_workbook
 from .selectors import (
@@ -28,9 +30,8 @@ from .selectors import (
     certificate_by_token,
     certificate_of,
     signed_document_check,
-    verification_of,
 )
-from .services import BatchRefused, campaign_certificates, certificate_batch_start
+from .services import BatchRefused, certificate_batch_start
 
 DOCUMENT_ROLES = (Role.ENTERPRISE, Role.COUNTY, Role.CITY, Role.PROVINCE)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -54,19 +55,19 @@ def _pdf_download(request, pk, *, build, label: str, available=lambda applicatio
 
 @require_GET
 @role_required(*DOCUMENT_ROLES)
-def report_pdf(request, pk):
+def report_pdf_download(request, pk):
     return _pdf_download(request, pk, build=rendering.report_pdf, label="申请报告")
 
 
 @require_GET
 @role_required(*DOCUMENT_ROLES)
-def form_pdf(request, pk):
+def form_pdf_download(request, pk):
     return _pdf_download(request, pk, build=rendering.form_pdf, label="推荐审核表")
 
 
 @require_GET
 @role_required(*DOCUMENT_ROLES)
-def verification_pdf(request, pk):
+def verification_pdf_download(request, pk):
     return _pdf_download(
         request, pk, build=rendering.verification_pdf, label="县级核实情况证明",
         available=lambda application: verification_of(application) is not None,
@@ -75,7 +76,7 @@ def verification_pdf(request, pk):
 
 @require_GET
 @role_required(*DOCUMENT_ROLES)
-def certificate_pdf(request, pk):
+def certificate_pdf_download(request, pk):
     return _pdf_download(
         request, pk, build=rendering.certificate_pdf, label="证书",
         available=lambda application: certificate_of(application) is not None,
@@ -147,7 +148,7 @@ def summary_xlsx(request):
 
 @require_GET
 @role_required(Role.CITY, Role.PROVINCE)
-def recommendation_letter(request):
+def recommendation_letter_download(request):
     """The city's 推荐文件 (PDF, or ?format=txt); the province names the city with ?city=."""
     campaign = _campaign_or_404(request)
     city_code = _city_scope(request)
@@ -166,7 +167,7 @@ def recommendation_letter(request):
 
 
 @require_GET
-def announcement_pdf(request, year):
+def announcement_pdf_download(request, year):
     """The published 通报 as a PDF: public, like the list it prints; rendered once per publication."""
     campaign = campaign_for(str(year))
     if campaign is None or campaign.results_published_at is None:

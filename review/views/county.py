@@ -12,7 +12,7 @@ from portal.accounts.permissions import role_required
 from review import selectors
 from review.forms import CountyVerificationForm
 from review.models import CountyVerification
-from review.services import ActionForbidden, Refused, StaleVersion, county_verification_save
+from review.services import ActionForbidden, Refused, VerificationChanged, county_verification_save
 from review.views.common import application_or_404
 
 
@@ -43,7 +43,7 @@ def county_home(request):
 
 
 @role_required(Role.COUNTY)
-def county_queue(request):
+def county_queue_view(request):
     user, campaign = request.user, selectors.campaign_in_view(request.GET.get("year"))
     state = request.GET.get("state", State.COUNTY_REVIEW)
     if state not in State.values and state != "all":
@@ -85,7 +85,7 @@ def verification(request, pk):
                 raise Http404 from None
             except ActionForbidden as refusal:
                 raise PermissionDenied(str(refusal)) from None
-            except StaleVersion as refusal:
+            except VerificationChanged as refusal:
                 messages.error(request, str(refusal))
                 # Keep what this official typed; the next save is a deliberate overwrite of the version now shown.
                 current = CountyVerification.objects.select_related("verified_by").get(application=application)

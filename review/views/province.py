@@ -31,20 +31,12 @@ from review.services import (
     Refused,
     campaign_extend_deadline,
     campaign_publish_results,
+    meeting_award,
+    meeting_close,
     meeting_create,
     meeting_save_decisions,
-)
-from review.services import (
-    meeting_award as award_meeting,
-)
-from review.services import (
-    meeting_close as close_meeting,
-)
-from review.services import (
-    spot_check_draw as draw_spot_checks,
-)
-from review.services import (
-    spot_check_record as record_spot_check,
+    spot_check_draw,
+    spot_check_record,
 )
 from review.views.common import safe_next
 
@@ -124,7 +116,7 @@ def spot_checks(request):
     if request.method == "POST":
         if form.is_valid():
             try:
-                draw = draw_spot_checks(actor=request.user, campaign=campaign, share_percent=form.cleaned_data["share_percent"])
+                draw = spot_check_draw(actor=request.user, campaign=campaign, share_percent=form.cleaned_data["share_percent"])
             except Refused as refusal:
                 messages.error(request, str(refusal))
             else:
@@ -154,19 +146,19 @@ def _draw_page(request, draw, bound=None, status=200):
 
 
 @province_only
-def spot_check_draw(request, pk):
+def spot_check_draw_view(request, pk):
     draw = get_object_or_404(SpotCheckDraw.objects.select_related("campaign", "created_by"), pk=pk)
     return _draw_page(request, draw)
 
 
 @require_POST
 @province_only
-def spot_check_record(request, pk):
+def spot_check_record_view(request, pk):
     check = get_object_or_404(SpotCheck.objects.select_related("draw__campaign", "draw__created_by"), pk=pk)
     form = SpotCheckResultForm(request.POST, request.FILES, prefix=f"check{check.pk}")
     if form.is_valid():
         try:
-            record_spot_check(
+            spot_check_record(
                 actor=request.user, check_id=check.pk, result=form.cleaned_data["result"],
                 notes=form.cleaned_data["notes"], record_file=form.cleaned_data["record_file"],
             )
@@ -255,10 +247,10 @@ def meeting_detail(request, pk):
 
 @require_POST
 @province_only
-def meeting_close(request, pk):
+def meeting_close_view(request, pk):
     meeting = get_object_or_404(Meeting, pk=pk)
     try:
-        close_meeting(actor=request.user, meeting_id=meeting.pk)
+        meeting_close(actor=request.user, meeting_id=meeting.pk)
     except Refused as refusal:
         messages.error(request, str(refusal))
     else:
@@ -268,10 +260,10 @@ def meeting_close(request, pk):
 
 @require_POST
 @province_only
-def meeting_award(request, pk):
+def meeting_award_view(request, pk):
     meeting = get_object_or_404(Meeting, pk=pk)
     try:
-        records = award_meeting(actor=request.user, meeting_id=meeting.pk)
+        records = meeting_award(actor=request.user, meeting_id=meeting.pk)
     except ActionForbidden as refusal:
         raise PermissionDenied(str(refusal)) from None
     except Refused as refusal:

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from applications.models import Application, PartnerSME
 from applications.stash import RESTORED_MESSAGE
-from review.demo import synthetic_credit_code
+from demo.seed import synthetic_credit_code
 from tests.factories import PASSWORD, eligible_application, enterprise_user
 
 pytestmark = pytest.mark.django_db

@@ -5,7 +5,7 @@ from playwright.sync_api import expect
 
 from applications.models import Application, State
 from applications.selectors import applications_visible_to
-from review.demo import synthetic_credit_code
+from demo.seed import synthetic_credit_code
 from tests.factories import MINIMAL_PDF, CampaignFactory, ClusterFactory, county_official, png_bytes
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

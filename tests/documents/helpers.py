@@ -103,8 +103,8 @@ def bulk_forwarded(n: int, *, campaign=None, awarded_every: int = 2):
     Every `awarded_every`-th one is 已认定 with a certificate; every third one has no county verification.
     """
     from applications.models import Enterprise, PartnerSME, State
+    from demo.seed import synthetic_credit_code
     from portal.directory.models import Cluster
-    from review.demo import synthetic_credit_code
     from review.models import Certificate, ReviewRecord
     from tests.factories import ELIGIBLE_FIELDS, CampaignFactory
 

@@ -4,10 +4,10 @@ import pytest
 from django.core.management import call_command
 from openpyxl import Workbook
 
+from demo.seed import seed_demo
 from portal.directory.cluster_import import import_clusters
 from portal.directory.models import Cluster, Division, DivisionKind
 from portal.directory.reference import load_divisions
-from review.demo import seed_demo
 
 pytestmark = pytest.mark.django_db
 

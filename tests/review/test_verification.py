@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from applications.models import State
 from review.models import CountyVerification
-from review.services import Refused, StaleVersion, county_verification_save
+from review.services import Refused, VerificationChanged, county_verification_save
 from tests.factories import city_official, county_official
 from tests.review.journey import actor_for, application_in, verify
 
@@ -97,10 +97,10 @@ def test_stale_version_is_refused_by_the_service():
     application = application_in(State.COUNTY_REVIEW)
     verify(application)
     county = actor_for(application, "verify")
-    with pytest.raises(StaleVersion):
+    with pytest.raises(VerificationChanged):
         county_verification_save(application_id=application.pk, actor=county, data=FIGURES, version=0)
     county_verification_save(application_id=application.pk, actor=county, data=FIGURES, version=1)
-    with pytest.raises(StaleVersion):
+    with pytest.raises(VerificationChanged):
         county_verification_save(application_id=application.pk, actor=county, data=FIGURES, version=1)
     assert CountyVerification.objects.get(application=application).version == 2
 

@@ -5,8 +5,12 @@ from django.core.management.base import BaseCommand, CommandError
 from portal.audit.models import Event
 from portal.audit.services import audit
 from portal.directory.models import Campaign
-from review.documents.certificates import certificate_filename, render_certificates, seal_asset
-from review.documents.services import campaign_certificates
+from review.documents.certificates import (
+    campaign_certificates,
+    certificate_filename,
+    render_certificates,
+    seal_asset,
+)
 
 
 class Command(BaseCommand):

@@ -4,7 +4,7 @@ import pytest
 
 from applications.completeness import missing_items
 from applications.models import Application, Material, State
-from review.demo import DEMO_STORIES, seed_demo
+from demo.seed import DEMO_STORIES, seed_demo
 from review.models import (
     Certificate,
     ClusterQuota,

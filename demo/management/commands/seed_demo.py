@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 
-from review.demo import seed_demo
-from review.demo_bulk import create_bulk_applications
+from demo.bulk import create_bulk_applications
+from demo.seed import seed_demo
 
 
 class Command(BaseCommand):

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from portal.audit.integrity import integrity_problems
+from operations.integrity import integrity_problems
 
 
 class Command(BaseCommand):

@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from portal.audit.backup import BackupError, backup_restore, backup_verify
+from operations.backup import BackupError, backup_restore, backup_verify
 
 
 class Command(BaseCommand):

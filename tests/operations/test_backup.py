@@ -13,7 +13,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
 
-from portal.audit.backup import storage_files
+from operations.backup import storage_files
 from portal.audit.models import AuditEvent, Event
 from portal.audit.services import audit
 from review.services import perform_transition

@@ -8,9 +8,9 @@ from django.db.models import Count, Q
 from applications import uscc
 from applications.fingerprint import fingerprint
 from applications.models import Application, Enterprise, State
+from demo.bulk import create_bulk_applications
+from demo.seed import load_demo_clusters
 from portal.directory.models import Campaign, CampaignState
-from review.demo import load_demo_clusters
-from review.demo_bulk import create_bulk_applications
 from review.models import Certificate, ClusterQuota, CountyVerification, MeetingDecision, ReviewRecord
 from review.workflow import TRANSITIONS
 from tests.factories import CampaignFactory, province_official

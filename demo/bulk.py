@@ -37,9 +37,9 @@ from applications.models import (
     PartnerSME,
     State,
 )
+from demo.seed import synthetic_credit_code
 from portal.accounts.models import Role, User
 from portal.directory.models import SHANGHAI, Campaign, CampaignState, Cluster, Division
-from review.demo import synthetic_credit_code
 from review.models import (
     Certificate,
     ClusterQuota,

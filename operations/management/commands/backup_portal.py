@@ -3,7 +3,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from portal.audit.backup import backup_create, backup_default_name
+from operations.backup import backup_create, backup_default_name
 
 
 class Command(BaseCommand):
