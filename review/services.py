@@ -12,20 +12,18 @@ from dataclasses import dataclass
 
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import F, Max
+from django.db.models import F
 from django.utils import timezone
 
-from applications.completeness import missing_items
 from applications.fingerprint import fingerprint
 from applications.models import Application, State
 from applications.selectors import applications_visible_to
 from portal.accounts.models import Role
 from portal.audit.models import Event
 from portal.audit.services import audit
-from portal.directory.models import Campaign, CampaignState, DeadlineLevel
+from portal.directory.models import Campaign, DeadlineLevel
+from review.errors import ActionForbidden, Refused, TransitionRefused, VerificationChanged
 from review.models import (
-    Certificate,
-    ClusterQuota,
     CountyVerification,
     DeadlineExtension,
     Decision,
@@ -38,86 +36,11 @@ from review.models import (
     SpotCheckResult,
 )
 from review.notifications import notify_transition
-from review.workflow import TRANSITIONS, Guard
-
-
-class Refused(Exception):
-    """The domain says no; the message is Chinese and meant for the user."""
-
-
-class TransitionRefused(Refused):
-    """A transition the table, the actor's rights or a guard does not allow."""
-
-
-class ActionForbidden(TransitionRefused):
-    """The actor's role may never take this action (a crafted request): views answer 403."""
-
-
-class VerificationChanged(Refused):
-    """Someone else saved the same record since the form was opened; nothing was overwritten."""
-
+from review.workflow import TRANSITIONS, Step
 
 # ---------------------------------------------------------------------------------------------------------------
 # Transitions
 # ---------------------------------------------------------------------------------------------------------------
-
-
-def _check_guards(application, transition, *, opinion, now):
-    campaign = application.campaign
-    guards = transition.guards
-    for level in ("enterprise", "county", "city"):
-        if f"{level}_deadline" in guards and campaign.deadline_passed(level, now):
-            deadline = campaign.deadline(level)
-            raise TransitionRefused(f"已超过截止时间（{deadline:%Y年%m月%d日} 23:59），不能再进行此操作。")
-    if Guard.ENTERPRISE_DEADLINE in guards and campaign.state != CampaignState.OPEN:
-        raise TransitionRefused("本申报批次未开放，不能提交申报。")
-    if Guard.COMPLETE in guards:
-        missing = missing_items(application)
-        if missing:
-            raise TransitionRefused("申报材料尚不完整：" + "；".join(m.message for m in missing[:5]))
-    if Guard.OPINION in guards and not opinion.strip():
-        raise TransitionRefused(f"「{transition.label}」须填写意见或理由。")
-    if Guard.VERIFICATION in guards and not hasattr(application, "county_verification"):
-        raise TransitionRefused("初审通过前须先填写县级核实情况证明。")
-    if Guard.NOT_YET_REVIEWED in guards:
-        last = application.review_records.order_by("-at", "-id").first()
-        if last is None or last.action != "submit":
-            raise TransitionRefused("县级审核员已处理，不能撤回。")
-    for guard, wanted in ((Guard.MEETING_AWARD, Decision.AWARD), (Guard.MEETING_DECLINE, Decision.DECLINE)):
-        if guard in guards:
-            decision = getattr(application, "meeting_decision", None)
-            if decision is None or not decision.meeting.is_closed or decision.decision != wanted:
-                raise TransitionRefused("须先在已结束的会议研究中作出结论。")
-
-
-def _take_quota_slot(application):
-    """Claim one of the cluster's slots with a single conditional UPDATE: the database decides, not Python."""
-    campaign = application.campaign
-    ClusterQuota.objects.bulk_create(
-        [ClusterQuota(campaign=campaign, cluster_id=application.cluster_id, quota=campaign.quota_per_cluster)],
-        ignore_conflicts=True,
-    )
-    taken = ClusterQuota.objects.filter(
-        campaign=campaign, cluster_id=application.cluster_id, used__lt=F("quota")
-    ).update(used=F("used") + 1)
-    if not taken:
-        raise TransitionRefused(
-            f"「{application.cluster.name}」本批次已上报 {campaign.quota_per_cluster} 家，达到推荐上限，不能再上报。"
-        )
-
-
-def _issue_certificate(application, now):
-    # The campaign row is locked, so serials are assigned one at a time: gap-free, in call order.
-    Campaign.objects.select_for_update().get(pk=application.campaign_id)
-    last = Certificate.objects.filter(campaign_id=application.campaign_id).aggregate(m=Max("serial"))["m"] or 0
-    serial = last + 1
-    Certificate.objects.create(
-        application=application,
-        campaign_id=application.campaign_id,
-        serial=serial,
-        number=application.campaign.certificate_number(serial),
-        issued_on=timezone.localdate(now),
-    )
 
 
 def perform_transition(
@@ -150,64 +73,75 @@ def perform_transition(
         raise
 
 
+def _locked_application(actor, application_id) -> Application:
+    application = (
+        applications_visible_to(actor)
+        .select_for_update(of=("self",))
+        .select_related("campaign", "cluster", "enterprise")
+        .filter(pk=application_id)
+        .first()
+    )
+    if application is None:
+        raise Application.DoesNotExist
+    return application
+
+
+def _check_turn(application, transition, *, actor, expected_state) -> None:
+    """The table allows this action to this actor from the application's current state."""
+    if actor.role != transition.role:
+        raise ActionForbidden("您的角色不能进行此操作。")
+    if expected_state and application.state != expected_state:
+        raise TransitionRefused(
+            f"该申报已被办理，当前状态为「{application.get_state_display()}」，本次「{transition.label}」未重复执行。"
+        )
+    if application.state not in transition.sources:
+        raise TransitionRefused(
+            f"当前状态为「{application.get_state_display()}」，不能进行「{transition.label}」，请刷新页面。"
+        )
+
+
+def _record(step: Step, *, from_state, internal_note) -> ReviewRecord:
+    actor, transition = step.actor, step.transition
+    return ReviewRecord.objects.create(
+        application=step.application,
+        action=transition.action,
+        action_label=transition.label,
+        from_state=from_state,
+        to_state=transition.target,
+        actor=actor,
+        actor_name=actor.display_name,
+        actor_role=actor.role,
+        actor_unit=actor.unit,
+        actor_unit_name=actor.unit.name if actor.unit else "",
+        opinion=step.opinion.strip(),
+        internal_note=internal_note.strip(),
+        data_sha256=fingerprint(step.application),
+    )
+
+
 def _perform_transition(*, application_id, action, actor, opinion, internal_note, expected_state, now):
     transition = TRANSITIONS.get(action)
     if transition is None:
         raise ActionForbidden("不存在的操作。")
     try:
         with transaction.atomic():
-            application = (
-                applications_visible_to(actor)
-                .select_for_update(of=("self",))
-                .select_related("campaign", "cluster", "enterprise")
-                .filter(pk=application_id)
-                .first()
-            )
-            if application is None:
-                raise Application.DoesNotExist
-            if actor.role != transition.role:
-                raise ActionForbidden("您的角色不能进行此操作。")
-            if expected_state and application.state != expected_state:
-                raise TransitionRefused(
-                    f"该申报已被办理，当前状态为「{application.get_state_display()}」，本次「{transition.label}」未重复执行。"
-                )
-            if application.state not in transition.sources:
-                raise TransitionRefused(
-                    f"当前状态为「{application.get_state_display()}」，不能进行「{transition.label}」，请刷新页面。"
-                )
-            _check_guards(application, transition, opinion=opinion, now=now)
-            if Guard.QUOTA in transition.guards:
-                _take_quota_slot(application)
+            application = _locked_application(actor, application_id)
+            _check_turn(application, transition, actor=actor, expected_state=expected_state)
+            step = Step(application=application, transition=transition, actor=actor, opinion=opinion, now=now)
+            for guard in transition.guards:
+                guard(step)
             from_state = application.state
             application.state = transition.target
-            update_fields = ["state", "updated_at"]
-            if action == "submit":
-                application.submitted_at = now
-                update_fields.append("submitted_at")
-            application.save(update_fields=update_fields)
-            if transition.target == State.AWARDED:
-                _issue_certificate(application, now)
-            record = ReviewRecord.objects.create(
-                application=application,
-                action=action,
-                action_label=transition.label,
-                from_state=from_state,
-                to_state=transition.target,
-                actor=actor,
-                actor_name=actor.display_name,
-                actor_role=actor.role,
-                actor_unit=actor.unit,
-                actor_unit_name=actor.unit.name if actor.unit else "",
-                opinion=opinion.strip(),
-                internal_note=internal_note.strip(),
-                data_sha256=fingerprint(application),
-            )
+            for effect in transition.effects:
+                effect(step)
+            application.save(update_fields=["state", "updated_at", *step.update_fields])
+            record = _record(step, from_state=from_state, internal_note=internal_note)
             audit(
                 Event.TRANSITION, user=actor, obj=application,
                 detail=f"{transition.label}：{State(from_state).label} → {State(transition.target).label}",
             )
             transaction.on_commit(lambda: notify_transition(record.pk))
-    except IntegrityError as error:  # the quota's CHECK constraint, should a racing writer slip past
+    except IntegrityError as error:  # a CHECK or unique constraint an effect met, should a racing writer slip past
         raise TransitionRefused("操作未能完成（名额或编号冲突），请刷新页面后重试。") from error
     return record
 

@@ -16,10 +16,9 @@ from portal.accounts.permissions import role_required
 from review import selectors
 from review.forms import TransitionForm
 from review.services import ActionForbidden, TransitionRefused, notifications_mark_read, perform_transition
-from review.workflow import TRANSITIONS, Guard, available_actions
+from review.workflow import MEETING_GUARDS, TRANSITIONS, available_actions
 
 # 认定 / 不予认定 are carried out from a closed meeting (会议研究), never one by one from the application page.
-MEETING_GUARDS = {Guard.MEETING_AWARD, Guard.MEETING_DECLINE}
 FORM_FIELDS = [
     "established_on", "independent_legal_person", "revenue", "tax_total", "total_assets", "owners_equity", "rd_spend",
     "cluster_rank", "iso9000_number", "iso9000_issuer", "iso9000_valid_until", "rd_institution_name",

@@ -6,7 +6,7 @@ from django.urls import reverse
 from applications.models import Application, State
 from portal.accounts.models import Role
 from review import services
-from review.models import ReviewRecord
+from review.models import Certificate, ClusterQuota, ReviewRecord
 from review.services import ActionForbidden, TransitionRefused, perform_transition
 from review.workflow import TRANSITIONS, available_actions
 from tests.factories import (
@@ -56,6 +56,20 @@ def build(state, *, for_action=None):
     return application
 
 
+def effect_outcomes(application):
+    """What each declared effect changes, as it stands now."""
+    quota = ClusterQuota.objects.filter(campaign=application.campaign, cluster=application.cluster).first()
+    return {
+        "stamp_submission": application.submitted_at,
+        "take_quota_slot": quota.used if quota else 0,
+        "issue_certificate": Certificate.objects.filter(application=application).exists(),
+    }
+
+
+def changed_outcomes(before, after):
+    return {name for name in before if before[name] != after[name]}
+
+
 def everyone(application):
     """(label, user, inside jurisdiction) for each kind of actor."""
     return [
@@ -97,12 +111,14 @@ def test_transition_table_every_action_role_and_jurisdiction(state):
             assert application.state == state, (action, label)
         if state in transition.sources:
             fresh = build(state, for_action=action)
+            before = effect_outcomes(fresh)
             record = perform_transition(
                 application_id=fresh.pk, action=action, actor=actor_for(fresh, action), opinion=OPINION
             )
             fresh.refresh_from_db()
             assert fresh.state == transition.target == record.to_state, action
             assert record.from_state == state
+            assert changed_outcomes(before, effect_outcomes(fresh)) == {e.__name__ for e in transition.effects}, action
     assert ReviewRecord.objects.filter(application=application).count() == records
 
 
@@ -121,6 +137,49 @@ def test_transition_table_sources_and_roles_are_those_of_process_md():
         "award": ({State.PROVINCE_REVIEW}, State.AWARDED, Role.PROVINCE),
         "decline": ({State.PROVINCE_REVIEW}, State.NOT_AWARDED, Role.PROVINCE),
     }
+
+
+def test_transition_table_guards_and_effects_are_named_functions_of_the_table():
+    table = {
+        a: ([g.__name__ for g in t.guards], [e.__name__ for e in t.effects]) for a, t in TRANSITIONS.items()
+    }
+    assert table == {
+        "submit": (
+            ["enterprise_deadline_not_passed", "campaign_open", "application_complete"], ["stamp_submission"]
+        ),
+        "withdraw": (["county_not_yet_acted"], []),
+        "county_pass": (["county_deadline_not_passed", "county_verified"], []),
+        "county_return": (["county_deadline_not_passed", "opinion_given"], []),
+        "county_reject": (["county_deadline_not_passed", "opinion_given"], []),
+        "city_forward": (["city_deadline_not_passed", "cluster_has_free_slot"], ["take_quota_slot"]),
+        "city_return_county": (["city_deadline_not_passed", "opinion_given"], []),
+        "city_return_enterprise": (["city_deadline_not_passed", "opinion_given"], []),
+        "city_reject": (["city_deadline_not_passed", "opinion_given"], []),
+        "award": (["meeting_decided_award"], ["issue_certificate"]),
+        "decline": (["meeting_decided_decline"], []),
+    }
+
+
+def test_perform_transition_has_no_action_or_state_specific_branch():
+    """Everything that differs between transitions is in the table: the service names no action, state or guard."""
+    import inspect
+
+    source = inspect.getsource(services._perform_transition)
+    for word in [*TRANSITIONS, *State.values, "Action.", "State.", "Guard", "_deadline", "quota", "certificate"]:
+        assert word not in source, word
+
+
+def test_a_refusing_guard_stops_the_later_guards_and_every_effect():
+    """city_forward on a full cluster: the quota guard refuses, no slot is taken and nothing is recorded."""
+    application = application_in(State.CITY_REVIEW)
+    ClusterQuota.objects.update_or_create(
+        campaign=application.campaign, cluster=application.cluster, defaults={"quota": 3, "used": 3}
+    )
+    with pytest.raises(TransitionRefused, match="达到推荐上限"):
+        perform_transition(application_id=application.pk, action="city_forward", actor=actor_for(application, "city_forward"))
+    assert ClusterQuota.objects.get(campaign=application.campaign, cluster=application.cluster).used == 3
+    application.refresh_from_db()
+    assert application.state == State.CITY_REVIEW
 
 
 def test_unknown_action_is_refused():
