@@ -9,17 +9,39 @@ def draft_verdicts(application, *, form=None, honour_formset=None, partner_forms
     Fields the user typed wrongly count as not filled in, so the checklist never shows a number that
     is not on the screen. Nothing is saved.
     """
-    if form is not None and form.is_bound:
-        form.is_valid()  # builds form.instance from the valid fields; the instance is never saved
-        for name in form.errors:
-            field = application._meta.get_field(name) if name in form._meta.fields else None
-            if field is not None:
-                setattr(application, name, None if field.null else field.get_default())
-    honours = partner_count = None
-    if honour_formset is not None and honour_formset.is_bound:
-        honour_formset.is_valid()
-        honours = [(row["kind"], row["level"]) for row in honour_formset.rows() if row.get("kind") and row.get("level")]
-    if partner_formset is not None and partner_formset.is_bound:
-        partner_formset.is_valid()
-        partner_count = len({row["credit_code"] for row in partner_formset.rows() if row.get("credit_code")})
-    return eligibility.evaluate(eligibility.facts_for(application, honours=honours, partner_count=partner_count))
+    _overlay_form(application, form)
+    facts = eligibility.rule_facts(
+        application, honours=_typed_honours(honour_formset), partner_count=_typed_partner_count(partner_formset),
+        verification=None,
+    )
+    return eligibility.evaluate(facts)
+
+
+def _bound(form) -> bool:
+    return form is not None and form.is_bound
+
+
+def _overlay_form(application, form) -> None:
+    if not _bound(form):
+        return
+    form.is_valid()  # builds form.instance from the valid fields; the instance is never saved
+    for name in form.errors:
+        if name in form._meta.fields:
+            field = application._meta.get_field(name)
+            setattr(application, name, None if field.null else field.get_default())
+
+
+def _typed_honours(formset):
+    """(kind, level) of each honour row as typed, or None to read the saved ones."""
+    if not _bound(formset):
+        return None
+    formset.is_valid()
+    return [(row["kind"], row["level"]) for row in formset.rows() if row.get("kind") and row.get("level")]
+
+
+def _typed_partner_count(formset):
+    """How many different partners the rows as typed name, or None to count the saved ones."""
+    if not _bound(formset):
+        return None
+    formset.is_valid()
+    return len({row["credit_code"] for row in formset.rows() if row.get("credit_code")})

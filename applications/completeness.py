@@ -3,22 +3,8 @@
 from dataclasses import dataclass
 
 from applications import eligibility
-from applications.models import REPORT_SECTIONS, REQUIRED_MATERIALS, Application, MaterialKind
-
-REQUIRED_FIELDS = [
-    "established_on",
-    "independent_legal_person",
-    "revenue",
-    "tax_total",
-    "total_assets",
-    "owners_equity",
-    "rd_spend",
-    "cluster_rank",
-    "iso9000_number",
-    "iso9000_issuer",
-    "iso9000_valid_until",
-    "rd_institution_name",
-]
+from applications.fields import FIELDS
+from applications.models import REQUIRED_MATERIALS, Application, MaterialKind
 
 
 @dataclass(frozen=True)
@@ -27,16 +13,24 @@ class Missing:
     anchor: str  # id of the place in the form where it is fixed
 
 
-def missing_items(application: Application, verdicts=None) -> list[Missing]:
+def _blank(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _missing_fields(application) -> list[Missing]:
     items = []
-    for name in REPORT_SECTIONS:
-        if not getattr(application, name).strip():
-            label = Application._meta.get_field(name).verbose_name
-            items.append(Missing(f"申请报告「{label}」未填写", f"report-{name}"))
-    for name in REQUIRED_FIELDS:
-        if getattr(application, name) in (None, ""):
-            label = Application._meta.get_field(name).verbose_name
-            items.append(Missing(f"推荐审核表「{label}」未填写", f"field-{name}"))
+    for spec in FIELDS:
+        if not spec.required or not _blank(getattr(application, spec.name)):
+            continue
+        if spec.on_form:
+            items.append(Missing(f"推荐审核表「{spec.label}」未填写", f"field-{spec.name}"))
+        else:
+            items.append(Missing(f"申请报告「{spec.label}」未填写", f"report-{spec.name}"))
+    return items
+
+
+def missing_items(application: Application, verdicts=None) -> list[Missing]:
+    items = _missing_fields(application)
     if not application.declares_truthful:
         items.append(Missing("尚未勾选材料真实性承诺", "field-declares_truthful"))
     present = {m.kind for m in application.materials.all()}
@@ -44,7 +38,7 @@ def missing_items(application: Application, verdicts=None) -> list[Missing]:
         if kind not in present:
             items.append(Missing(f"尚未上传{MaterialKind(kind).label}", f"material-{kind}"))
     if verdicts is None:
-        verdicts = eligibility.evaluate(eligibility.facts_for(application))
+        verdicts = eligibility.evaluate(eligibility.rule_facts(application))
     for verdict in eligibility.failing_hard(verdicts):
         items.append(Missing(f"申报条件 {verdict.code}「{verdict.title}」不满足：{verdict.reason}", f"condition-{verdict.code}"))
     return items

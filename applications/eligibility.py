@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, Decimal
 
 from applications import uscc
+from applications.fields import VERIFIED_FIELDS, facts_for, percent
 
 MET, UNMET, PENDING = "met", "unmet", "pending"
 STATUS_LABELS = {MET: "满足", UNMET: "不满足", PENDING: "待核实"}
@@ -46,23 +47,14 @@ class Facts:
     verified: frozenset = field(default_factory=frozenset)  # names of the figures the county verified
 
 
-VERIFIED_FIGURES = ("revenue", "tax_total", "total_assets", "owners_equity", "cluster_rank")
-
-
-def facts_for(application, *, honours=None, partner_count=None, verification=None) -> Facts:
-    """Facts of an application; `verification` (the county's 核实情况证明) replaces the declared figures."""
+def rule_facts(application, *, honours=None, partner_count=None, verification=None) -> Facts:
+    """What the rules look at. The figures come from fields.facts_for: with a `verification` (the county's
+    核实情况证明, saved or being filled in) its figures replace the declared ones; without one, the declared."""
     if honours is None:
         honours = [(h.kind, h.level) for h in application.honours.all()]
     if partner_count is None:
         partner_count = len(application.partners.all())
-    figures = {name: getattr(application, name) for name in VERIFIED_FIGURES}
-    verified = set()
-    if verification is not None:
-        for name in VERIFIED_FIGURES:
-            value = getattr(verification, name)
-            if value is not None:
-                figures[name] = value
-                verified.add(name)
+    figures = facts_for(application, verification)
     campaign = application.campaign
     return Facts(
         credit_code=application.enterprise.credit_code,
@@ -81,8 +73,8 @@ def facts_for(application, *, honours=None, partner_count=None, verification=Non
         declares_no_accidents=application.declares_no_accidents,
         declares_no_violations=application.declares_no_violations,
         cluster_in_campaign=campaign.eligible_clusters().filter(pk=application.cluster_id).exists(),
-        verified=frozenset(verified),
-        **figures,
+        verified=figures.verified,
+        **{name: figures.values[name] for name in VERIFIED_FIELDS},
     )
 
 
@@ -121,10 +113,6 @@ class Condition:
 
 def wan(value: Decimal) -> str:
     return f"{value:,.2f} 万元"
-
-
-def percent(numerator: Decimal, denominator: Decimal) -> Decimal:
-    return (Decimal(numerator) * 100 / Decimal(denominator)).quantize(Decimal("0.01"))
 
 
 def shown_percent(numerator: Decimal, denominator: Decimal, threshold: int) -> str:

@@ -5,34 +5,7 @@ import json
 
 from django.core.serializers.json import DjangoJSONEncoder
 
-from applications.models import REPORT_SECTIONS
-
-SIGNED_FIELDS = [
-    "campaign_id",
-    "enterprise_id",
-    "cluster_id",
-    *REPORT_SECTIONS,
-    "established_on",
-    "independent_legal_person",
-    "revenue",
-    "tax_total",
-    "total_assets",
-    "owners_equity",
-    "rd_spend",
-    "cluster_rank",
-    "iso9000_number",
-    "iso9000_issuer",
-    "iso9000_valid_until",
-    "rd_institution_name",
-    "rd_institution_level",
-    "patents_invention",
-    "patents_utility",
-    "patents_design",
-    "declares_policy_compliance",
-    "declares_no_accidents",
-    "declares_no_violations",
-    "declares_truthful",
-]
+from applications.fields import SIGNED_FIELDS
 
 
 def signed_data(application) -> dict:

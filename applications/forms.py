@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from applications import uscc
+from applications.fields import COUNT_FIELDS, FORM_FIELDS, MONEY_FIELDS
 from applications.models import (
     REPORT_SECTION_MAX,
     REPORT_SECTIONS,
@@ -177,35 +178,12 @@ class YesNoSelect(forms.NullBooleanSelect):
         self.choices = [("unknown", "请选择"), ("true", "是"), ("false", "否")]
 
 
-MONEY_FIELDS = ["revenue", "tax_total", "total_assets", "owners_equity", "rd_spend"]
-PATENT_FIELDS = ["patents_invention", "patents_utility", "patents_design"]
-DECLARATION_FIELDS = [
-    "declares_policy_compliance",
-    "declares_no_accidents",
-    "declares_no_violations",
-    "declares_truthful",
-]
-AUDIT_FORM_FIELDS = [
-    "established_on",
-    "independent_legal_person",
-    *MONEY_FIELDS,
-    "cluster_rank",
-    "iso9000_number",
-    "iso9000_issuer",
-    "iso9000_valid_until",
-    "rd_institution_name",
-    "rd_institution_level",
-    *PATENT_FIELDS,
-    *DECLARATION_FIELDS,
-]
-
-
 class ApplicationForm(VersionedForm):
     """推荐审核表: every field may stay empty in a draft; completeness is checked on 提交申报."""
 
     class Meta:
         model = Application
-        fields = AUDIT_FORM_FIELDS
+        fields = FORM_FIELDS
         field_classes = dict.fromkeys(MONEY_FIELDS, MoneyField)
         labels = {"independent_legal_person": "是否具有独立法人资格"}
         widgets = {
@@ -222,24 +200,26 @@ class ApplicationForm(VersionedForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name in PATENT_FIELDS:
+        for name in COUNT_FIELDS:
             self.fields[name].required = False
         self.fields["rd_institution_level"].choices = [("", "请选择"), *self.fields["rd_institution_level"].choices[1:]]
 
     def clean(self):
         data = super().clean()
-        for name in PATENT_FIELDS:
+        for name in COUNT_FIELDS:
             if data.get(name) is None and name not in self.errors:
                 data[name] = 0
-        established = data.get("established_on")
-        if established and established > timezone.localdate():
-            self.add_error("established_on", "成立日期不能晚于今天。")
-        if established and established < dt.date(1949, 1, 1):
-            self.add_error("established_on", "成立日期有误，请核对。")
+        self._check_established(data.get("established_on"))
         equity, assets = data.get("owners_equity"), data.get("total_assets")
         if equity is not None and assets is not None and equity > assets:
             self.add_error("owners_equity", "所有者权益不能大于资产总额，请核对（单位均为万元）。")
         return data
+
+    def _check_established(self, established):
+        if established and established > timezone.localdate():
+            self.add_error("established_on", "成立日期不能晚于今天。")
+        if established and established < dt.date(1949, 1, 1):
+            self.add_error("established_on", "成立日期有误，请核对。")
 
 
 def compact_widgets(form):
@@ -304,6 +284,15 @@ class ListFormSet(forms.BaseInlineFormSet):
 
 
 class PartnerFormSet(ListFormSet):
+    def _codes(self):
+        """(row number, credit code) of each kept row that has a code."""
+        for number, form in enumerate(self.forms, start=1):
+            if self._should_delete_form(form) or not form.has_changed() and form.instance.pk is None:
+                continue
+            code = form.cleaned_data.get("credit_code")
+            if code:
+                yield number, code
+
     def clean(self):
         # Replaces the model formset's generic unique check with messages that name the rows.
         if any(self.errors):
@@ -311,12 +300,7 @@ class PartnerFormSet(ListFormSet):
         own_code = self.instance.enterprise.credit_code
         seen = {}
         problems = []
-        for number, form in enumerate(self.forms, start=1):
-            if self._should_delete_form(form) or not form.has_changed() and form.instance.pk is None:
-                continue
-            code = form.cleaned_data.get("credit_code")
-            if not code:
-                continue
+        for number, code in self._codes():
             if code == own_code:
                 problems.append(f"第{number}行填写的是本企业自己的统一社会信用代码，请填写被带动的中小企业。")
             elif code in seen:

@@ -14,8 +14,8 @@ from django.views.decorators.http import require_POST
 from applications import eligibility
 from applications.checklist import draft_verdicts
 from applications.completeness import missing_items
+from applications.fields import FORM_FIELDS
 from applications.forms import (
-    AUDIT_FORM_FIELDS,
     ApplicationForm,
     HonourFormSet,
     MaterialUploadForm,
@@ -103,9 +103,7 @@ def register(request):
 @role_required(Role.ENTERPRISE)
 def enterprise_home(request):
     campaign = Campaign.current()
-    applications = list(enterprise_applications(request.user))
-    current = next((a for a in applications if campaign and a.campaign_id == campaign.pk), None)
-    earlier = [a for a in applications if a is not current]
+    current, earlier = _current_and_earlier(list(enterprise_applications(request.user)), campaign)
     context = {
         "campaign": campaign,
         "enterprise": request.user.enterprise,
@@ -115,16 +113,26 @@ def enterprise_home(request):
         "can_start": campaign is not None and current is None and not campaign.deadline_passed("enterprise"),
     }
     if current is not None:
-        current = _application(request, current.pk, "certificate", lists=True)
-        verdicts = eligibility.evaluate(eligibility.facts_for(current))
-        context.update(
-            application=current,
-            verdicts=verdicts,
-            missing=_missing(current, verdicts) if current.is_editable else [],
-            timeline=timeline_for(current, request.user),
-            actions=[t.action for t in available_actions(current, Role.ENTERPRISE)],
-        )
+        context.update(_current_application_context(request, current.pk))
     return render(request, "applications/home.html", context)
+
+
+def _current_and_earlier(applications, campaign):
+    """The application in the open campaign (or None) and every other one."""
+    current = next((a for a in applications if campaign and a.campaign_id == campaign.pk), None)
+    return current, [a for a in applications if a is not current]
+
+
+def _current_application_context(request, pk) -> dict:
+    current = _application(request, pk, "certificate", lists=True)
+    verdicts = eligibility.evaluate(eligibility.rule_facts(current))
+    return {
+        "application": current,
+        "verdicts": verdicts,
+        "missing": _missing(current, verdicts) if current.is_editable else [],
+        "timeline": timeline_for(current, request.user),
+        "actions": [t.action for t in available_actions(current, Role.ENTERPRISE)],
+    }
 
 
 def _missing(application, verdicts):
@@ -196,6 +204,29 @@ def _form_bundle(application, data=None):
     )
 
 
+def _save_form_post(request, application, bundle):
+    """Save the posted 推荐审核表: (a redirect, bundle) when saved or refused, (None, bundle to show) otherwise."""
+    form, honours, partners = bundle
+    if not (form.is_valid() and honours.is_valid() and partners.is_valid()):
+        messages.error(request, "有内容需要修改（见标红处），本次尚未保存；您填写的内容都保留在页面上。")
+        return None, bundle
+    try:
+        application_save_form(
+            application_id=application.pk, actor=request.user, version=form.cleaned_data["version"],
+            fields={name: form.cleaned_data[name] for name in FORM_FIELDS},
+            honours=honours.rows(), partners=partners.rows(),
+        )
+    except StaleVersion as error:
+        messages.error(request, str(error))
+        application.refresh_from_db()
+        return None, _form_bundle(application, _with_version(request.POST, error.current_version))
+    except ApplicationError as error:
+        messages.error(request, str(error))
+        return redirect("applications:detail", application.pk), bundle
+    messages.success(request, "推荐审核表已保存为草稿。")
+    return redirect("applications:form", application.pk), bundle
+
+
 @enterprise_edit_page
 def application_form(request, pk):
     application = _application(request, pk, "enterprise__county")
@@ -204,25 +235,9 @@ def application_form(request, pk):
     data = request.POST if request.method == "POST" else pop_stash(request)
     form, honours, partners = _form_bundle(application, data)
     if request.method == "POST":
-        if form.is_valid() and honours.is_valid() and partners.is_valid():
-            try:
-                application_save_form(
-                    application_id=application.pk, actor=request.user, version=form.cleaned_data["version"],
-                    fields={name: form.cleaned_data[name] for name in AUDIT_FORM_FIELDS},
-                    honours=honours.rows(), partners=partners.rows(),
-                )
-            except StaleVersion as error:
-                messages.error(request, str(error))
-                application.refresh_from_db()
-                form, honours, partners = _form_bundle(application, _with_version(request.POST, error.current_version))
-            except ApplicationError as error:
-                messages.error(request, str(error))
-                return redirect("applications:detail", application.pk)
-            else:
-                messages.success(request, "推荐审核表已保存为草稿。")
-                return redirect("applications:form", application.pk)
-        else:
-            messages.error(request, "有内容需要修改（见标红处），本次尚未保存；您填写的内容都保留在页面上。")
+        done, (form, honours, partners) = _save_form_post(request, application, (form, honours, partners))
+        if done is not None:
+            return done
     verdicts = draft_verdicts(application, form=form, honour_formset=honours, partner_formset=partners)
     return render(
         request,
@@ -342,7 +357,7 @@ def submit(request, pk):
     if not application.is_editable:
         return _locked(request, application)
     application = _application(request, pk, lists=True)
-    verdicts = eligibility.evaluate(eligibility.facts_for(application))
+    verdicts = eligibility.evaluate(eligibility.rule_facts(application))
     return render(
         request,
         "applications/submit.html",
@@ -369,7 +384,7 @@ def withdraw(request, pk):
 @role_required(Role.ENTERPRISE)
 def detail(request, pk):
     application = _application(request, pk, "certificate", lists=True)
-    verdicts = eligibility.evaluate(eligibility.facts_for(application))
+    verdicts = eligibility.evaluate(eligibility.rule_facts(application))
     return render(
         request,
         "applications/detail.html",

@@ -19,6 +19,7 @@ from django.test.utils import override_settings
 from django.utils import timezone
 
 from applications import uscc
+from applications.fields import VERIFIED_FIELDS
 from applications.models import Application, Enterprise, Honour, Material, MaterialKind, PartnerSME, State
 from portal.accounts.models import Role, User
 from portal.directory.cluster_import import import_clusters
@@ -352,7 +353,7 @@ def _walk(application, story, users):
         if step in ("submit", "withdraw"):
             perform_transition(application_id=application.pk, action=step, actor=enterprise_user)
         elif step == "verify":
-            declared = {name: getattr(application, name) for name in ("revenue", "tax_total", "total_assets", "owners_equity", "cluster_rank")}
+            declared = {name: getattr(application, name) for name in VERIFIED_FIELDS}
             county_verification_save(
                 application_id=application.pk, actor=users[COUNTY_OFFICIAL[county]],
                 data={**declared, **dict(story.verified), "remarks": "已核对税务、统计部门数据。"}, version=0,

@@ -5,6 +5,7 @@ import datetime as dt
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 
+from applications.fields import VERIFIED_FIELDS
 from applications.models import MONEY_MAX, State
 from portal.directory.models import DeadlineLevel
 from review.models import CountyVerification, Decision, SpotCheckResult
@@ -59,7 +60,7 @@ class CountyVerificationForm(forms.Form):
     def initial_for(cls, application, verification: CountyVerification | None):
         """Prefill with the saved verification, or with the declared figures for a first verification."""
         source = verification or application
-        initial = {name: getattr(source, name) for name in ("revenue", "tax_total", "total_assets", "owners_equity", "cluster_rank")}
+        initial = {name: getattr(source, name) for name in VERIFIED_FIELDS}
         initial["remarks"] = verification.remarks if verification else ""
         initial["version"] = verification.version if verification else 0
         return initial

@@ -230,6 +230,10 @@ class Certificate(models.Model):
     issued_on = models.DateField("发证日期")
     revoked_at = models.DateTimeField("撤销时间", null=True, blank=True)
     revoked_reason = models.CharField("撤销原因", max_length=200, blank=True)
+    revoked_basis = models.CharField("撤销依据", max_length=200, blank=True)  # e.g. the province's decision document
+    revoked_by = models.ForeignKey(
+        "accounts.User", verbose_name="撤销人", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         verbose_name = "证书"

@@ -2,13 +2,13 @@
 
 import datetime as dt
 from dataclasses import dataclass, field
-from decimal import Decimal
 from itertools import groupby
 
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from applications import eligibility
+from applications.fields import FigureRow, facts_for
 from applications.models import Application, State
 from applications.selectors import applications_visible_to
 from portal.accounts.models import Role
@@ -303,41 +303,12 @@ def verification_of(application):
 
 def verdicts_for(application, verification=None):
     """The eligibility verdicts, on the county's verified figures once there are any."""
-    return eligibility.evaluate(eligibility.facts_for(application, verification=verification))
+    return eligibility.evaluate(eligibility.rule_facts(application, verification=verification))
 
 
-@dataclass(frozen=True)
-class FigureRow:
-    name: str
-    label: str
-    declared: object
-    verified: object
-    unit: str
-
-    @property
-    def differs(self):
-        return self.verified is not None and self.declared != self.verified
-
-    @property
-    def difference(self):
-        if not self.differs or self.declared is None or self.unit != "万元":
-            return None
-        return Decimal(self.verified) - Decimal(self.declared)
-
-
-FIGURES = [
-    ("revenue", "上年度营业收入", "万元"),
-    ("tax_total", "上年度纳税总额", "万元"),
-    ("total_assets", "资产总额", "万元"),
-    ("owners_equity", "所有者权益", "万元"),
-    ("cluster_rank", "集群内排名", "位"),
-]
-
-
-def figure_rows(application, verified=None) -> list[FigureRow]:
-    """Declared against verified figures, for the 核实情况证明 (`verified`: the saved record, or the form's data)."""
-    value = verified.get if isinstance(verified, dict) else (lambda name: getattr(verified, name, None))
-    return [FigureRow(name, label, getattr(application, name), value(name), unit) for name, label, unit in FIGURES]
+def figure_rows(application, verification=None) -> list[FigureRow]:
+    """Declared against verified figures and shares, for the 核实情况证明 (`verification`: saved or being typed)."""
+    return facts_for(application, verification).rows()
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -380,21 +351,28 @@ class PublicGroup:
     clusters: list  # [(cluster name, [application, …])]
 
 
-def published_awards(campaign) -> list[PublicGroup]:
-    """通报公布: the enterprises awarded by meetings carried out before the publication, by city then cluster."""
+def published_applications(campaign):
+    """The published list, the one definition the public page and the 通报 PDF print: the enterprises awarded by
+    meetings carried out before the publication whose certificate is not revoked (the verify page says 已撤销),
+    by city, cluster and certificate number."""
     if campaign is None or campaign.results_published_at is None:
-        return []
-    applications = (
+        return Application.objects.none()
+    return (
         Application.objects.filter(
             campaign=campaign,
             state=State.AWARDED,
             meeting_decision__meeting__awarded_at__lte=campaign.results_published_at,
+            certificate__revoked_at__isnull=True,
         )
         .select_related("enterprise__county__reviewing_city", "cluster", "certificate")
         .order_by("enterprise__county__reviewing_city_id", "cluster__name", "certificate__serial")
     )
+
+
+def published_awards(campaign) -> list[PublicGroup]:
+    """通报公布 for the public page: the published list grouped by city, then cluster."""
     groups = []
-    for city, in_city in groupby(applications, key=lambda a: a.enterprise.county.reviewing_city):
+    for city, in_city in groupby(published_applications(campaign), key=lambda a: a.enterprise.county.reviewing_city):
         clusters = [(name, list(members)) for name, members in groupby(in_city, key=lambda a: a.cluster.name)]
         groups.append(PublicGroup(city=city.name if city else "", clusters=clusters))
     return groups

@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from applications.fields import VERIFIED_FIELDS
 from applications.fingerprint import fingerprint
 from applications.models import Application, State
 from applications.selectors import applications_visible_to
@@ -24,6 +25,7 @@ from portal.audit.services import audit
 from portal.directory.models import Campaign, DeadlineLevel
 from review.errors import ActionForbidden, Refused, TransitionRefused, VerificationChanged
 from review.models import (
+    Certificate,
     CountyVerification,
     DeadlineExtension,
     Decision,
@@ -150,7 +152,37 @@ def _perform_transition(*, application_id, action, actor, opinion, internal_note
 # County: 核实情况证明
 # ---------------------------------------------------------------------------------------------------------------
 
-VERIFICATION_FIELDS = ("revenue", "tax_total", "total_assets", "owners_equity", "cluster_rank", "remarks")
+VERIFICATION_FIELDS = (*VERIFIED_FIELDS, "remarks")
+
+
+def _verifiable_application(actor, application_id, now) -> Application:
+    application = applications_visible_to(actor).select_related("campaign").filter(pk=application_id).first()
+    if application is None:
+        raise Application.DoesNotExist
+    if actor.role != Role.COUNTY:
+        raise ActionForbidden("只有县级审核员可以填写核实情况证明。")
+    if application.state != State.COUNTY_REVIEW:
+        raise Refused(f"当前状态为「{application.get_state_display()}」，不能修改核实情况证明。")
+    if application.campaign.deadline_passed("county", now):
+        raise Refused(f"已超过县级初审截止时间（{application.campaign.county_deadline:%Y年%m月%d日} 23:59），不能修改。")
+    return application
+
+
+def _verification_create(application, actor, values) -> CountyVerification:
+    try:
+        with transaction.atomic():
+            return CountyVerification.objects.create(application=application, verified_by=actor, version=1, **values)
+    except IntegrityError:
+        raise VerificationChanged("另一位审核员已先填写了核实情况证明，您的内容尚未保存，请核对后再保存。") from None
+
+
+def _verification_update(application, actor, values, *, version, now) -> CountyVerification:
+    updated = CountyVerification.objects.filter(application=application, version=version).update(
+        **values, verified_by=actor, verified_at=now, version=F("version") + 1
+    )
+    if not updated:
+        raise VerificationChanged("核实情况证明已被他人修改，您的内容尚未保存。请核对下方最新数据后再保存。")
+    return CountyVerification.objects.get(application=application)
 
 
 def county_verification_save(
@@ -162,34 +194,13 @@ def county_verification_save(
     officials saving at once the second is told (VerificationChanged) instead of silently overwriting the first.
     """
     now = now or timezone.now()
-    application = (
-        applications_visible_to(actor).select_related("campaign").filter(pk=application_id).first()
-    )
-    if application is None:
-        raise Application.DoesNotExist
-    if actor.role != Role.COUNTY:
-        raise ActionForbidden("只有县级审核员可以填写核实情况证明。")
-    if application.state != State.COUNTY_REVIEW:
-        raise Refused(f"当前状态为「{application.get_state_display()}」，不能修改核实情况证明。")
-    if application.campaign.deadline_passed("county", now):
-        raise Refused(f"已超过县级初审截止时间（{application.campaign.county_deadline:%Y年%m月%d日} 23:59），不能修改。")
+    application = _verifiable_application(actor, application_id, now)
     values = {name: data.get(name) for name in VERIFICATION_FIELDS}
     values["remarks"] = (values["remarks"] or "").strip()
     if version == 0:
-        try:
-            with transaction.atomic():
-                verification = CountyVerification.objects.create(
-                    application=application, verified_by=actor, version=1, **values
-                )
-        except IntegrityError:
-            raise VerificationChanged("另一位审核员已先填写了核实情况证明，您的内容尚未保存，请核对后再保存。") from None
+        verification = _verification_create(application, actor, values)
     else:
-        updated = CountyVerification.objects.filter(application=application, version=version).update(
-            **values, verified_by=actor, verified_at=now, version=F("version") + 1
-        )
-        if not updated:
-            raise VerificationChanged("核实情况证明已被他人修改，您的内容尚未保存。请核对下方最新数据后再保存。")
-        verification = CountyVerification.objects.get(application=application)
+        verification = _verification_update(application, actor, values, version=version, now=now)
     audit(Event.ADMIN_CHANGE, user=actor, obj=application, detail=f"核实情况证明第 {verification.version} 版")
     return verification
 
@@ -197,6 +208,24 @@ def county_verification_save(
 # ---------------------------------------------------------------------------------------------------------------
 # City: 集群内推荐排序
 # ---------------------------------------------------------------------------------------------------------------
+
+
+def _repeated(ranks) -> list[int]:
+    """The ranks given more than once (empty ranks aside), in order."""
+    used = [r for r in ranks if r is not None]
+    return sorted({r for r in used if used.count(r) > 1})
+
+
+def _final_city_ranks(in_cluster, ranks: dict[int, int | None]) -> dict[int, int | None]:
+    """Every application's rank once `ranks` is applied; refused if one is no longer the city's or two share a rank."""
+    awaiting = {a.pk for a in in_cluster if a.state == State.CITY_REVIEW}
+    if not set(ranks) <= awaiting:
+        raise Refused("部分申报已不在待市级审核状态，请刷新页面后重新排序。")
+    final = {a.pk: ranks.get(a.pk, a.city_rank) if a.pk in awaiting else a.city_rank for a in in_cluster}
+    duplicates = _repeated(final.values())
+    if duplicates:
+        raise Refused("排序号不能重复：" + "、".join(str(r) for r in duplicates) + "。")
+    return final
 
 
 def application_set_city_ranks(
@@ -218,15 +247,7 @@ def application_set_city_ranks(
             .filter(campaign=campaign, cluster_id=cluster_id, state__in=[State.CITY_REVIEW, State.PROVINCE_REVIEW])
             .only("id", "state", "city_rank")
         )
-        by_id = {a.pk: a for a in in_cluster}
-        unknown = [pk for pk in ranks if pk not in by_id or by_id[pk].state != State.CITY_REVIEW]
-        if unknown:
-            raise Refused("部分申报已不在待市级审核状态，请刷新页面后重新排序。")
-        final = {a.pk: ranks.get(a.pk, a.city_rank) if a.state == State.CITY_REVIEW else a.city_rank for a in in_cluster}
-        used = [r for r in final.values() if r is not None]
-        duplicates = sorted({r for r in used if used.count(r) > 1})
-        if duplicates:
-            raise Refused("排序号不能重复：" + "、".join(str(r) for r in duplicates) + "。")
+        final = _final_city_ranks(in_cluster, ranks)
         changed = [a for a in in_cluster if a.state == State.CITY_REVIEW and a.city_rank != final[a.pk]]
         for application in changed:
             # A plain UPDATE of one column: nothing the enterprise signed changes.
@@ -337,36 +358,40 @@ def _open_meeting_for_update(actor, meeting_id) -> Meeting:
     return meeting
 
 
+def _check_decidable(actor, meeting, ids) -> None:
+    """Every application awaits the province in the meeting's campaign and no other meeting decided it."""
+    pending = set(
+        applications_visible_to(actor)
+        .filter(pk__in=ids, campaign_id=meeting.campaign_id, state=State.PROVINCE_REVIEW)
+        .values_list("pk", flat=True)
+    )
+    if set(ids) - pending:
+        raise Refused("部分申报已不在待省级审定状态，请刷新页面。")
+    if MeetingDecision.objects.filter(application_id__in=ids).exclude(meeting=meeting).exists():
+        raise Refused("部分申报已在其他会议中作出结论，不能重复研究。")
+
+
+def _check_decisions(meeting, ids, kept: list[DecisionInput]) -> None:
+    """Each decision is 认定 (with a rank) or 不予认定, and no two 认定 share a rank in the meeting."""
+    for d in kept:
+        if d.decision not in Decision.values:
+            raise Refused("会议结论只能是「认定」或「不予认定」。")
+        if d.decision == Decision.AWARD and not d.rank:
+            raise Refused("认定的企业须填写认定排序。")
+    other_ranks = list(meeting.decisions.exclude(application_id__in=ids).exclude(rank=None).values_list("rank", flat=True))
+    duplicates = _repeated(other_ranks + [d.rank for d in kept])
+    if duplicates:
+        raise Refused("认定排序不能重复：" + "、".join(str(r) for r in duplicates) + "。")
+
+
 def meeting_save_decisions(*, actor, meeting_id: int, decisions: list[DecisionInput]) -> Meeting:
     """Record 认定 / 不予认定 and the final ranking for applications awaiting the province; refused once closed."""
     with transaction.atomic():
         meeting = _open_meeting_for_update(actor, meeting_id)
         ids = [d.application_id for d in decisions]
-        pending = set(
-            applications_visible_to(actor)
-            .filter(pk__in=ids, campaign_id=meeting.campaign_id, state=State.PROVINCE_REVIEW)
-            .values_list("pk", flat=True)
-        )
-        if set(ids) - pending:
-            raise Refused("部分申报已不在待省级审定状态，请刷新页面。")
-        elsewhere = set(
-            MeetingDecision.objects.filter(application_id__in=ids).exclude(meeting=meeting).values_list("application_id", flat=True)
-        )
-        if elsewhere:
-            raise Refused("部分申报已在其他会议中作出结论，不能重复研究。")
+        _check_decidable(actor, meeting, ids)
         kept = {d.application_id: d for d in decisions if d.decision}
-        for d in kept.values():
-            if d.decision not in Decision.values:
-                raise Refused("会议结论只能是「认定」或「不予认定」。")
-            if d.decision == Decision.AWARD and not d.rank:
-                raise Refused("认定的企业须填写认定排序。")
-        other_ranks = list(
-            meeting.decisions.exclude(application_id__in=ids).exclude(rank=None).values_list("rank", flat=True)
-        )
-        ranks = other_ranks + [d.rank for d in kept.values() if d.rank]
-        duplicates = sorted({r for r in ranks if ranks.count(r) > 1})
-        if duplicates:
-            raise Refused("认定排序不能重复：" + "、".join(str(r) for r in duplicates) + "。")
+        _check_decisions(meeting, ids, list(kept.values()))
         meeting.decisions.filter(application_id__in=ids).delete()
         MeetingDecision.objects.bulk_create(
             [
@@ -437,6 +462,34 @@ def campaign_publish_results(*, actor, campaign, now: dt.datetime | None = None)
     Campaign.objects.filter(pk=campaign.pk).update(results_published_at=campaign.results_published_at)
     audit(Event.ADMIN_CHANGE, user=actor, obj=campaign, detail="通报公布认定结果")
     return campaign
+
+
+def certificate_revoke(*, certificate, actor, reason: str, basis: str, now: dt.datetime | None = None) -> Certificate:
+    """撤销证书: the certificate leaves the published list (public page and 通报) and the verify page says 已撤销.
+
+    Who, when, why and on what basis are kept on the certificate and in the audit log; the number is never reused.
+    """
+    if actor.role != Role.PROVINCE:
+        raise ActionForbidden("只有省级审核员可以撤销证书。")
+    reason, basis = reason.strip(), basis.strip()
+    if not reason:
+        raise Refused("请填写撤销原因。")
+    if not basis:
+        raise Refused("请填写撤销依据（如省局决定文号）。")
+    with transaction.atomic():
+        locked = Certificate.objects.select_for_update().select_related("application__enterprise").get(pk=certificate.pk)
+        if locked.revoked_at is not None:
+            raise Refused(f"证书 {locked.number} 已于 {timezone.localtime(locked.revoked_at):%Y年%m月%d日} 撤销。")
+        locked.revoked_at = now or timezone.now()
+        locked.revoked_reason = reason[:200]
+        locked.revoked_basis = basis[:200]
+        locked.revoked_by = actor
+        locked.save(update_fields=["revoked_at", "revoked_reason", "revoked_basis", "revoked_by"])
+        audit(
+            Event.ADMIN_CHANGE, user=actor, obj=locked.application,
+            detail=f"撤销证书 {locked.number}（{locked.application.enterprise.name}）：{reason}；依据：{basis}",
+        )
+    return locked
 
 
 def campaign_extend_deadline(*, actor, campaign_id: int, level: str, new_date: dt.date, reason: str) -> DeadlineExtension:

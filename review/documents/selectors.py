@@ -2,7 +2,6 @@
 
 import re
 from dataclasses import dataclass
-from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import Prefetch
@@ -11,8 +10,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from applications import eligibility
+from applications.fields import facts_for
 from applications.fingerprint import fingerprint
-from applications.models import REPORT_SECTIONS, Application, State
+from applications.models import REPORT_SECTIONS, Application
 from applications.selectors import applications_visible_to
 from portal.directory.models import Campaign
 from review.models import Certificate, ReviewRecord
@@ -149,27 +149,16 @@ def submitted_on(application) -> str:
     return chinese_date(timezone.localdate(application.submitted_at)) if application.submitted_at else "（尚未提交）"
 
 
-def share(numerator, denominator) -> Decimal | None:
-    if numerator is None or not denominator:
-        return None
-    return eligibility.percent(numerator, denominator)
-
-
 def form_context(application) -> dict:
     verification = verification_of(application)
-    facts = eligibility.facts_for(
-        application,
-        honours=[(h.kind, h.level) for h in application.honours.all()],
-        partner_count=len(application.partners.all()),
-        verification=verification,
-    )
+    facts = facts_for(application, verification)
     return {
         "application": application,
         "enterprise": application.enterprise,
-        "verdicts": eligibility.evaluate(facts),
+        "verdicts": eligibility.evaluate(eligibility.rule_facts(application, verification=verification)),
         "verified": verification is not None,
-        "rd_share": share(application.rd_spend, application.revenue),
-        "equity_share": share(application.owners_equity, application.total_assets),
+        "facts": facts,
+        "figures": figure_cells(facts),
         "honours": list(application.honours.all()),
         "partners": list(application.partners.all()),
         "opinions": opinion_blocks(application),
@@ -188,33 +177,34 @@ def report_context(application) -> dict:
     }
 
 
-VERIFIED_ROWS = [
-    ("上年度营业收入（万元）", "revenue", "money"),
-    ("上年度纳税总额（万元）", "tax_total", "money"),
-    ("资产总额（万元）", "total_assets", "money"),
-    ("所有者权益（万元）", "owners_equity", "money"),
-    ("集群内排名", "cluster_rank", "rank"),
-]
+@dataclass(frozen=True)
+class FigureCell:
+    """One figure of the 推荐审核表 PDF: the value shown (verified where the county verified it) and, where the
+    county's figure differs from the enterprise's, the declared one beside it."""
+
+    value: object
+    verified: bool
+    declared: object
+    differs: bool
+    money: bool
+
+
+def figure_cells(facts) -> dict[str, FigureCell]:
+    cells = {}
+    for row in facts.rows():
+        shown = row.verified if row.verified is not None else row.declared
+        cells[row.name] = FigureCell(shown, row.verified is not None, row.declared, row.differs, row.unit == "万元")
+    cells["rd_spend"] = FigureCell(facts.rd_spend, False, facts.rd_spend, False, True)
+    return cells
 
 
 def verification_context(application) -> dict:
     verification = verification_of(application)
-    rows = []
-    for label, name, kind in VERIFIED_ROWS:
-        declared, verified = getattr(application, name), getattr(verification, name)
-        rows.append(
-            {"label": label, "kind": kind, "declared": declared, "verified": verified,
-             "differs": verified is not None and verified != declared}
-        )
-    declared_share = share(application.owners_equity, application.total_assets)
-    verified_share = share(
-        verification.owners_equity if verification.owners_equity is not None else application.owners_equity,
-        verification.total_assets if verification.total_assets is not None else application.total_assets,
-    )
-    rows.append(
-        {"label": "所有者权益占资产总额（%）", "kind": "percent", "declared": declared_share, "verified": verified_share,
-         "differs": declared_share != verified_share}
-    )
+    rows = [
+        {"label": f"{row.label}（{row.unit}）" if row.unit != "位" else row.label, "unit": row.unit,
+         "declared": row.declared, "verified": row.verified, "differs": row.differs}
+        for row in facts_for(application, verification).rows()
+    ]
     verifier = verification.verified_by
     county = application.enterprise.county
     return {
@@ -271,13 +261,4 @@ def certificate_by_token(token: str) -> Certificate | None:
         .filter(token=token)
         .order_by()
         .first()
-    )
-
-
-def awarded_applications(campaign):
-    """The 已认定 applications with a valid certificate, by city, cluster and certificate number."""
-    return (
-        Application.objects.filter(campaign=campaign, state=State.AWARDED, certificate__revoked_at__isnull=True)
-        .select_related("enterprise__county__reviewing_city", "cluster", "certificate")
-        .order_by("enterprise__county__reviewing_city_id", "cluster__name", "certificate__serial")
     )

@@ -4,7 +4,7 @@ Which applications:
 - the province (and `export_summary`): those that reached 待省级审定 — 待省级审定, 已认定, 未予认定;
 - a city: the same for its own counties, plus its 待市级审核 ones, because the city prepares its
   汇总表 before it forwards (the 省级认定结果 column then reads 待市级审核).
-Figures are the county's verified ones where the county verified them, else the declared ones.
+Figures and shares are those of applications.fields.facts_for: the county's where it verified them.
 """
 
 from collections.abc import Iterator
@@ -15,7 +15,7 @@ from decimal import Decimal
 from django.db.models import Count, F, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 
-from applications import eligibility
+from applications.fields import facts_for
 from applications.models import PartnerSME, State
 from portal.accounts.models import Role
 from review.models import Certificate, ReviewRecord
@@ -126,24 +126,12 @@ def _opinion(text: str | None, action: str) -> str:
     return text or TRANSITIONS[action].label  # an approval without comment still shows the decision
 
 
-def _verified(application, verification, name):
-    value = getattr(verification, name, None) if verification is not None else None
-    return value if value is not None else getattr(application, name)
-
-
-def _share(numerator, denominator) -> Decimal | None:
-    if numerator is None or not denominator:
-        return None
-    return eligibility.percent(numerator, denominator)
-
-
 def summary_rows(queryset) -> Iterator[SummaryRow]:
     for application in queryset.iterator(chunk_size=1000):
         enterprise = application.enterprise
         county = enterprise.county
         city = county.reviewing_city or county
-        verification = getattr(application, "county_verification", None)
-        revenue = _verified(application, verification, "revenue")
+        facts = facts_for(application)
         certificate = getattr(application, "certificate", None)
         number = ""
         if certificate is not None:
@@ -156,16 +144,13 @@ def summary_rows(queryset) -> Iterator[SummaryRow]:
             enterprise=enterprise.name,
             credit_code=enterprise.credit_code,
             established_on=application.established_on,
-            revenue=revenue,
-            tax_total=_verified(application, verification, "tax_total"),
-            equity_share=_share(
-                _verified(application, verification, "owners_equity"),
-                _verified(application, verification, "total_assets"),
-            ),
-            rd_share=_share(application.rd_spend, revenue),
+            revenue=facts.revenue,
+            tax_total=facts.tax_total,
+            equity_share=facts.equity_share,
+            rd_share=facts.rd_share,
             patents=application.patents_total,
             partners=application.partner_count,
-            cluster_rank=application.effective_rank,
+            cluster_rank=facts.cluster_rank,
             county_opinion=_opinion(application.county_opinion, Action.COUNTY_PASS),
             city_opinion=_opinion(application.city_opinion, Action.CITY_FORWARD),
             result=application.get_state_display(),

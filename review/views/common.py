@@ -10,6 +10,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from applications.fields import BY_NAME, DECLARATION, DECLARATION_FIELDS, FIELDS
 from applications.models import REPORT_SECTIONS, Application, MaterialKind, State
 from portal.accounts.models import OFFICIAL_ROLES, Role
 from portal.accounts.permissions import role_required
@@ -17,14 +18,6 @@ from review import selectors
 from review.forms import TransitionForm
 from review.services import ActionForbidden, TransitionRefused, notifications_mark_read, perform_transition
 from review.workflow import MEETING_GUARDS, TRANSITIONS, available_actions
-
-# 认定 / 不予认定 are carried out from a closed meeting (会议研究), never one by one from the application page.
-FORM_FIELDS = [
-    "established_on", "independent_legal_person", "revenue", "tax_total", "total_assets", "owners_equity", "rd_spend",
-    "cluster_rank", "iso9000_number", "iso9000_issuer", "iso9000_valid_until", "rd_institution_name",
-    "rd_institution_level", "patents_invention", "patents_utility", "patents_design",
-]
-DECLARATIONS = ["declares_policy_compliance", "declares_no_accidents", "declares_no_violations", "declares_truthful"]
 
 
 def safe_next(request, fallback):
@@ -57,23 +50,18 @@ def material_previews(application):
 
 
 def field_rows(application):
-    rows = []
-    for name in FORM_FIELDS:
-        field = Application._meta.get_field(name)
-        value = getattr(application, name)
-        if name == "rd_institution_level":
-            value = application.get_rd_institution_level_display()
-        elif value is True:
-            value = "是"
-        elif value is False:
-            value = "否"
-        rows.append((field.verbose_name, value, name))
-    return rows
+    """The 推荐审核表's fields as entered (the declarations apart), from the field registry."""
+    return [
+        (spec.label, spec.display(application), spec.name)
+        for spec in FIELDS
+        if spec.on_form and spec.format != DECLARATION
+    ]
 
 
 def detail_context(request, application, form=None):
     user = request.user
     verification = selectors.verification_of(application)
+    # 认定 / 不予认定 are carried out from a closed meeting (会议研究), never one by one from the application page.
     actions = [t for t in available_actions(application, user.role) if not set(t.guards) & MEETING_GUARDS]
     context = {
         "application": application,
@@ -86,7 +74,7 @@ def detail_context(request, application, form=None):
             for numeral, n in zip("一二三四五六七八", REPORT_SECTIONS, strict=True)
         ],
         "fields": field_rows(application),
-        "declarations": [(Application._meta.get_field(n).verbose_name, getattr(application, n)) for n in DECLARATIONS],
+        "declarations": [(BY_NAME[n].label, getattr(application, n)) for n in DECLARATION_FIELDS],
         "materials": material_previews(application),
         "timeline": selectors.timeline_for(application, user),
         "actions": actions,
@@ -98,6 +86,13 @@ def detail_context(request, application, form=None):
         "certificate": getattr(application, "certificate", None),
         "city": application.enterprise.county.reviewing_city,
     }
+    context.update(_waiting_context(user, application))
+    return context
+
+
+def _waiting_context(user, application) -> dict:
+    """While the application waits for the county or the city: the deadline, and for the city its cluster's quota."""
+    context = {}
     if user.role == Role.CITY and application.state == State.CITY_REVIEW:
         groups = selectors.city_cluster_groups(user, application.campaign, cluster_id=application.cluster_id)
         context["cluster_group"] = groups[0] if groups else None

@@ -6,6 +6,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from applications.fields import VERIFIED_FIELDS
 from applications.models import Application, State
 from portal.accounts.models import Role
 from portal.accounts.permissions import role_required
@@ -109,8 +110,7 @@ def _render(request, application, form, current, conflict=False):
     # The table and the verdicts follow what is on screen: the typed figures when they parse, else the saved ones.
     shown = current
     if form.is_bound and form.is_valid():
-        names = {name for name, _, _ in selectors.FIGURES}
-        values = {k: v for k, v in form.cleaned_data.items() if k in names}
+        values = {name: form.cleaned_data[name] for name in VERIFIED_FIELDS}
         shown = CountyVerification(application=application, **values)
     editable = application.state == State.COUNTY_REVIEW
     return render(

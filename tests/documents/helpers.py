@@ -57,6 +57,7 @@ def award(applications, *, province=None):
     Meeting.objects.filter(pk=meeting.pk).update(closed_at=timezone.now())
     for application in applications:
         perform_transition(application_id=application.pk, action="award", actor=province, opinion="经会议研究，予以认定。")
+    Meeting.objects.filter(pk=meeting.pk).update(awarded_at=timezone.now())  # as meeting_award records it
     return [Application.objects.get(pk=a.pk) for a in applications]
 
 
