@@ -80,33 +80,43 @@ COPIED_FIELDS = [
 ]
 
 
-def application_start(*, enterprise: Enterprise, campaign, copy_from: Application | None = None, actor: User) -> Application:
-    """The enterprise's application in `campaign` (created if needed), optionally seeded from an earlier one."""
-    existing = Application.objects.filter(enterprise=enterprise, campaign=campaign).first()
-    if existing is not None:
-        return existing
+def _check_may_start(*, enterprise, campaign, copy_from) -> None:
     if campaign.state != CampaignState.OPEN:
         raise ApplicationError("本申报批次未开放，不能开始申报。")
     if campaign.deadline_passed("enterprise"):
         raise ApplicationError(f"本批次企业申报已于 {campaign.enterprise_deadline:%Y年%m月%d日} 截止。")
     if copy_from is not None and (copy_from.enterprise_id != enterprise.pk or copy_from.campaign_id == campaign.pk):
         raise ApplicationError("只能复制本企业往年的申报内容。")
+
+
+def _copy_application(source: Application, *, into: Application) -> None:
+    """Save `into` with last campaign's fields, honours and partner SMEs (not its files)."""
+    for name in COPIED_FIELDS:
+        setattr(into, name, getattr(source, name))
+    into.save()
+    Honour.objects.bulk_create(
+        Honour(application=into, kind=h.kind, level=h.level, name=h.name, year=h.year, issuer=h.issuer)
+        for h in source.honours.all()
+    )
+    PartnerSME.objects.bulk_create(
+        PartnerSME(application=into, name=p.name, credit_code=p.credit_code, cooperation=p.cooperation)
+        for p in source.partners.all()
+    )
+
+
+def application_start(*, enterprise: Enterprise, campaign, copy_from: Application | None = None, actor: User) -> Application:
+    """The enterprise's application in `campaign` (created if needed), optionally seeded from an earlier one."""
+    existing = Application.objects.filter(enterprise=enterprise, campaign=campaign).first()
+    if existing is not None:
+        return existing
+    _check_may_start(enterprise=enterprise, campaign=campaign, copy_from=copy_from)
     try:
         with transaction.atomic():
             application = Application(enterprise=enterprise, campaign=campaign, cluster=enterprise.cluster)
-            if copy_from is not None:
-                for name in COPIED_FIELDS:
-                    setattr(application, name, getattr(copy_from, name))
-            application.save()
-            if copy_from is not None:
-                Honour.objects.bulk_create(
-                    Honour(application=application, kind=h.kind, level=h.level, name=h.name, year=h.year, issuer=h.issuer)
-                    for h in copy_from.honours.all()
-                )
-                PartnerSME.objects.bulk_create(
-                    PartnerSME(application=application, name=p.name, credit_code=p.credit_code, cooperation=p.cooperation)
-                    for p in copy_from.partners.all()
-                )
+            if copy_from is None:
+                application.save()
+            else:
+                _copy_application(copy_from, into=application)
     except IntegrityError:  # a double click: the other request created it
         return Application.objects.get(enterprise=enterprise, campaign=campaign)
     return application
@@ -166,25 +176,35 @@ def application_save_form(
     return application
 
 
-def material_upload(*, application_id: int, kind: str, files: list, actor: User) -> list[Material]:
-    """Check every file first, then store them all or none; a single-file material replaces the old one."""
+def _check_upload_request(kind, files) -> None:
     if kind not in MaterialKind.values:
         raise ApplicationError("请选择材料类型。")
     if not files:
         raise ApplicationError("请选择要上传的文件。")
-    label = MaterialKind(kind).label
     if kind not in MULTIPLE_FILE_MATERIALS and len(files) > 1:
-        raise ApplicationError(f"{label}只能上传一个文件（多页请合并为一个 PDF）。")
+        raise ApplicationError(f"{MaterialKind(kind).label}只能上传一个文件（多页请合并为一个 PDF）。")
+
+
+def _remove_replaced(application, kind) -> list[Material]:
+    """A single-file material's old rows, deleted (their files go once the transaction commits)."""
+    if kind in MULTIPLE_FILE_MATERIALS:
+        return []
+    replaced = list(application.materials.filter(kind=kind))
+    for old in replaced:
+        old.delete()
+    return replaced
+
+
+def material_upload(*, application_id: int, kind: str, files: list, actor: User) -> list[Material]:
+    """Check every file first, then store them all or none; a single-file material replaces the old one."""
+    _check_upload_request(kind, files)
+    label = MaterialKind(kind).label
     checked = [validate_upload(f) for f in files]  # raises UploadRefused before anything is stored
     stored: list[str] = []
     try:
         with transaction.atomic():
             application = _lock_editable(application_id, actor)
-            replaced = []
-            if kind not in MULTIPLE_FILE_MATERIALS:
-                replaced = list(application.materials.filter(kind=kind))
-                for old in replaced:
-                    old.delete()
+            replaced = _remove_replaced(application, kind)
             materials = []
             for item in checked:
                 material = Material(

@@ -126,40 +126,54 @@ def _walk_pdf_object(obj, found: set[str], depth=0):
         return
     if isinstance(obj, DictionaryObject):
         for key, value in obj.items():
-            if key in PDF_ACTIVE_KEYS:
-                found.add(key)
-            if key == "/S" and isinstance(value, NameObject) and value in PDF_ACTIVE_ACTIONS:
-                found.add(str(value))
+            found.update(_active_names(key, value, NameObject))
             _walk_pdf_object(value, found, depth + 1)
     elif isinstance(obj, ArrayObject):
         for item in obj:
             _walk_pdf_object(item, found, depth + 1)
 
 
+def _active_names(key, value, name_type) -> set[str]:
+    """What one dictionary entry makes active: a JavaScript or launch key, or an action of such a type."""
+    names = {key} if key in PDF_ACTIVE_KEYS else set()
+    if key == "/S" and isinstance(value, name_type) and value in PDF_ACTIVE_ACTIONS:
+        names.add(str(value))
+    return names
+
+
+def _pdf_scan(data: bytes) -> tuple[str | None, set[str]]:
+    """(a structural problem, or None; the active names found in every object)."""
+    from pypdf import PdfReader
+    from pypdf.generic import IndirectObject
+
+    reader = PdfReader(io.BytesIO(data), strict=False)
+    if reader.is_encrypted:
+        return "PDF 文件已加密，请上传未加密的文件", set()
+    if len(reader.pages) == 0:
+        return "PDF 文件没有页面", set()
+    references = [IndirectObject(n, g, reader) for g, table in reader.xref.items() for n in table]
+    references += [IndirectObject(n, 0, reader) for n in reader.xref_objStm]
+    if len(references) > MAX_PDF_OBJECTS:
+        return "PDF 文件结构过于复杂", set()
+    found: set[str] = set()
+    _walk_pdf_object(reader.trailer, found)
+    for reference in references:
+        _walk_pdf_object(reader.get_object(reference), found)
+    return None, found
+
+
 def _pdf_problem(data: bytes) -> str | None:
     import logging
 
-    from pypdf import PdfReader
     from pypdf.errors import PyPdfError
-    from pypdf.generic import IndirectObject
 
     logging.getLogger("pypdf").setLevel(logging.ERROR)
     try:
-        reader = PdfReader(io.BytesIO(data), strict=False)
-        if reader.is_encrypted:
-            return "PDF 文件已加密，请上传未加密的文件"
-        if len(reader.pages) == 0:
-            return "PDF 文件没有页面"
-        references = [IndirectObject(n, g, reader) for g, table in reader.xref.items() for n in table]
-        references += [IndirectObject(n, 0, reader) for n in reader.xref_objStm]
-        if len(references) > MAX_PDF_OBJECTS:
-            return "PDF 文件结构过于复杂"
-        found: set[str] = set()
-        _walk_pdf_object(reader.trailer, found)
-        for reference in references:
-            _walk_pdf_object(reader.get_object(reference), found)
+        problem, found = _pdf_scan(data)
     except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError, RecursionError, OSError):
         return "PDF 文件已损坏或不是真正的 PDF"
+    if problem:
+        return problem
     found |= {name for name in _pdf_names_outside_streams(data) if name in PDF_ACTIVE_KEYS}
     if found:
         what = "、".join(sorted({PDF_ACTIVE_KEYS.get(name, "可执行的动作") for name in found}))

@@ -305,6 +305,26 @@ def create_enterprises(count: int, clusters: list[Cluster], rng, offset: int, re
     return enterprises, {u.enterprise_id: u for u in users}
 
 
+def _early_outcome(rng, shares) -> str | None:
+    """An outcome before the city (returned, rejected, …) drawn by its share, or None: the county passed it."""
+    u = rng.random()
+    for name, share in shares:
+        if u < share:
+            return name
+        u -= share
+    return None
+
+
+def _city_outcome(rng, *, forwarded: bool, running: bool) -> str:
+    if forwarded and running:
+        return "forwarded"
+    if forwarded:
+        return "awarded" if rng.random() < 0.7 else "not_awarded"
+    if running and rng.random() > 0.15:
+        return "city_review"
+    return "city_rejected"
+
+
 def plan_outcomes(plans: list[Plan], campaign: Campaign, used: dict, rng) -> None:
     """Decide every application's outcome in one campaign, cluster by cluster, within the quota."""
     running = campaign.state != CampaignState.CLOSED
@@ -315,31 +335,16 @@ def plan_outcomes(plans: list[Plan], campaign: Campaign, used: dict, rng) -> Non
     for cluster_id, members in by_cluster.items():
         passed = []
         for plan in members:
-            u, outcome = rng.random(), None
-            for name, share in shares:
-                if u < share:
-                    outcome = name
-                    break
-                u -= share
-            if outcome is None:
+            plan.outcome = _early_outcome(rng, shares)
+            if plan.outcome is None:
                 passed.append(plan)
-            else:
-                plan.outcome = outcome
         free = campaign.quota_per_cluster - used.get(cluster_id, 0)
         # A running campaign keeps one slot free in every cluster, so the demo's city can still forward.
         wanted = rng.choice([0, 1, 1, 2]) if running else rng.choice([1, 2, 3, 3, 3])
         forwarded = max(0, min(len(passed), wanted, free - 1 if running else free))
         for rank, plan in enumerate(passed, start=1):
             plan.city_rank = rank
-            if rank <= forwarded:
-                if running:
-                    plan.outcome = "forwarded"
-                else:
-                    plan.outcome = "awarded" if rng.random() < 0.7 else "not_awarded"
-            elif running and rng.random() > 0.15:
-                plan.outcome = "city_review"
-            else:
-                plan.outcome = "city_rejected"
+            plan.outcome = _city_outcome(rng, forwarded=rank <= forwarded, running=running)
         used[cluster_id] = used.get(cluster_id, 0) + forwarded
 
 
@@ -400,8 +405,7 @@ def _figures(rng, plan: Plan) -> dict:
         "declares_truthful": submitted,
     }
     if not submitted and rng.random() < 0.5:  # a draft is often half-filled
-        for name in ("tax_total", "rd_spend", "iso9000_number", "rd_institution_name", "cluster_rank"):
-            figures[name] = None if name in ("tax_total", "rd_spend", "cluster_rank") else ""
+        figures.update(tax_total=None, rd_spend=None, cluster_rank=None, iso9000_number="", rd_institution_name="")
     words = {
         "name": plan.enterprise.name,
         "founded": figures["established_on"].year,
@@ -464,47 +468,55 @@ def create_details(plans: list[Plan], enterprise_users: dict, rng) -> dict:
     shared = _shared_materials() if any(p.submitted for p in plans) else None
     pool = PartnerPool()
     for plan in plans:
-        app = plan.application
-        year = plan.campaign.year
         complete = plan.submitted or rng.random() < 0.3
-        if not complete:
-            continue
-        honours = [
-            Honour(application=app, kind="famous_trademark", level="provincial", name="河北省著名商标",
-                   year=year - rng.randint(1, 6), issuer="河北省工商行政管理局"),
-            Honour(application=app, kind="credit", level="provincial", name="河北省守合同重信用企业",
-                   year=year - rng.randint(1, 3), issuer="河北省市场监督管理局"),
-            Honour(application=app, kind="high_tech", level="national", name="高新技术企业证书",
-                   year=year - rng.randint(1, 3), issuer="河北省科学技术厅"),
-        ]
-        partners = [
-            PartnerSME(application=app, name=name, credit_code=code,
-                       cooperation=rng.choice(["零部件配套", "原料供应", "委托加工", "技术协作", "物流配送"]))
-            for name, code in pool.pick(plan.cluster, rng)
-        ]
-        materials = []
-        # Editable applications (draft, returned, withdrawn) carry no shared file: replacing one would delete it.
-        if plan.state not in (State.DRAFT, State.RETURNED, State.WITHDRAWN):
-            materials = [
-                Material(
-                    application=app,
-                    kind=kind,
-                    file=shared["names"][kind],
-                    original_name=f"{MaterialKind(kind).label[3:][:20]}.pdf",
-                    content_type="application/pdf",
-                    size=shared["size"],
-                    sha256=shared["sha256"],
-                    uploaded_at=plan.times[0] - dt.timedelta(days=1),
-                    uploaded_by=enterprise_users[plan.enterprise.pk],
-                )
-                for kind in REQUIRED_MATERIALS
-            ]
-        details[app.pk] = (honours, partners, materials)
+        if complete:
+            details[plan.application.pk] = _details_of(plan, enterprise_users, pool, shared, rng)
+    _save_details(details)
+    return details
+
+
+def _save_details(details: dict) -> None:
     Honour.objects.bulk_create([h for d in details.values() for h in d[0]], batch_size=BATCH)
     PartnerSME.objects.bulk_create([p for d in details.values() for p in d[1]], batch_size=BATCH)
     with given_timestamps(Material._meta.get_field("uploaded_at")):
         Material.objects.bulk_create([m for d in details.values() for m in d[2]], batch_size=BATCH)
-    return details
+
+
+def _details_of(plan, enterprise_users, pool, shared, rng) -> tuple[list, list, list]:
+    """One application's honours, partner SMEs and (once it left the enterprise's hands) materials."""
+    app = plan.application
+    year = plan.campaign.year
+    honours = [
+        Honour(application=app, kind="famous_trademark", level="provincial", name="河北省著名商标",
+               year=year - rng.randint(1, 6), issuer="河北省工商行政管理局"),
+        Honour(application=app, kind="credit", level="provincial", name="河北省守合同重信用企业",
+               year=year - rng.randint(1, 3), issuer="河北省市场监督管理局"),
+        Honour(application=app, kind="high_tech", level="national", name="高新技术企业证书",
+               year=year - rng.randint(1, 3), issuer="河北省科学技术厅"),
+    ]
+    partners = [
+        PartnerSME(application=app, name=name, credit_code=code,
+                   cooperation=rng.choice(["零部件配套", "原料供应", "委托加工", "技术协作", "物流配送"]))
+        for name, code in pool.pick(plan.cluster, rng)
+    ]
+    materials = []
+    # Editable applications (draft, returned, withdrawn) carry no shared file: replacing one would delete it.
+    if plan.state not in (State.DRAFT, State.RETURNED, State.WITHDRAWN):
+        materials = [
+            Material(
+                application=app,
+                kind=kind,
+                file=shared["names"][kind],
+                original_name=f"{MaterialKind(kind).label[3:][:20]}.pdf",
+                content_type="application/pdf",
+                size=shared["size"],
+                sha256=shared["sha256"],
+                uploaded_at=plan.times[0] - dt.timedelta(days=1),
+                uploaded_by=enterprise_users[plan.enterprise.pk],
+            )
+            for kind in REQUIRED_MATERIALS
+        ]
+    return honours, partners, materials
 
 
 class _Related:
@@ -592,26 +604,24 @@ def record_quota(campaign: Campaign, forwarded: Counter) -> None:
     ClusterQuota.objects.bulk_create(new, batch_size=BATCH)
 
 
-def record_meeting(campaign: Campaign, plans: list[Plan], meeting_day: dt.date, officials: Officials) -> int:
-    """The closed meeting's decisions and, in ranking order, gap-free certificate numbers."""
-    decided = [p for p in plans if p.outcome in ("awarded", "not_awarded")]
-    if not decided:
-        return 0
+def _closed_meeting(campaign, meeting_day, officials) -> Meeting:
     meeting = Meeting.objects.filter(campaign=campaign, closed_at__isnull=False).order_by("id").first()
-    if meeting is None:
-        meeting = Meeting.objects.create(
-            campaign=campaign,
-            name=f"{campaign.year}年度河北省产业集群龙头企业认定会议",
-            held_on=meeting_day,
-            minutes_number=f"冀企产纪〔{campaign.year}〕8号",
-            closed_at=_at(meeting_day, 17),
-            awarded_at=_at(meeting_day, 18),
-            created_by=officials.province,
-        )
-    awarded = sorted(
-        (p for p in decided if p.outcome == "awarded"),
-        key=lambda p: (officials.divisions[p.enterprise.county_id].reviewing_city_id, p.cluster.pk, p.city_rank),
+    if meeting is not None:
+        return meeting
+    return Meeting.objects.create(
+        campaign=campaign,
+        name=f"{campaign.year}年度河北省产业集群龙头企业认定会议",
+        held_on=meeting_day,
+        minutes_number=f"冀企产纪〔{campaign.year}〕8号",
+        closed_at=_at(meeting_day, 17),
+        awarded_at=_at(meeting_day, 18),
+        created_by=officials.province,
     )
+
+
+def _award_rows(meeting, awarded: list[Plan], meeting_day) -> tuple[list, list]:
+    """The 认定 decisions in ranking order and their certificates, numbered on from the last ones."""
+    campaign = meeting.campaign
     rank = MeetingDecision.objects.filter(meeting=meeting).aggregate(m=Max("rank"))["m"] or 0
     serial = Certificate.objects.filter(campaign=campaign).aggregate(m=Max("serial"))["m"] or 0
     decisions, certificates = [], []
@@ -628,6 +638,20 @@ def record_meeting(campaign: Campaign, plans: list[Plan], meeting_day: dt.date, 
                 issued_on=meeting_day,
             )
         )
+    return decisions, certificates
+
+
+def record_meeting(campaign: Campaign, plans: list[Plan], meeting_day: dt.date, officials: Officials) -> int:
+    """The closed meeting's decisions and, in ranking order, gap-free certificate numbers."""
+    decided = [p for p in plans if p.outcome in ("awarded", "not_awarded")]
+    if not decided:
+        return 0
+    meeting = _closed_meeting(campaign, meeting_day, officials)
+    awarded = sorted(
+        (p for p in decided if p.outcome == "awarded"),
+        key=lambda p: (officials.divisions[p.enterprise.county_id].reviewing_city_id, p.cluster.pk, p.city_rank),
+    )
+    decisions, certificates = _award_rows(meeting, awarded, meeting_day)
     decisions += [
         MeetingDecision(meeting=meeting, application=p.application, decision=Decision.DECLINE)
         for p in decided
@@ -667,6 +691,45 @@ def create_bulk_applications(n: int, *, campaigns: int = 10, seed: int = 2024) -
     return report
 
 
+def _plan_campaign(campaign, enterprises, meeting_day, now, rng) -> list[Plan]:
+    """Each enterprise's application in the campaign: its outcome, its path's times and its data (not saved)."""
+    plans = [Plan(enterprise=e, cluster=e.cluster, campaign=campaign) for e in enterprises]
+    used = dict(ClusterQuota.objects.filter(campaign=campaign).values_list("cluster_id", "used"))
+    plan_outcomes(plans, campaign, used, rng)
+    meeting_at = _at(meeting_day, 15) if meeting_day else None
+    for plan in plans:
+        created = plan_times(plan, meeting_at, now, rng)
+        submit_at = max((t for a, t in zip(plan.path, plan.times, strict=True) if a == Action.SUBMIT), default=None)
+        plan.application = Application(
+            campaign=campaign,
+            enterprise=plan.enterprise,
+            cluster=plan.cluster,
+            state=plan.state,
+            city_rank=plan.city_rank,
+            submitted_at=submit_at,
+            created_at=created,
+            updated_at=plan.times[-1] if plan.times else created,
+            **_figures(rng, plan),
+        )
+    return plans
+
+
+def _record_campaign(campaign, plans, meeting_day, officials) -> int:
+    """The campaign's quota rows and, for a finished one, its meeting; returns the certificates issued."""
+    campaign_plans = [p for p in plans if p.campaign.pk == campaign.pk]
+    record_quota(campaign, Counter(p.cluster.pk for p in campaign_plans if Action.CITY_FORWARD in p.path))
+    return record_meeting(campaign, campaign_plans, meeting_day, officials) if meeting_day else 0
+
+
+def _clusters_since(first_year: int) -> list[Cluster]:
+    """The active clusters, confirmed by `first_year` at the latest: the history starts in that year."""
+    clusters = list(Cluster.objects.filter(active=True).select_related("county__parent").order_by("county_id", "name"))
+    if not clusters:
+        raise RuntimeError("没有产业集群：请先运行 seed_demo。")
+    Cluster.objects.filter(pk__in=[c.pk for c in clusters], confirmed_year__gt=first_year).update(confirmed_year=first_year)
+    return clusters
+
+
 def _create(n: int, *, campaigns: int, seed: int) -> BulkReport:
     report = BulkReport()
     if n <= 0:
@@ -674,12 +737,7 @@ def _create(n: int, *, campaigns: int, seed: int) -> BulkReport:
     rng = random.Random(seed)
     now = dt.datetime.now(tz=SHANGHAI)
     campaign_list = bulk_campaigns(max(1, min(campaigns, n)))
-    clusters = list(Cluster.objects.filter(active=True).select_related("county__parent").order_by("county_id", "name"))
-    if not clusters:
-        raise RuntimeError("没有产业集群：请先运行 seed_demo。")
-    # The history starts in the first campaign's year, so its clusters were confirmed by then.
-    first_year = campaign_list[0].year
-    Cluster.objects.filter(pk__in=[c.pk for c in clusters], confirmed_year__gt=first_year).update(confirmed_year=first_year)
+    clusters = _clusters_since(campaign_list[0].year)
     counts = [n // len(campaign_list) + (1 if i < n % len(campaign_list) else 0) for i in range(len(campaign_list))]
     offset = User.objects.filter(username__startswith="bulk-ent-").count()
     registered_at = _at(campaign_list[0].opens_on - dt.timedelta(days=60))
@@ -689,27 +747,8 @@ def _create(n: int, *, campaigns: int, seed: int) -> BulkReport:
     plans = []
     meeting_days = {}
     for campaign, count in zip(campaign_list, counts, strict=True):
-        campaign_plans = [Plan(enterprise=e, cluster=e.cluster, campaign=campaign) for e in enterprises[:count]]
-        used = dict(ClusterQuota.objects.filter(campaign=campaign).values_list("cluster_id", "used"))
-        plan_outcomes(campaign_plans, campaign, used, rng)
         meeting_days[campaign.pk] = dt.date(campaign.year, 12, 10) if campaign.state == CampaignState.CLOSED else None
-        meeting_at = _at(meeting_days[campaign.pk], 15) if meeting_days[campaign.pk] else None
-        for plan in campaign_plans:
-            created = plan_times(plan, meeting_at, now, rng)
-            last = plan.times[-1] if plan.times else created
-            submit_at = max((t for a, t in zip(plan.path, plan.times, strict=True) if a == Action.SUBMIT), default=None)
-            plan.application = Application(
-                campaign=campaign,
-                enterprise=plan.enterprise,
-                cluster=plan.cluster,
-                state=plan.state,
-                city_rank=plan.city_rank,
-                submitted_at=submit_at,
-                created_at=created,
-                updated_at=last,
-                **_figures(rng, plan),
-            )
-        plans += campaign_plans
+        plans += _plan_campaign(campaign, enterprises[:count], meeting_days[campaign.pk], now, rng)
 
     fields = Application._meta
     with given_timestamps(fields.get_field("created_at"), fields.get_field("updated_at")):
@@ -718,11 +757,7 @@ def _create(n: int, *, campaigns: int, seed: int) -> BulkReport:
     hashes = signed_hashes(plans, details)
     report.records = create_records(plans, hashes, officials, enterprise_users)
     for campaign in campaign_list:
-        campaign_plans = [p for p in plans if p.campaign.pk == campaign.pk]
-        forwarded = Counter(p.cluster.pk for p in campaign_plans if Action.CITY_FORWARD in p.path)
-        record_quota(campaign, forwarded)
-        if meeting_days[campaign.pk]:
-            report.certificates += record_meeting(campaign, campaign_plans, meeting_days[campaign.pk], officials)
+        report.certificates += _record_campaign(campaign, plans, meeting_days[campaign.pk], officials)
 
     report.applications = len(plans)
     report.enterprises = len(enterprises)

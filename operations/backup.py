@@ -178,12 +178,8 @@ def _scan(path: Path) -> tuple[dict, dict[str, str]]:
     return manifest, hashes
 
 
-def backup_verify(*, path: Path) -> dict:
-    """Check the archive against its manifest and this installation without changing anything."""
-    try:
-        manifest, hashes = _scan(Path(path))
-    except (tarfile.TarError, OSError, EOFError) as error:
-        raise BackupError(f"无法读取备份文件：{error}") from error
+def _check_members(manifest, hashes) -> None:
+    """Every member the manifest lists is there with its SHA-256, and nothing else is."""
     expected = {manifest["database"]["name"]: manifest["database"]["sha256"]}
     expected.update({f"files/{entry['name']}": entry["sha256"] for entry in manifest["files"]})
     for name, sha256 in expected.items():
@@ -194,6 +190,15 @@ def backup_verify(*, path: Path) -> dict:
     extra = sorted(set(hashes) - set(expected))
     if extra:
         raise BackupError(f"备份文件含有清单之外的内容：{extra[0]}。")
+
+
+def backup_verify(*, path: Path) -> dict:
+    """Check the archive against its manifest and this installation without changing anything."""
+    try:
+        manifest, hashes = _scan(Path(path))
+    except (tarfile.TarError, OSError, EOFError) as error:
+        raise BackupError(f"无法读取备份文件：{error}") from error
+    _check_members(manifest, hashes)
     applied = applied_migrations()
     unknown = sorted(
         f"{app}.{name}" for app, names in manifest["migrations"].items() for name in names if name not in applied.get(app, [])
@@ -209,12 +214,8 @@ def _model_count(label: str) -> int:
     return apps.get_model(label)._base_manager.count()
 
 
-def backup_restore(*, path: Path) -> RestoreReport:
-    """Replace every row and every private file with the archive's. The archive is verified first;
-    the database part is one transaction (all or nothing); files are written after it commits."""
-    path = Path(path)
-    manifest = backup_verify(path=path)
-    report = RestoreReport()
+def _restore_database(path: Path, manifest) -> dict:
+    """Flush and reload every row in one transaction; refused (and rolled back) if a table's count differs."""
     with tempfile.TemporaryDirectory(prefix="portal-restore-") as scratch:
         dump = Path(scratch) / "database.jsonl"
         with (
@@ -232,30 +233,54 @@ def backup_restore(*, path: Path) -> RestoreReport:
                 actual = _model_count(label)
                 if actual != expected:
                     raise BackupError(f"恢复后 {label} 有 {actual} 行，备份清单为 {expected} 行；已撤销数据库恢复。")
-            report.rows = dict(manifest["rows"])
-    # Content types and permissions of models newer than the backup.
-    emit_post_migrate_signal(verbosity=0, interactive=False, db=DEFAULT_DB_ALIAS)
+    return dict(manifest["rows"])
 
-    wanted = {entry["name"]: entry for entry in manifest["files"]}
+
+def _remove_files_not_in(wanted: dict) -> int:
+    removed = 0
     for name in list(storage_files()):
         if name not in wanted:
             default_storage.delete(name)
-            report.removed_files += 1
+            removed += 1
+    return removed
+
+
+def _restore_file(archive, member, name: str, sha256: str) -> None:
+    if default_storage.exists(name):
+        default_storage.delete(name)
+    with archive.extractfile(member) as source:
+        stored = default_storage.save(name, File(source, name=os.path.basename(name)))
+    if stored != name:
+        raise BackupError(f"文件 {name} 未能按原名写回（存储返回 {stored}）。")
+    with default_storage.open(name, "rb") as written:
+        if _sha256_of(written) != sha256:
+            raise BackupError(f"文件 {name} 写回后的 SHA-256 与清单不符。")
+
+
+def _restore_files(path: Path, wanted: dict) -> int:
+    """Write back every file of the archive the manifest lists, checking each hash; how many were written."""
+    written = 0
     with tarfile.open(path, "r:gz") as archive:
         for member in archive:
             name = member.name.removeprefix("files/")
-            if not member.name.startswith("files/") or name not in wanted:
-                continue
-            if default_storage.exists(name):
-                default_storage.delete(name)
-            with archive.extractfile(member) as source:
-                stored = default_storage.save(name, File(source, name=os.path.basename(name)))
-            if stored != name:
-                raise BackupError(f"文件 {name} 未能按原名写回（存储返回 {stored}）。")
-            with default_storage.open(name, "rb") as written:
-                if _sha256_of(written) != wanted[name]["sha256"]:
-                    raise BackupError(f"文件 {name} 写回后的 SHA-256 与清单不符。")
-            report.files += 1
+            if member.name.startswith("files/") and name in wanted:
+                _restore_file(archive, member, name, wanted[name]["sha256"])
+                written += 1
+    return written
+
+
+def backup_restore(*, path: Path) -> RestoreReport:
+    """Replace every row and every private file with the archive's. The archive is verified first;
+    the database part is one transaction (all or nothing); files are written after it commits."""
+    path = Path(path)
+    manifest = backup_verify(path=path)
+    report = RestoreReport()
+    report.rows = _restore_database(path, manifest)
+    # Content types and permissions of models newer than the backup.
+    emit_post_migrate_signal(verbosity=0, interactive=False, db=DEFAULT_DB_ALIAS)
+    wanted = {entry["name"]: entry for entry in manifest["files"]}
+    report.removed_files = _remove_files_not_in(wanted)
+    report.files = _restore_files(path, wanted)
     audit(
         Event.ADMIN_CHANGE,
         username="restore_portal",

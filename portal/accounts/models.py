@@ -99,12 +99,15 @@ class User(AbstractUser):
         }
         if self.role in needs:
             ok, message = needs[self.role]
-            if not ok(unit):
-                raise ValidationError({"unit": message})
-            if self.enterprise_id:
-                raise ValidationError({"enterprise": "审核员不能属于企业。"})
+            self._clean_official(ok(unit), message)
         elif self.role == Role.ENTERPRISE:
             if unit is not None:
                 raise ValidationError({"unit": "企业用户不属于审核单位。"})
         elif unit is not None or self.enterprise_id:
             raise ValidationError({"unit": "管理员账号不属于任何单位或企业。"})
+
+    def _clean_official(self, unit_fits: bool, message: str):
+        if not unit_fits:
+            raise ValidationError({"unit": message})
+        if self.enterprise_id:
+            raise ValidationError({"enterprise": "审核员不能属于企业。"})

@@ -98,18 +98,23 @@ def second_factor_enrol(*, user: User, token: str) -> tuple[TOTPDevice, list[str
     return device, codes
 
 
+def _device_accepting(user, token) -> tuple[bool, object]:
+    """(throttled, the device that accepts the token or None): six digits go to the authenticator, else recovery."""
+    kind = TOTPDevice if token.isdigit() else StaticDevice
+    with transaction.atomic():  # devices locked: one code cannot be accepted twice concurrently
+        devices = [d for d in devices_for_user(user, confirmed=True, for_verify=True) if isinstance(d, kind)]
+        if any(not device.verify_is_allowed()[0] for device in devices):
+            return True, None
+        return False, next((d for d in devices if d.verify_token(token)), None)
+
+
 def second_factor_verify(*, user: User, token: str):
     """The device that accepts `token`: six digits go to the authenticator, anything else is tried as a
     recovery code (each works once). Wrong codes slow further tries down (django-otp throttling)."""
     token = token.strip().replace(" ", "").lower()
     if not token:
         raise SecondFactorRefused("请输入动态验证码或恢复码。")
-    kind = TOTPDevice if token.isdigit() else StaticDevice
-    throttled = False
-    with transaction.atomic():  # devices locked: one code cannot be accepted twice concurrently
-        devices = [d for d in devices_for_user(user, confirmed=True, for_verify=True) if isinstance(d, kind)]
-        throttled = any(not device.verify_is_allowed()[0] for device in devices)
-        accepted = None if throttled else next((d for d in devices if d.verify_token(token)), None)
+    throttled, accepted = _device_accepting(user, token)
     if throttled:
         audit(Event.LOGIN_FAILED, user=user, success=False, detail="第二因素：尝试过于频繁，暂不校验")
         raise SecondFactorRefused("验证码错误次数过多，请稍候片刻再试。")

@@ -48,6 +48,11 @@ def client_address(request) -> str | None:
         return None
 
 
+def _signed_in_user(request):
+    candidate = getattr(request, "user", None) if request is not None else None
+    return candidate if candidate is not None and candidate.is_authenticated else None
+
+
 def audit(
     event,
     *,
@@ -64,10 +69,8 @@ def audit(
     """Append one entry. `obj` (a model instance) or the object_* fields name what it was about."""
     if request is None:
         request = current_request()
-    if user is None and request is not None:
-        candidate = getattr(request, "user", None)
-        if candidate is not None and candidate.is_authenticated:
-            user = candidate
+    if user is None:
+        user = _signed_in_user(request)
     if obj is not None:
         object_type = object_type or obj._meta.label
         object_id = object_id or str(obj.pk)

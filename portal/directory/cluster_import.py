@@ -37,28 +37,72 @@ class ImportReport:
         return f"导入失败，未导入任何数据。共 {len(self.errors)} 处问题：\n" + "\n".join(self.errors)
 
 
-def read_rows(filename: str, content: bytes) -> list[dict]:
-    """Rows as dicts keyed by our field names; unknown columns are ignored."""
+def _read_table(filename: str, content: bytes) -> list[list[str]]:
     suffix = Path(filename).suffix.lower()
     if suffix == ".xlsx":
         sheet = load_workbook(io.BytesIO(content), read_only=True, data_only=True).worksheets[0]
-        table = [["" if v is None else str(v).strip() for v in row] for row in sheet.iter_rows(values_only=True)]
-    elif suffix == ".csv":
-        table = [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(content.decode("utf-8-sig")))]
-    else:
-        raise ValueError("只支持 CSV 或 XLSX 文件。")
+        return [["" if v is None else str(v).strip() for v in row] for row in sheet.iter_rows(values_only=True)]
+    if suffix == ".csv":
+        return [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(content.decode("utf-8-sig")))]
+    raise ValueError("只支持 CSV 或 XLSX 文件。")
+
+
+def _columns(header: list[str]) -> dict[str, int]:
+    """Our field name → column index, for the headers we recognise."""
+    return {
+        name: index
+        for index, title in enumerate(header)
+        for name, accepted in HEADERS.items()
+        if title.strip() in accepted
+    }
+
+
+def read_rows(filename: str, content: bytes) -> list[dict]:
+    """Rows as dicts keyed by our field names; unknown columns are ignored."""
+    table = _read_table(filename, content)
     if not table:
         return []
-    columns = {}
-    for index, header in enumerate(table[0]):
-        for name, accepted in HEADERS.items():
-            if header.strip() in accepted:
-                columns[name] = index
+    columns = _columns(table[0])
     return [
         {name: (row[i] if i < len(row) else "") for name, i in columns.items()}
         for row in table[1:]
         if any(cell for cell in row)
     ]
+
+
+def _row_problems(row: dict, *, divisions, seen: dict, number: int) -> list[str]:
+    """What is wrong with one row (and remember its cluster name, to find duplicates further down)."""
+    problems = [f"缺少{LABELS[name]}" for name in REQUIRED if not row.get(name, "").strip()]
+    code = row.get("county_code", "").strip()
+    if code and code not in divisions:
+        problems.append(f"县级区划代码 {code} 不存在或不是县级单位")
+    year = row.get("confirmed_year", "").strip()
+    if year and not (year.isdigit() and 2000 <= int(year) <= 2100):
+        problems.append(f"确认年度 {year} 无效")
+    cluster_name = row.get("name", "").strip()
+    if cluster_name in seen:
+        problems.append(f"集群名称与第{seen[cluster_name]}行重复")
+    elif cluster_name:
+        seen[cluster_name] = number
+    return problems
+
+
+def _clean_rows(rows: list[dict], report: ImportReport, *, default_year) -> list[tuple]:
+    divisions = {d.code: d for d in Division.objects.county_level()}
+    seen = {}
+    cleaned = []
+    for number, row in enumerate(rows, start=2):  # row 1 is the header
+        if default_year and not row.get("confirmed_year"):
+            row["confirmed_year"] = str(default_year)
+        problems = _row_problems(row, divisions=divisions, seen=seen, number=number)
+        if problems:
+            report.errors.append(f"第{number}行：" + "；".join(problems))
+        else:
+            cleaned.append((
+                row["name"].strip(), divisions[row["county_code"].strip()], row["industry"].strip(),
+                int(row["confirmed_year"].strip()),
+            ))
+    return cleaned
 
 
 def import_clusters(filename: str, content: bytes, *, default_year: int | None = None) -> ImportReport:
@@ -71,31 +115,7 @@ def import_clusters(filename: str, content: bytes, *, default_year: int | None =
     if not rows:
         report.errors.append("文件中没有数据行。")
         return report
-    divisions = {d.code: d for d in Division.objects.county_level()}
-    seen = {}
-    cleaned = []
-    for number, row in enumerate(rows, start=2):  # row 1 is the header
-        problems = []
-        if default_year and not row.get("confirmed_year"):
-            row["confirmed_year"] = str(default_year)
-        for name in REQUIRED:
-            if not row.get(name, "").strip():
-                problems.append(f"缺少{LABELS[name]}")
-        code = row.get("county_code", "").strip()
-        if code and code not in divisions:
-            problems.append(f"县级区划代码 {code} 不存在或不是县级单位")
-        year = row.get("confirmed_year", "").strip()
-        if year and not (year.isdigit() and 2000 <= int(year) <= 2100):
-            problems.append(f"确认年度 {year} 无效")
-        cluster_name = row.get("name", "").strip()
-        if cluster_name in seen:
-            problems.append(f"集群名称与第{seen[cluster_name]}行重复")
-        elif cluster_name:
-            seen[cluster_name] = number
-        if problems:
-            report.errors.append(f"第{number}行：" + "；".join(problems))
-        else:
-            cleaned.append((cluster_name, divisions[code], row["industry"].strip(), int(year)))
+    cleaned = _clean_rows(rows, report, default_year=default_year)
     if report.errors:
         return report
     with transaction.atomic():

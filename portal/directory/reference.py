@@ -17,18 +17,21 @@ def read_csv(name):
         return list(csv.DictReader(handle))
 
 
+def _upsert_division(row, division) -> None:
+    wanted = {"name": row["name"], "kind": row["level"], "parent_id": row["parent_code"] or None}
+    if division is None:
+        Division.objects.create(code=row["code"], **wanted)
+    elif any(getattr(division, k) != v for k, v in wanted.items()):
+        Division.objects.filter(code=row["code"]).update(**wanted)
+
+
 @transaction.atomic
 def load_divisions() -> int:
     """Create or update every division; set a county-level unit's routing only when it has none yet."""
     rows = [row for name in DIVISION_FILES for row in read_csv(name)]
     existing = {d.code: d for d in Division.objects.all()}
     for row in rows:  # parents first: the files list the province, then cities, then counties
-        wanted = {"name": row["name"], "kind": row["level"], "parent_id": row["parent_code"] or None}
-        division = existing.get(row["code"])
-        if division is None:
-            Division.objects.create(code=row["code"], **wanted)
-        elif any(getattr(division, k) != v for k, v in wanted.items()):
-            Division.objects.filter(code=row["code"]).update(**wanted)
+        _upsert_division(row, existing.get(row["code"]))
     for division in Division.objects.county_level().filter(reviewing_city__isnull=True):
         if division.kind == DivisionKind.PROVINCIAL_DIRECT_CITY:
             division.reviewing_city = division  # 辛集、定州 review their own applications at city level

@@ -24,28 +24,44 @@ def city_home(request):
         countdown = selectors.deadline_countdown(campaign, "city")
         groups = selectors.city_cluster_groups(user, campaign)
         waiting = sum(len(g.waiting) for g in groups)
-        unranked = sum(1 for g in groups for a in g.waiting if a.city_rank is None)
-        steps, clusters_url = context["next_steps"], reverse("review:city_clusters")
-        if waiting and countdown.passed:
-            steps.append(("danger", f"{waiting} 件待市级审核已超过截止时间，须由省级审核员延长截止日期后才能办理。", clusters_url))
-        elif waiting:
-            steps.append(
-                ("warning" if countdown.due_soon else "primary",
-                 f"{waiting} 件待市级审核（{countdown.label}），其中 {unranked} 件尚未排序。", clusters_url)
-            )
-        for group in groups:
-            if group.full and group.waiting:
-                steps.append(
-                    ("secondary", f"「{group.cluster.name}」已上报 {group.quota_used}/{group.quota}，名额已满，"
-                     f"其余 {len(group.waiting)} 件不能再上报。", f"{clusters_url}#cluster-{group.cluster.pk}")
-                )
-        county_waiting = selectors.count_in(user, campaign, State.COUNTY_REVIEW)
-        if county_waiting:
-            steps.append(("light", f"各县尚有 {county_waiting} 件待县级初审。", None))
-        if not steps:
-            steps.append(("success", "目前没有待办事项。", None))
-        context.update(countdown=countdown, groups=groups, waiting=waiting)
+        steps = [
+            *_waiting_steps(groups, waiting, countdown),
+            *_full_cluster_steps(groups),
+            *_county_steps(user, campaign),
+        ]
+        context.update(
+            countdown=countdown, groups=groups, waiting=waiting,
+            next_steps=steps or [("success", "目前没有待办事项。", None)],
+        )
     return render(request, "review/city_home.html", context)
+
+
+def _waiting_steps(groups, waiting, countdown):
+    clusters_url = reverse("review:city_clusters")
+    if waiting and countdown.passed:
+        return [("danger", f"{waiting} 件待市级审核已超过截止时间，须由省级审核员延长截止日期后才能办理。", clusters_url)]
+    if waiting:
+        unranked = sum(1 for g in groups for a in g.waiting if a.city_rank is None)
+        return [
+            ("warning" if countdown.due_soon else "primary",
+             f"{waiting} 件待市级审核（{countdown.label}），其中 {unranked} 件尚未排序。", clusters_url)
+        ]
+    return []
+
+
+def _full_cluster_steps(groups):
+    clusters_url = reverse("review:city_clusters")
+    return [
+        ("secondary", f"「{group.cluster.name}」已上报 {group.quota_used}/{group.quota}，名额已满，"
+         f"其余 {len(group.waiting)} 件不能再上报。", f"{clusters_url}#cluster-{group.cluster.pk}")
+        for group in groups
+        if group.full and group.waiting
+    ]
+
+
+def _county_steps(user, campaign):
+    county_waiting = selectors.count_in(user, campaign, State.COUNTY_REVIEW)
+    return [("light", f"各县尚有 {county_waiting} 件待县级初审。", None)] if county_waiting else []
 
 
 def _clusters_page(request, campaign, bound=None, status=200):

@@ -56,30 +56,11 @@ def province_home(request):
     user, campaign = request.user, selectors.campaign_in_view(request.GET.get("year"))
     context = {"campaign": campaign, "state_counts": selectors.state_counts(user, campaign), "next_steps": []}
     if campaign is not None:
-        steps = context["next_steps"]
         county = selectors.deadline_countdown(campaign, "county")
         city = selectors.deadline_countdown(campaign, "city")
-        late_county = selectors.count_in(user, campaign, State.COUNTY_REVIEW) if county.passed else 0
-        late_city = selectors.count_in(user, campaign, State.CITY_REVIEW) if city.passed else 0
-        if late_county or late_city:
-            steps.append(
-                ("danger", f"超过截止时间仍未办理：县级 {late_county} 件、市级 {late_city} 件。如需延期，请延长截止日期。",
-                 reverse("review:extend_deadline"))
-            )
-        pending = selectors.count_in(user, campaign, State.PROVINCE_REVIEW)
-        if pending:
-            steps.append(("primary", f"{pending} 件待省级审定：可先抽查，再提交会议研究。", reverse("review:province_list")))
-        unchecked = SpotCheck.objects.filter(draw__campaign=campaign, result="").count()
-        if unchecked:
-            steps.append(("warning", f"{unchecked} 件抽中的申报尚未记录抽查结果。", reverse("review:spot_checks")))
-        for meeting in Meeting.objects.filter(campaign=campaign, closed_at__isnull=False, awarded_at__isnull=True):
-            steps.append(("warning", f"「{meeting.name}」已结束，待认定。", reverse("review:meeting_detail", args=[meeting.pk])))
         unpublished = selectors.awarded_unpublished_count(campaign)
-        if unpublished:
-            steps.append(("info", f"{unpublished} 家已认定企业尚未通报公布。", "#publish"))
-        if not steps:
-            steps.append(("success", "目前没有待办事项。", None))
         context.update(
+            next_steps=_province_steps(user, campaign, county, city, unpublished),
             county_countdown=county,
             city_countdown=city,
             by_city=selectors.province_stats_by_city(user, campaign),
@@ -88,6 +69,29 @@ def province_home(request):
             enterprise_countdown=selectors.deadline_countdown(campaign, "enterprise"),
         )
     return render(request, "review/province_home.html", context)
+
+
+def _province_steps(user, campaign, county, city, unpublished):
+    """The province's next steps, most urgent first."""
+    steps = []
+    late_county = selectors.count_in(user, campaign, State.COUNTY_REVIEW) if county.passed else 0
+    late_city = selectors.count_in(user, campaign, State.CITY_REVIEW) if city.passed else 0
+    if late_county or late_city:
+        steps.append(
+            ("danger", f"超过截止时间仍未办理：县级 {late_county} 件、市级 {late_city} 件。如需延期，请延长截止日期。",
+             reverse("review:extend_deadline"))
+        )
+    pending = selectors.count_in(user, campaign, State.PROVINCE_REVIEW)
+    if pending:
+        steps.append(("primary", f"{pending} 件待省级审定：可先抽查，再提交会议研究。", reverse("review:province_list")))
+    unchecked = SpotCheck.objects.filter(draw__campaign=campaign, result="").count()
+    if unchecked:
+        steps.append(("warning", f"{unchecked} 件抽中的申报尚未记录抽查结果。", reverse("review:spot_checks")))
+    for meeting in Meeting.objects.filter(campaign=campaign, closed_at__isnull=False, awarded_at__isnull=True):
+        steps.append(("warning", f"「{meeting.name}」已结束，待认定。", reverse("review:meeting_detail", args=[meeting.pk])))
+    if unpublished:
+        steps.append(("info", f"{unpublished} 家已认定企业尚未通报公布。", "#publish"))
+    return steps or [("success", "目前没有待办事项。", None)]
 
 
 @province_only

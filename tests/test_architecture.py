@@ -1,0 +1,127 @@
+"""The layout shows the architecture: arrows point one way, no module imports itself round a cycle, and no
+function is too complex to read (radon)."""
+
+import ast
+from pathlib import Path
+
+import pytest
+from radon.complexity import cc_rank, cc_visit
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGES = ["portal", "applications", "review", "demo", "operations"]
+# Who may import whom (besides itself): the foundation knows no app, the apps never import what sits above them.
+MAY_IMPORT = {
+    "portal": {"portal"},
+    "applications": {"portal", "applications", "review"},
+    "review": {"portal", "applications", "review"},
+    "demo": {"portal", "applications", "review", "demo"},
+    "operations": {"portal", "applications", "review", "operations"},
+}
+ROOT_URLCONF = "portal.urls"  # the one place the project package names the apps' views
+WORST_RANK_ALLOWED = "C"
+
+
+def _source_files():
+    for package in PACKAGES:
+        for path in sorted((ROOT / package).rglob("*.py")):
+            if "migrations" not in path.parts:
+                yield path
+
+
+def _module_name(path: Path) -> str:
+    parts = list(path.relative_to(ROOT).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+MODULES = {_module_name(path): path for path in _source_files()}
+
+
+def _known(name: str) -> str | None:
+    """The module (or package) of ours that `name` refers to, if any."""
+    while name and name not in MODULES:
+        name = name.rpartition(".")[0]
+    return name or None
+
+
+def _imports(module: str, path: Path) -> set[str]:
+    """Every module of ours that `module` imports, at the top or inside a function."""
+    found = set()
+    package = module.split(".") if path.name == "__init__.py" else module.split(".")[:-1]
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found |= {_known(alias.name) for alias in node.names}
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                base = ".".join(package[: len(package) - node.level + 1] + ([node.module] if node.module else []))
+            for alias in node.names:
+                submodule = f"{base}.{alias.name}"
+                found.add(submodule if submodule in MODULES else _known(base))
+    return found - {None, module}
+
+
+GRAPH = {module: _imports(module, path) for module, path in MODULES.items()}
+
+
+def test_imports_point_one_way_only():
+    wrong = [
+        f"{module} → {target}"
+        for module, targets in GRAPH.items()
+        for target in targets
+        if module != ROOT_URLCONF and target.split(".")[0] not in MAY_IMPORT[module.split(".")[0]]
+    ]
+    assert wrong == []
+
+
+def test_the_project_package_imports_no_app_except_in_the_root_urlconf():
+    assert {t.split(".")[0] for t in GRAPH[ROOT_URLCONF]} >= {"review"}  # the check below looks at real imports
+    for module, targets in GRAPH.items():
+        if module.startswith("portal") and module != ROOT_URLCONF:
+            assert not {t for t in targets if not t.startswith("portal")}, module
+
+
+def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Strongly connected components with more than one module (Tarjan)."""
+    index, low, stack, on_stack, found = {}, {}, [], set(), []
+
+    def visit(node):
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        on_stack.add(node)
+        for target in graph.get(node, ()):
+            if target not in index:
+                visit(target)
+                low[node] = min(low[node], low[target])
+            elif target in on_stack:
+                low[node] = min(low[node], index[target])
+        if low[node] == index[node]:
+            component = []
+            while not component or component[-1] != node:
+                component.append(stack.pop())
+                on_stack.discard(component[-1])
+            if len(component) > 1:
+                found.append(sorted(component))
+
+    for node in sorted(graph):
+        if node not in index:
+            visit(node)
+    return found
+
+
+def test_no_import_cycle():
+    assert _cycles(GRAPH) == []
+
+
+def test_the_cycle_finder_finds_a_cycle():
+    assert _cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+
+
+@pytest.mark.parametrize("path", list(_source_files()), ids=lambda p: str(p.relative_to(ROOT)))
+def test_no_function_above_complexity_c(path):
+    blocks = cc_visit(path.read_text(encoding="utf-8"))
+    too_complex = [
+        f"{block.fullname} {cc_rank(block.complexity)} ({block.complexity})"
+        for block in blocks
+        if cc_rank(block.complexity) > WORST_RANK_ALLOWED
+    ]
+    assert too_complex == []
