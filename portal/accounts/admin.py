@@ -5,15 +5,14 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from portal.accounts.models import Role, User
+from portal.accounts.models import User
 from portal.accounts.services import sessions_end_for_user, user_deactivate
 from portal.accounts.views import admin_login
 
 
 def admin_site_has_permission(request):
     """Only the 系统管理员 uses the admin (separation of duties: it holds no business data)."""
-    user = request.user
-    return user.is_active and user.is_authenticated and user.role == Role.SYSADMIN and user.is_staff
+    return request.user.has_perm("accounts.use_admin")
 
 
 admin.site.has_permission = admin_site_has_permission
