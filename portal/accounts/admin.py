@@ -48,6 +48,14 @@ class UserAdmin(BaseUserAdmin):
     readonly_fields = ["password_changed_at", "last_login", "date_joined"]
     actions = [deactivate_users]
 
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if obj is not None and obj.pk == request.user.pk:
+            # Assigning roles is account management, the 系统管理员's duty (audited with old → new values), but
+            # never to itself: it cannot give its own account a business role or take away its own access.
+            readonly += ["role", "unit", "enterprise", "is_active", "is_staff"]
+        return readonly
+
     def has_delete_permission(self, request, obj=None):
         # Accounts are disabled, never deleted: audit and review records keep pointing at them.
         return False

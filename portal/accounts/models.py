@@ -17,6 +17,8 @@ class Role(models.TextChoices):
 
 
 OFFICIAL_ROLES = {Role.COUNTY, Role.CITY, Role.PROVINCE}
+# The role whose accounts use Django's admin (accounts and reference data, never business data).
+ADMIN_ROLES = {Role.SYSADMIN}
 # Roles that must use a second factor (officials and administrators).
 SECOND_FACTOR_ROLES = OFFICIAL_ROLES | {Role.SYSADMIN, Role.AUDITOR}
 # Roles whose password expires after settings.OFFICIAL_PASSWORD_MAX_AGE_DAYS (等保: 定期更换).
