@@ -112,6 +112,7 @@ class CampaignAdmin(admin.ModelAdmin):
             return readonly
         # Posted values of these fields (a page opened before the campaign did, or a crafted request) stay in the
         # form, so CampaignForm refuses them with its message instead of dropping them silently.
-        if request.method == "POST" and any(name in request.POST for name in Campaign.PROVINCE_DECIDES):
+        posted = {key.rsplit("_", 1)[0] if key.endswith(("_0", "_1")) else key for key in request.POST}
+        if request.method == "POST" and posted & set(Campaign.PROVINCE_DECIDES):
             return readonly
         return readonly + list(Campaign.PROVINCE_DECIDES)
