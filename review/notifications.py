@@ -34,6 +34,8 @@ def notify_transition(record_id):
     record = ReviewRecord.objects.select_related("application__enterprise__county").get(pk=record_id)
     application = record.application
     message = f"「{application.enterprise.name}」的申报已{record.action_label}，当前状态：{State(record.to_state).label}。"
+    # Who must act is asked of the state this transition made (the commit may come after later transitions).
+    application.state = record.to_state
     recipients = recipients_for(application)
     Notification.objects.bulk_create(
         [Notification(recipient=user, application=application, message=message) for user in recipients]

@@ -106,6 +106,15 @@ class CampaignAdmin(admin.ModelAdmin):
     list_display = ["title", "year", "document_number", "state", "enterprise_deadline", "county_deadline", "city_deadline"]
     list_filter = ["state"]
 
+    def get_fieldsets(self, request, obj=None):
+        if obj is None or not obj.under_way:
+            return super().get_fieldsets(request, obj)
+        others = [name for name in self.get_fields(request, obj) if name not in Campaign.PROVINCE_DECIDES]
+        return [
+            (None, {"fields": others}),
+            ("截止日期、推荐上限与通报公布", {"fields": list(Campaign.PROVINCE_DECIDES), "description": PROVINCE_DECIDES_MESSAGE}),
+        ]
+
     def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))
         if obj is None or not obj.under_way:
