@@ -5,6 +5,7 @@ import datetime as dt
 
 import pytest
 from django.contrib.auth.models import Group, Permission
+from django.forms.models import model_to_dict
 from django.urls import reverse
 
 from portal.accounts.models import Role
@@ -23,13 +24,12 @@ def admin_client(client):
 
 def campaign_post(campaign, **changes):
     """What the admin's change form posts: every editable field, as it stands, with `changes` applied."""
-    data = {
-        "title": campaign.title, "year": campaign.year, "document_number": campaign.document_number,
-        "opens_on": campaign.opens_on.isoformat(), "certificate_prefix": campaign.certificate_prefix,
-        "state": campaign.state,
-    }
-    data.update({k: v.isoformat() if isinstance(v, dt.date) else v for k, v in changes.items()})
-    return data
+    editable = [
+        f.name for f in Campaign._meta.concrete_fields
+        if f.editable and not f.primary_key and f.name not in (*Campaign.PROVINCE_DECIDES, "seal_image")
+    ]
+    data = {**model_to_dict(campaign, fields=editable), **changes}
+    return {k: v.isoformat() if isinstance(v, dt.date) else v for k, v in data.items()}
 
 
 def change_url(obj):
