@@ -13,9 +13,9 @@ from django.test import RequestFactory
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from applications.models import Application, State
+from demo.seed import seed_demo
 from portal.accounts.decorators import PUBLIC
 from portal.accounts.models import OFFICIAL_ROLES, User
-from review.demo import seed_demo
 from review.notifications import recipients_for
 from review.selectors import transition_permission
 from review.workflow import TRANSITIONS
