@@ -4,27 +4,45 @@ from applications.models import Application
 from portal.accounts.models import Role
 
 
+def submitted_applications():
+    """Every application submitted in the province: the 省级审核员's jurisdiction, and the server operator's
+    (management commands run on the server answer for the province)."""
+    return Application.objects.filter(submitted_at__isnull=False)
+
+
+def _enterprise_scope(user):
+    if user.enterprise_id is None:
+        return Application.objects.none()
+    return Application.objects.filter(enterprise_id=user.enterprise_id)
+
+
+def _county_scope(user):
+    return submitted_applications().filter(enterprise__county_id=user.unit_id)
+
+
+def _city_scope(user):
+    return submitted_applications().filter(enterprise__county__reviewing_city_id=user.unit_id)
+
+
+# Jurisdiction, one row per role. Officials see an application once it has been submitted; an official
+# without a unit sees nothing; 系统管理员 and 审计管理员 have no row and see none (separation of duties).
+JURISDICTION = {
+    Role.ENTERPRISE: _enterprise_scope,
+    Role.COUNTY: lambda user: _county_scope(user) if user.unit_id else Application.objects.none(),
+    Role.CITY: lambda user: _city_scope(user) if user.unit_id else Application.objects.none(),
+    Role.PROVINCE: lambda user: submitted_applications(),
+}
+
+
 def applications_visible_to(user):
     """The applications `user` may see at all; anything outside answers 404.
 
-    Officials see an application once it has been submitted; 系统管理员 and 审计管理员 see none
-    (separation of duties).
+    Every permission about an application (permissions/rules.py) and every read of one starts here.
     """
-    queryset = Application.objects.all()
     if not user.is_authenticated or not user.is_active:
-        return queryset.none()
-    if user.role == Role.ENTERPRISE:
-        if user.enterprise_id is None:
-            return queryset.none()
-        return queryset.filter(enterprise_id=user.enterprise_id)
-    submitted = queryset.filter(submitted_at__isnull=False)
-    if user.role == Role.COUNTY and user.unit_id:
-        return submitted.filter(enterprise__county_id=user.unit_id)
-    if user.role == Role.CITY and user.unit_id:
-        return submitted.filter(enterprise__county__reviewing_city_id=user.unit_id)
-    if user.role == Role.PROVINCE:
-        return submitted
-    return queryset.none()
+        return Application.objects.none()
+    scope = JURISDICTION.get(user.role)
+    return scope(user) if scope else Application.objects.none()
 
 
 def enterprise_applications(user):

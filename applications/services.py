@@ -124,7 +124,7 @@ def application_start(*, enterprise: Enterprise, campaign, copy_from: Applicatio
 
 def _lock_editable(application_id: int, actor: User) -> Application:
     """The actor's own application, locked for the edit; only the enterprise ever edits it."""
-    if actor.role != Role.ENTERPRISE:
+    if not actor.has_perm("applications.edit_application"):
         raise Application.DoesNotExist
     application = (
         applications_visible_to(actor)
@@ -227,7 +227,7 @@ def material_upload(*, application_id: int, kind: str, files: list, actor: User)
 def material_delete(*, material_id: int, actor: User) -> Material:
     with transaction.atomic():
         material = Material.objects.filter(pk=material_id, application__in=applications_visible_to(actor)).first()
-        if material is None or actor.role != Role.ENTERPRISE:
+        if material is None or not actor.has_perm("applications.edit_application", material.application):
             raise Material.DoesNotExist
         _lock_editable(material.application_id, actor)
         name = material.file.name

@@ -10,8 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.http import QueryDict
 
-from portal.accounts.models import Role
-from portal.accounts.permissions import role_required
+from portal.accounts.decorators import permission_required
 
 SESSION_KEY = "unsaved_form_data"
 MAX_STASHED_CHARACTERS = 500_000  # a full application is ~60,000; more is not a form we rendered
@@ -42,8 +41,9 @@ def pop_stash(request) -> QueryDict | None:
 
 
 def enterprise_edit_page(view):
-    """Enterprise-only page whose POST survives an expired session (anything else: role_required)."""
-    checked = role_required(Role.ENTERPRISE)(view)
+    """Enterprise-only page whose POST survives an expired session (anything else: permission_required)."""
+    permission = "applications.use_enterprise_pages"
+    checked = permission_required(permission)(view)
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
@@ -52,4 +52,5 @@ def enterprise_edit_page(view):
             return redirect_to_login(request.get_full_path())
         return checked(request, *args, **kwargs)
 
+    wrapper.permission_required = permission
     return wrapper

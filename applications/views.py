@@ -37,14 +37,13 @@ from applications.services import (
 )
 from applications.stash import enterprise_edit_page, pop_stash
 from applications.uploads import UploadRefused
-from portal.accounts.models import Role
-from portal.accounts.permissions import role_required
+from portal.accounts.decorators import permission_required, public
 from portal.audit.models import Event
 from portal.audit.services import audit
 from portal.directory.models import Campaign
-from review.selectors import timeline_for
+from review.selectors import timeline_for, transitions_open_to
 from review.services import TransitionRefused, perform_transition
-from review.workflow import Action, available_actions
+from review.workflow import Action
 
 LOCKED_MESSAGE = "申报当前状态为「{state}」，已锁定，不能修改。"
 TOO_MANY_FILES = "一次最多上传 {n} 个文件，本次选择的文件过多，均未上传。请分批上传。"
@@ -81,6 +80,7 @@ def _with_version(data, version: int):
     return data
 
 
+@public
 def register(request):
     if request.user.is_authenticated:
         return redirect("home")
@@ -100,7 +100,7 @@ def register(request):
     return render(request, "applications/register.html", {"form": form})
 
 
-@role_required(Role.ENTERPRISE)
+@permission_required("applications.use_enterprise_pages")
 def enterprise_home(request):
     campaign = Campaign.current()
     current, earlier = _current_and_earlier(list(enterprise_applications(request.user)), campaign)
@@ -131,7 +131,7 @@ def _current_application_context(request, pk) -> dict:
         "verdicts": verdicts,
         "missing": _missing(current, verdicts) if current.is_editable else [],
         "timeline": timeline_for(current, request.user),
-        "actions": [t.action for t in available_actions(current, Role.ENTERPRISE)],
+        "actions": [t.action for t in transitions_open_to(request.user, current)],
     }
 
 
@@ -139,7 +139,7 @@ def _missing(application, verdicts):
     return [(item.message, fix_url(application, item.anchor)) for item in missing_items(application, verdicts)]
 
 
-@role_required(Role.ENTERPRISE)
+@permission_required("applications.use_enterprise_pages")
 @require_POST
 def start(request):
     campaign = Campaign.current()
@@ -247,7 +247,7 @@ def application_form(request, pk):
     )
 
 
-@role_required(Role.ENTERPRISE)
+@permission_required("applications.use_enterprise_pages")
 @require_POST
 def checklist(request, pk):
     """The checklist fragment for the page's unsaved data (static/js/application.js posts the form here)."""
@@ -258,7 +258,7 @@ def checklist(request, pk):
 
 
 @csrf_exempt  # CSRF is checked in _upload, once the file count is known to be readable (see below)
-@role_required(Role.ENTERPRISE)
+@permission_required("applications.use_enterprise_pages")
 def materials(request, pk):
     application = _application(request, pk)
     if request.method == "POST":
@@ -305,7 +305,7 @@ def _upload(request, application):
     return redirect(reverse("applications:materials", args=[application.pk]) + (f"#material-{kind}" if kind else ""))
 
 
-@role_required(Role.ENTERPRISE)
+@permission_required("applications.use_enterprise_pages")
 @require_POST
 def delete_material(request, pk):
     material = get_object_or_404(materials_visible_to(request.user), pk=pk)
@@ -318,7 +318,7 @@ def delete_material(request, pk):
     return redirect(reverse("applications:materials", args=[material.application_id]) + f"#material-{material.kind}")
 
 
-@role_required(Role.ENTERPRISE, Role.COUNTY, Role.CITY, Role.PROVINCE)
+@permission_required("applications.download_material")
 def material_download(request, pk):
     """The roles that read applications, within their jurisdiction (404 outside it; 系统管理员 and 审计管理员:
     403, as on every business page); officials may view PDFs and images in the browser with ?inline=1."""
@@ -341,7 +341,7 @@ def material_download(request, pk):
     return response
 
 
-@role_required(Role.ENTERPRISE)
+@permission_required("applications.use_enterprise_pages")
 def submit(request, pk):
     application = _application(request, pk)
     if request.method == "POST":
@@ -366,7 +366,7 @@ def submit(request, pk):
     )
 
 
-@role_required(Role.ENTERPRISE)
+@permission_required("applications.use_enterprise_pages")
 @require_POST
 def withdraw(request, pk):
     application = _application(request, pk)
@@ -381,7 +381,7 @@ def withdraw(request, pk):
     return redirect("applications:detail", application.pk)
 
 
-@role_required(Role.ENTERPRISE)
+@permission_required("applications.use_enterprise_pages")
 def detail(request, pk):
     application = _application(request, pk, "certificate", lists=True)
     verdicts = eligibility.evaluate(eligibility.rule_facts(application))
@@ -393,7 +393,7 @@ def detail(request, pk):
             "verdicts": verdicts,
             "missing": _missing(application, verdicts) if application.is_editable else [],
             "timeline": timeline_for(application, request.user),
-            "actions": [t.action for t in available_actions(application, Role.ENTERPRISE)],
+            "actions": [t.action for t in transitions_open_to(request.user, application)],
             "certificate": getattr(application, "certificate", None),
             "report_sections": [
                 (application._meta.get_field(name).verbose_name, getattr(application, name)) for name in REPORT_SECTIONS

@@ -232,13 +232,12 @@ class Officials:
     def for_action(self, action, plan, enterprise_users):
         role = TRANSITIONS[action].role
         county = plan.enterprise.county_id
-        if role == Role.ENTERPRISE:
-            return enterprise_users[plan.enterprise.pk]
-        if role == Role.COUNTY:
-            return self.get(Role.COUNTY, county)
-        if role == Role.CITY:
-            return self.get(Role.CITY, self.divisions[county].reviewing_city_id)
-        return self.province
+        actor_by_role = {
+            Role.ENTERPRISE: lambda: enterprise_users[plan.enterprise.pk],
+            Role.COUNTY: lambda: self.get(Role.COUNTY, county),
+            Role.CITY: lambda: self.get(Role.CITY, self.divisions[county].reviewing_city_id),
+        }
+        return actor_by_role.get(role, lambda: self.province)()
 
 
 def _short(county_name: str) -> str:

@@ -21,7 +21,7 @@ from django.utils import timezone
 from applications import uscc
 from applications.fields import VERIFIED_FIELDS
 from applications.models import Application, Enterprise, Honour, Material, MaterialKind, PartnerSME, State
-from portal.accounts.models import Role, User
+from portal.accounts.models import ADMIN_ROLES, Role, User
 from portal.directory.cluster_import import import_clusters
 from portal.directory.models import Campaign, CampaignState, Cluster, Division
 from portal.directory.reference import load_divisions, read_csv
@@ -134,7 +134,7 @@ def _seed_demo():
     for username, role, unit, name in OFFICIALS:
         ensure_user(
             username, role=role, unit_id=unit, full_name=name, email=f"{username}@demo.smehb.gov.cn",
-            is_staff=role == Role.SYSADMIN, is_superuser=role == Role.SYSADMIN,
+            is_staff=role in ADMIN_ROLES, is_superuser=role in ADMIN_ROLES,
         )
     for serial, (username, name, code, county, cluster_name) in enumerate(ENTERPRISES, start=1):
         cluster = Cluster.objects.get(name=cluster_name)

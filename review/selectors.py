@@ -13,7 +13,17 @@ from applications.models import Application, State
 from applications.selectors import applications_visible_to
 from portal.accounts.models import Role
 from portal.directory.models import Campaign, Cluster, Division, end_of_day
-from review.models import ClusterQuota, Meeting, Notification
+from review.models import (
+    Certificate,
+    CertificateBatch,
+    ClusterQuota,
+    Meeting,
+    Notification,
+    ReviewRecord,
+    SpotCheck,
+    SpotCheckDraw,
+)
+from review.workflow import TRANSITIONS
 
 FORWARDED_STATES = (State.PROVINCE_REVIEW, State.AWARDED, State.NOT_AWARDED)
 # What the city sees: everything the county passed on (and what became of it).
@@ -21,10 +31,65 @@ CITY_STATES = (State.CITY_REVIEW, *FORWARDED_STATES)
 DUE_SOON_DAYS = 7
 
 
+# ---------------------------------------------------------------------------------------------------------------
+# Scoping: every read of a review entity starts from one of these (outside them: 404)
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def review_records_visible_to(user):
+    return ReviewRecord.objects.filter(application__in=applications_visible_to(user))
+
+
+def certificates_visible_to(user):
+    return Certificate.objects.filter(application__in=applications_visible_to(user))
+
+
+def spot_check_draws_visible_to(user):
+    if not user.has_perm("review.manage_spot_checks"):
+        return SpotCheckDraw.objects.none()
+    return SpotCheckDraw.objects.all()
+
+
+def spot_checks_visible_to(user):
+    if not user.has_perm("review.manage_spot_checks"):
+        return SpotCheck.objects.none()
+    return SpotCheck.objects.filter(application__in=applications_visible_to(user))
+
+
+def meetings_visible_to(user):
+    if not user.has_perm("review.manage_meetings"):
+        return Meeting.objects.none()
+    return Meeting.objects.all()
+
+
+def certificate_batches_visible_to(user):
+    if not user.has_perm("review.manage_certificate_batches"):
+        return CertificateBatch.objects.none()
+    return CertificateBatch.objects.all()
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# What the user may do with one application
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def transition_permission(action: str) -> str:
+    """The permission (permissions/rules.py) to take `action`: the table's role, within the jurisdiction."""
+    return f"review.take_{action}"
+
+
+def transitions_open_to(user, application) -> list:
+    """The workflow table's transitions from the application's state that `user` may take on it."""
+    return [
+        t for t in TRANSITIONS.values()
+        if application.state in t.sources and user.has_perm(transition_permission(t.action), application)
+    ]
+
+
 def timeline_for(application, user):
     """The application's history as `user` may see it: enterprises see opinions, never internal notes."""
-    records = application.review_records.select_related("actor_unit").order_by("at", "id")
-    show_internal = user.role in (Role.COUNTY, Role.CITY, Role.PROVINCE)
+    records = review_records_visible_to(user).filter(application=application).select_related("actor_unit").order_by("at", "id")
+    show_internal = user.has_perm("review.read_internal_notes", application)
     return [
         {
             "at": r.at,
@@ -316,8 +381,8 @@ def figure_rows(application, verification=None) -> list[FigureRow]:
 # ---------------------------------------------------------------------------------------------------------------
 
 
-def meetings_of(campaign):
-    return Meeting.objects.filter(campaign=campaign).annotate(
+def meetings_of(user, campaign):
+    return meetings_visible_to(user).filter(campaign=campaign).annotate(
         n_decisions=Count("decisions"),
         n_award=Count("decisions", filter=Q(decisions__decision="award")),
     ).select_related("created_by")

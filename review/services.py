@@ -19,7 +19,6 @@ from applications.fields import VERIFIED_FIELDS
 from applications.fingerprint import fingerprint
 from applications.models import Application, State
 from applications.selectors import applications_visible_to
-from portal.accounts.models import Role
 from portal.audit.models import Event
 from portal.audit.services import audit
 from portal.directory.models import Campaign, DeadlineLevel
@@ -38,6 +37,7 @@ from review.models import (
     SpotCheckResult,
 )
 from review.notifications import notify_transition
+from review.selectors import meetings_visible_to, spot_checks_visible_to, transition_permission
 from review.workflow import TRANSITIONS, Step
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -90,7 +90,7 @@ def _locked_application(actor, application_id) -> Application:
 
 def _check_turn(application, transition, *, actor, expected_state) -> None:
     """The table allows this action to this actor from the application's current state."""
-    if actor.role != transition.role:
+    if not actor.has_perm(transition_permission(transition.action), application):  # the table's role
         raise ActionForbidden("您的角色不能进行此操作。")
     if expected_state and application.state != expected_state:
         raise TransitionRefused(
@@ -159,7 +159,7 @@ def _verifiable_application(actor, application_id, now) -> Application:
     application = applications_visible_to(actor).select_related("campaign").filter(pk=application_id).first()
     if application is None:
         raise Application.DoesNotExist
-    if actor.role != Role.COUNTY:
+    if not actor.has_perm("review.verify_application", application):
         raise ActionForbidden("只有县级审核员可以填写核实情况证明。")
     if application.state != State.COUNTY_REVIEW:
         raise Refused(f"当前状态为「{application.get_state_display()}」，不能修改核实情况证明。")
@@ -236,7 +236,7 @@ def application_set_city_ranks(
     Ranks must be unique inside the cluster (including those already forwarded, whose rank is frozen).
     """
     now = now or timezone.now()
-    if actor.role != Role.CITY:
+    if not actor.has_perm("review.rank_applications"):
         raise ActionForbidden("只有市级审核员可以排序。")
     if campaign.deadline_passed("city", now):
         raise Refused(f"已超过市级审核截止时间（{campaign.city_deadline:%Y年%m月%d日} 23:59），不能再调整排序。")
@@ -271,7 +271,7 @@ def draw_sample(population: list[int], share_percent: int, seed: str) -> list[in
 
 def spot_check_draw(*, actor, campaign, share_percent: int, seed: str | None = None) -> SpotCheckDraw:
     """抽查: draw `share_percent` % of the applications awaiting the province, store seed and list, one check each."""
-    if actor.role != Role.PROVINCE:
+    if not actor.has_perm("review.manage_spot_checks"):
         raise ActionForbidden("只有省级审核员可以抽查。")
     if not 1 <= share_percent <= 100:
         raise Refused("抽查比例须在 1% 到 100% 之间。")
@@ -300,15 +300,13 @@ def spot_check_record(
     """Record one check's result (符合 / 不符合), notes and an optional checked file (PDF/JPG/PNG by content)."""
     from applications.uploads import UploadRefused, validate_upload
 
-    if actor.role != Role.PROVINCE:
+    if not actor.has_perm("review.manage_spot_checks"):
         raise ActionForbidden("只有省级审核员可以记录抽查结果。")
     if result not in (SpotCheckResult.PASS, SpotCheckResult.FAIL):
         raise Refused("请选择抽查结果：符合或不符合。")
     if result == SpotCheckResult.FAIL and not notes.strip():
         raise Refused("抽查结果为「不符合」时须填写抽查情况。")
-    check = SpotCheck.objects.select_related("application").get(pk=check_id)
-    if not applications_visible_to(actor).filter(pk=check.application_id).exists():
-        raise SpotCheck.DoesNotExist
+    check = spot_checks_visible_to(actor).select_related("application").get(pk=check_id)
     check.result = result
     check.notes = notes.strip()
     check.checked_by = actor
@@ -340,7 +338,7 @@ class DecisionInput:
 
 
 def meeting_create(*, actor, campaign, name: str, held_on: dt.date, minutes_number: str) -> Meeting:
-    if actor.role != Role.PROVINCE:
+    if not actor.has_perm("review.manage_meetings"):
         raise ActionForbidden("只有省级审核员可以创建会议研究。")
     meeting = Meeting.objects.create(
         campaign=campaign, name=name.strip(), held_on=held_on, minutes_number=minutes_number.strip(), created_by=actor
@@ -350,9 +348,9 @@ def meeting_create(*, actor, campaign, name: str, held_on: dt.date, minutes_numb
 
 
 def _open_meeting_for_update(actor, meeting_id) -> Meeting:
-    if actor.role != Role.PROVINCE:
+    if not actor.has_perm("review.manage_meetings"):
         raise ActionForbidden("只有省级审核员可以办理会议研究。")
-    meeting = Meeting.objects.select_for_update().get(pk=meeting_id)
+    meeting = meetings_visible_to(actor).select_for_update().get(pk=meeting_id)
     if meeting.is_closed:
         raise Refused("会议已结束，会议结论已锁定，不能再修改。")
     return meeting
@@ -421,11 +419,11 @@ def meeting_close(*, actor, meeting_id: int, now: dt.datetime | None = None) -> 
 def meeting_award(*, actor, meeting_id: int, now: dt.datetime | None = None) -> list[ReviewRecord]:
     """认定: carry out a closed meeting's decisions, awards in ranking order (certificate numbers follow it), then
     the declines. All or nothing: if one application cannot be moved, none is."""
-    if actor.role != Role.PROVINCE:
+    if not actor.has_perm("review.carry_out_awards"):
         raise ActionForbidden("只有省级审核员可以认定。")
     now = now or timezone.now()
     with transaction.atomic():
-        meeting = Meeting.objects.select_for_update().get(pk=meeting_id)
+        meeting = meetings_visible_to(actor).select_for_update().get(pk=meeting_id)
         if not meeting.is_closed:
             raise Refused("会议尚未结束，请先结束会议（锁定结论）再认定。")
         if meeting.awarded_at:
@@ -454,7 +452,7 @@ def meeting_award(*, actor, meeting_id: int, now: dt.datetime | None = None) -> 
 
 def campaign_publish_results(*, actor, campaign, now: dt.datetime | None = None) -> Campaign:
     """通报公布: the public list shows every application awarded up to this moment."""
-    if actor.role != Role.PROVINCE:
+    if not actor.has_perm("review.publish_results"):
         raise ActionForbidden("只有省级审核员可以通报公布。")
     if not Application.objects.filter(campaign=campaign, state=State.AWARDED).exists():
         raise Refused("本批次尚无已认定的企业，无法通报公布。")
@@ -469,7 +467,7 @@ def certificate_revoke(*, certificate, actor, reason: str, basis: str, now: dt.d
 
     Who, when, why and on what basis are kept on the certificate and in the audit log; the number is never reused.
     """
-    if actor.role != Role.PROVINCE:
+    if not actor.has_perm("review.revoke_certificates", certificate):
         raise ActionForbidden("只有省级审核员可以撤销证书。")
     reason, basis = reason.strip(), basis.strip()
     if not reason:
@@ -494,7 +492,7 @@ def certificate_revoke(*, certificate, actor, reason: str, basis: str, now: dt.d
 
 def campaign_extend_deadline(*, actor, campaign_id: int, level: str, new_date: dt.date, reason: str) -> DeadlineExtension:
     """Move one of the campaign's deadlines later (never earlier) and record who, why and from when."""
-    if actor.role != Role.PROVINCE:
+    if not actor.has_perm("review.extend_deadlines"):
         raise ActionForbidden("只有省级审核员可以延长截止日期。")
     if level not in DeadlineLevel.values:
         raise Refused("请选择要延长的截止日期。")

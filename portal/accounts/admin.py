@@ -5,15 +5,14 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from portal.accounts.models import Role, User
+from portal.accounts.models import User
 from portal.accounts.services import sessions_end_for_user, user_deactivate
 from portal.accounts.views import admin_login
 
 
 def admin_site_has_permission(request):
     """Only the 系统管理员 uses the admin (separation of duties: it holds no business data)."""
-    user = request.user
-    return user.is_active and user.is_authenticated and user.role == Role.SYSADMIN and user.is_staff
+    return request.user.has_perm("accounts.use_admin")
 
 
 admin.site.has_permission = admin_site_has_permission
@@ -48,6 +47,14 @@ class UserAdmin(BaseUserAdmin):
     ]
     readonly_fields = ["password_changed_at", "last_login", "date_joined"]
     actions = [deactivate_users]
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if obj is not None and obj.pk == request.user.pk:
+            # Assigning roles is account management, the 系统管理员's duty (audited with old → new values), but
+            # never to itself: it cannot give its own account a business role or take away its own access.
+            readonly += ["role", "unit", "enterprise", "is_active", "is_staff"]
+        return readonly
 
     def has_delete_permission(self, request, obj=None):
         # Accounts are disabled, never deleted: audit and review records keep pointing at them.

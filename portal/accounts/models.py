@@ -1,7 +1,7 @@
 """Accounts: one user model with a role, and the unit (officials) or enterprise (enterprise users) it acts for."""
 
 from django.contrib.auth.hashers import check_password
-from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.auth.models import AbstractUser, UserManager, _user_has_perm
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
@@ -17,6 +17,8 @@ class Role(models.TextChoices):
 
 
 OFFICIAL_ROLES = {Role.COUNTY, Role.CITY, Role.PROVINCE}
+# The role whose accounts use Django's admin (accounts and reference data, never business data).
+ADMIN_ROLES = {Role.SYSADMIN}
 # Roles that must use a second factor (officials and administrators).
 SECOND_FACTOR_ROLES = OFFICIAL_ROLES | {Role.SYSADMIN, Role.AUDITOR}
 # Roles whose password expires after settings.OFFICIAL_PASSWORD_MAX_AGE_DAYS (等保: 定期更换).
@@ -67,6 +69,11 @@ class User(AbstractUser):
     def password_rotates(self):
         """Officials and administrators must change their password periodically (等保 2.0)."""
         return self.role in PASSWORD_ROTATION_ROLES
+
+    def has_perm(self, perm, obj=None):
+        # Django says yes to every question for a superuser; here only the rules (permissions/rules.py) and, for
+        # the admin's own model permissions, ModelBackend answer: the 系统管理员 stays out of the business data.
+        return self.is_active and _user_has_perm(self, perm, obj)
 
     def set_password(self, raw_password):
         # Every way of setting a password (forms, admin, commands) passes here: the rotation clock restarts.

@@ -8,7 +8,6 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render, resolve_url
 from django.utils import timezone
@@ -18,10 +17,9 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice
 
+from portal.accounts.decorators import PUBLIC, permission_required
 from portal.accounts.forms import LoginForm, OTPTokenForm, OTPVerifyForm, PortalPasswordChangeForm
-from portal.accounts.models import Role
 from portal.accounts.navigation import ROLE_HOME
-from portal.accounts.permissions import role_required
 from portal.accounts.services import (
     SecondFactorRefused,
     has_confirmed_device,
@@ -37,13 +35,14 @@ from portal.directory.models import Campaign, Cluster, Division
 
 
 class LoginView(auth_views.LoginView):
+    permission_required = PUBLIC
     template_name = "accounts/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
 
 
 class LogoutView(auth_views.LogoutView):
-    pass
+    permission_required = PUBLIC
 
 
 def _next_url(request, default="home") -> str:
@@ -105,14 +104,14 @@ def admin_login(request, extra_context=None):
     return redirect(_with_next("accounts:login", _next_url(request, "admin:index")))
 
 
-@login_required
+@permission_required("accounts.use_portal")
 def role_home(request):
     return redirect(ROLE_HOME[request.user.role])
 
 
 @sensitive_post_parameters()
 @never_cache
-@login_required
+@permission_required("accounts.use_portal")
 def password_change(request):
     form = PortalPasswordChangeForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -135,7 +134,7 @@ def _qr_data_uri(device) -> str:
 
 @sensitive_post_parameters()
 @never_cache
-@login_required
+@permission_required("accounts.use_portal")
 def otp_enrol(request):
     user = request.user
     if not second_factor_required(user):
@@ -178,7 +177,7 @@ def _grouped(secret: str) -> str:
 
 @sensitive_post_parameters()
 @never_cache
-@login_required
+@permission_required("accounts.use_portal")
 def otp_verify(request):
     user = request.user
     if not second_factor_required(user):
@@ -202,7 +201,7 @@ def otp_verify(request):
     return render(request, "accounts/otp_verify.html", {"form": form, "next": _next_url(request)})
 
 
-@role_required(Role.SYSADMIN)
+@permission_required("accounts.use_workbench")
 def sysadmin_home(request):
     campaign = Campaign.current()
     return render(

@@ -51,6 +51,8 @@ class AuditEvent(models.Model):
     object_repr = models.CharField("对象", max_length=200, blank=True)
     success = models.BooleanField("成功", default=True)
     detail = models.CharField("详情", max_length=500, blank=True)
+    # Admin changes: {field: [old, new]} of every changed field, as text (secrets recorded only as changed).
+    changes = models.JSONField("变更（原值 → 新值）", default=dict, blank=True)
 
     objects = AuditQuerySet.as_manager()
 

@@ -65,8 +65,10 @@ def audit(
     object_type="",
     object_id="",
     object_repr="",
+    changes=None,
 ):
-    """Append one entry. `obj` (a model instance) or the object_* fields name what it was about."""
+    """Append one entry. `obj` (a model instance) or the object_* fields name what it was about; `changes`
+    holds old → new values ({field: [old, new]}) of an admin change."""
     if request is None:
         request = current_request()
     if user is None:
@@ -86,6 +88,7 @@ def audit(
         object_repr=str(object_repr)[:200],
         success=success,
         detail=str(detail)[:500],
+        changes=changes or {},
     )
 
 

@@ -6,8 +6,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 
-from portal.accounts.models import Role
-from portal.accounts.permissions import role_required
+from portal.accounts.decorators import permission_required
 from portal.audit.forms import AuditFilterForm
 from portal.audit.models import Event
 from portal.audit.selectors import audit_events
@@ -22,7 +21,7 @@ def _filtered(request):
     return form, filters, audit_events(**{k: v for k, v in filters.items() if v not in (None, "")})
 
 
-@role_required(Role.AUDITOR)
+@permission_required("audit.read_log")
 def log(request):
     form, _, events = _filtered(request)
     page = Paginator(events, 50).get_page(request.GET.get("page"))
@@ -67,7 +66,7 @@ def _rows(events):
         )
 
 
-@role_required(Role.AUDITOR)
+@permission_required("audit.read_log")
 def export(request):
     form, filters, events = _filtered(request)
     described = "；".join(f"{form.fields[k].label}={v}" for k, v in filters.items() if v not in (None, ""))

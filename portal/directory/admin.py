@@ -4,7 +4,7 @@ from django.shortcuts import redirect, render
 from django.urls import path
 
 from portal.directory.cluster_import import import_clusters
-from portal.directory.models import Campaign, Cluster, Division
+from portal.directory.models import Campaign, CampaignState, Cluster, Division
 
 
 @admin.register(Division)
@@ -58,8 +58,17 @@ class ClusterAdmin(admin.ModelAdmin):
         return render(request, "admin/directory/cluster/import.html", context)
 
 
+PROVINCE_DECIDES_MESSAGE = (
+    "申报批次已开始，截止日期、每个集群推荐上限和通报公布时间由省级审核员办理，不能在后台修改。"
+    "延长截止日期请由省级审核员在「省级审定 → 延长截止日期」中填写延期理由（系统留有记录）；通报公布由省级审核员办理。"
+)
+
+
 class CampaignForm(forms.ModelForm):
-    """The seal printed on certificates: only a real PNG or JPEG image, checked by content, at most 2 MB."""
+    """The seal printed on certificates: only a real PNG or JPEG image, checked by content, at most 2 MB.
+
+    Once the campaign has opened, its deadlines, quota and publication are refused here (PROVINCE_DECIDES).
+    """
 
     class Meta:
         model = Campaign
@@ -78,9 +87,41 @@ class CampaignForm(forms.ModelForm):
             raise forms.ValidationError("印章图片只能是 PNG 或 JPG 格式。")
         return image
 
+    def clean(self):
+        cleaned = super().clean()
+        stored = Campaign.objects.filter(pk=self.instance.pk).first() if self.instance.pk else None
+        if stored is None or not stored.under_way:
+            return cleaned
+        for name in Campaign.PROVINCE_DECIDES:
+            if name in self.fields and name in self.changed_data:
+                self.add_error(name, PROVINCE_DECIDES_MESSAGE)
+        if cleaned.get("state") == CampaignState.NOT_STARTED:
+            self.add_error("state", "申报批次已开始，不能改回「未开始」。")
+        return cleaned
+
 
 @admin.register(Campaign)
 class CampaignAdmin(admin.ModelAdmin):
     form = CampaignForm
     list_display = ["title", "year", "document_number", "state", "enterprise_deadline", "county_deadline", "city_deadline"]
     list_filter = ["state"]
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None or not obj.under_way:
+            return super().get_fieldsets(request, obj)
+        others = [name for name in self.get_fields(request, obj) if name not in Campaign.PROVINCE_DECIDES]
+        return [
+            (None, {"fields": others}),
+            ("截止日期、推荐上限与通报公布", {"fields": list(Campaign.PROVINCE_DECIDES), "description": PROVINCE_DECIDES_MESSAGE}),
+        ]
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if obj is None or not obj.under_way:
+            return readonly
+        # Posted values of these fields (a page opened before the campaign did, or a crafted request) stay in the
+        # form, so CampaignForm refuses them with its message instead of dropping them silently.
+        posted = {key.rsplit("_", 1)[0] if key.endswith(("_0", "_1")) else key for key in request.POST}
+        if request.method == "POST" and posted & set(Campaign.PROVINCE_DECIDES):
+            return readonly
+        return readonly + list(Campaign.PROVINCE_DECIDES)

@@ -153,6 +153,15 @@ class Campaign(models.Model):
     def __str__(self):
         return self.title
 
+    # Once a campaign has opened these are the province's decisions, taken through its recorded actions
+    # (延长截止日期 with a reason, 通报公布), never edited in the admin (separation of duties).
+    PROVINCE_DECIDES = ("enterprise_deadline", "county_deadline", "city_deadline", "quota_per_cluster", "results_published_at")
+
+    @property
+    def under_way(self) -> bool:
+        """Opened at some point (open or closed)."""
+        return self.state != CampaignState.NOT_STARTED
+
     def deadline(self, level: str) -> dt.date:
         return getattr(self, f"{level}_deadline")
 

@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "captcha",
+    "rules.apps.AutodiscoverRulesConfig",
     "portal.directory",
     "portal.accounts",
     "portal.audit",
@@ -39,6 +40,7 @@ INSTALLED_APPS = [
     "review",
     "demo",
     "operations",
+    "permissions",
 ]
 
 MIDDLEWARE = [
@@ -92,8 +94,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
+# Every permission question (who may see or do what) is a rule in permissions/rules.py, answered by
+# user.has_perm(name, obj) through the rules backend; ModelBackend only authenticates (and gives the
+# 系统管理员 the admin's model permissions).
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 

@@ -23,6 +23,8 @@ class BatchRefused(Exception):
 
 def certificate_batch_start(*, campaign, actor) -> CertificateBatch:
     """Queue the generation of every valid certificate of `campaign`; one batch at a time per campaign."""
+    if not actor.has_perm("review.manage_certificate_batches"):
+        raise BatchRefused("只有省级审核员可以生成证书。")
     with transaction.atomic():
         now = timezone.now()
         CertificateBatch.objects.filter(campaign=campaign, status__in=ACTIVE, requested_at__lt=now - STALE_AFTER).update(

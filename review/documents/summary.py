@@ -17,7 +17,6 @@ from django.db.models.functions import Coalesce
 
 from applications.fields import facts_for
 from applications.models import PartnerSME, State
-from portal.accounts.models import Role
 from review.models import Certificate, ReviewRecord
 from review.workflow import TRANSITIONS, Action
 
@@ -81,7 +80,10 @@ class PlaqueRow:
 
 
 def summary_states_for(user) -> tuple[str, ...]:
-    return CITY_SHEET_STATES if user is not None and user.role == Role.CITY else FORWARDED_STATES
+    """A city's sheet also lists what still awaits the city; the province's (and the operator's) only what reached it."""
+    if user is None or user.has_perm("review.export_province_summary"):
+        return FORWARDED_STATES
+    return CITY_SHEET_STATES
 
 
 def _latest_opinion(action: str):

@@ -12,16 +12,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from applications.selectors import applications_visible_to
-from portal.accounts.models import Role
-from portal.accounts.permissions import role_required
+from portal.accounts.decorators import permission_required, public
 from portal.audit.models import Event
 from portal.audit.services import audit
 from portal.directory.models import Division
-from review.models import CertificateBatch
-from review.selectors import verification_of
+from review.selectors import certificate_batches_visible_to, certificates_visible_to, verification_of
 
 from . import announcement, letters, rendering, summary
-from .certificates import campaign_certificates
 from .dossier import write_dossier
 from .excel import write_summary_workbook
 from .selectors import (
@@ -33,7 +30,6 @@ from .selectors import (
 )
 from .services import BatchRefused, certificate_batch_start
 
-DOCUMENT_ROLES = (Role.ENTERPRISE, Role.COUNTY, Role.CITY, Role.PROVINCE)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -54,19 +50,19 @@ def _pdf_download(request, pk, *, build, label: str, available=lambda applicatio
 
 
 @require_GET
-@role_required(*DOCUMENT_ROLES)
+@permission_required("review.download_document")
 def report_pdf_download(request, pk):
     return _pdf_download(request, pk, build=rendering.report_pdf, label="申请报告")
 
 
 @require_GET
-@role_required(*DOCUMENT_ROLES)
+@permission_required("review.download_document")
 def form_pdf_download(request, pk):
     return _pdf_download(request, pk, build=rendering.form_pdf, label="推荐审核表")
 
 
 @require_GET
-@role_required(*DOCUMENT_ROLES)
+@permission_required("review.download_document")
 def verification_pdf_download(request, pk):
     return _pdf_download(
         request, pk, build=rendering.verification_pdf, label="县级核实情况证明",
@@ -75,7 +71,7 @@ def verification_pdf_download(request, pk):
 
 
 @require_GET
-@role_required(*DOCUMENT_ROLES)
+@permission_required("review.download_document")
 def certificate_pdf_download(request, pk):
     return _pdf_download(
         request, pk, build=rendering.certificate_pdf, label="证书",
@@ -84,7 +80,7 @@ def certificate_pdf_download(request, pk):
 
 
 @require_GET
-@role_required(*DOCUMENT_ROLES)
+@permission_required("review.download_document")
 def dossier(request, pk):
     application = application_for_documents(request.user, pk)
     archive = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it after sending
@@ -105,7 +101,7 @@ def _campaign_or_404(request):
 
 def _city_scope(request) -> str | None:
     """The city a request is about: a city official's own unit; for the province an optional ?city=."""
-    if request.user.role == Role.CITY:
+    if not request.user.has_perm("review.export_province_summary"):
         return request.user.unit_id
     code = request.GET.get("city", "").strip()
     if code and not Division.objects.city_level().filter(code=code).exists():
@@ -120,7 +116,7 @@ def unit_title(division) -> str:
 
 
 @require_GET
-@role_required(Role.CITY, Role.PROVINCE)
+@permission_required("review.export_summary")
 def summary_xlsx(request):
     """导出汇总表: the province's workbook (all cities, one sheet each) or one city's; a county has none."""
     campaign = _campaign_or_404(request)
@@ -147,7 +143,7 @@ def summary_xlsx(request):
 
 
 @require_GET
-@role_required(Role.CITY, Role.PROVINCE)
+@permission_required("review.export_summary")
 def recommendation_letter_download(request):
     """The city's 推荐文件 (PDF, or ?format=txt); the province names the city with ?city=."""
     campaign = _campaign_or_404(request)
@@ -167,6 +163,7 @@ def recommendation_letter_download(request):
 
 
 @require_GET
+@public
 def announcement_pdf_download(request, year):
     """The published 通报 as a PDF: public, like the list it prints; rendered once per publication."""
     campaign = campaign_for(str(year))
@@ -178,7 +175,7 @@ def announcement_pdf_download(request, year):
 
 
 @require_http_methods(["GET", "POST"])
-@role_required(Role.PROVINCE)
+@permission_required("review.manage_certificate_batches")
 def certificate_batch(request):
     """生成证书: start a batch for the campaign and follow its progress."""
     campaign = _campaign_or_404(request)
@@ -190,26 +187,26 @@ def certificate_batch(request):
         else:
             messages.success(request, "已开始生成证书，完成后可在本页下载。")
         return redirect(f"{reverse('documents:certificate_batch')}?campaign={campaign.year}")
-    batches = list(CertificateBatch.objects.filter(campaign=campaign).select_related("requested_by")[:10])
+    batches = list(certificate_batches_visible_to(request.user).filter(campaign=campaign).select_related("requested_by")[:10])
     active = next((b for b in batches if b.status in ("queued", "running")), None)
     return render(
         request,
         "documents/certificate_batch.html",
         {
             "campaign": campaign,
-            "certificate_count": campaign_certificates(campaign).count(),
+            "certificate_count": certificates_visible_to(request.user).filter(campaign=campaign, revoked_at__isnull=True).count(),
             "batches": batches,
             "active": active,
         },
     )
 
 
-def _batch(request, pk) -> CertificateBatch:
-    return get_object_or_404(CertificateBatch.objects.select_related("campaign"), pk=pk)
+def _batch(request, pk):
+    return get_object_or_404(certificate_batches_visible_to(request.user).select_related("campaign"), pk=pk)
 
 
 @require_GET
-@role_required(Role.PROVINCE)
+@permission_required("review.manage_certificate_batches")
 def certificate_batch_status(request, pk):
     batch = _batch(request, pk)
     return JsonResponse(
@@ -224,7 +221,7 @@ def certificate_batch_status(request, pk):
 
 
 @require_GET
-@role_required(Role.PROVINCE)
+@permission_required("review.manage_certificate_batches")
 def certificate_batch_file(request, pk, kind):
     batch = _batch(request, pk)
     field = {"pdf": batch.combined_pdf, "zip": batch.zip_file}.get(kind)
@@ -237,6 +234,7 @@ def certificate_batch_file(request, pk, kind):
 
 
 @require_GET
+@public
 def verify_certificate(request, token):
     """Public: is this certificate genuine, and is it still valid? Nothing at all for an unknown token."""
     certificate = certificate_by_token(token)
@@ -246,6 +244,7 @@ def verify_certificate(request, token):
 
 
 @require_GET
+@public
 def verify_document(request, sha256):
     """Public: was a document with this fingerprint signed off? Only the enterprise and the dates."""
     check = signed_document_check(sha256.lower())

@@ -8,15 +8,14 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from applications.models import State
-from portal.accounts.models import Role
-from portal.accounts.permissions import role_required
+from portal.accounts.decorators import permission_required
 from review import selectors
 from review.forms import CityRankForm, TransitionForm
 from review.services import ActionForbidden, Refused, application_set_city_ranks
 from review.workflow import TRANSITIONS, Action
 
 
-@role_required(Role.CITY)
+@permission_required("review.use_city_pages")
 def city_home(request):
     user, campaign = request.user, selectors.campaign_in_view(request.GET.get("year"))
     context = {"campaign": campaign, "state_counts": selectors.state_counts(user, campaign), "next_steps": []}
@@ -89,13 +88,13 @@ def _clusters_page(request, campaign, bound=None, status=200):
     )
 
 
-@role_required(Role.CITY)
+@permission_required("review.use_city_pages")
 def city_clusters(request):
     return _clusters_page(request, selectors.campaign_in_view(request.GET.get("year")))
 
 
 @require_POST
-@role_required(Role.CITY)
+@permission_required("review.rank_applications")
 def city_cluster_rank(request, cluster_id):
     """Save one cluster's 集群内推荐排序; a refusal shows the page again with the numbers as typed."""
     campaign = selectors.campaign_in_view(request.POST.get("year"))

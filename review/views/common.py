@@ -1,7 +1,6 @@
 """What every official shares (the application page and its actions), the notifications page and the public list."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -12,12 +11,11 @@ from django.views.decorators.http import require_POST
 
 from applications.fields import BY_NAME, DECLARATION, DECLARATION_FIELDS, FIELDS
 from applications.models import REPORT_SECTIONS, Application, MaterialKind, State
-from portal.accounts.models import OFFICIAL_ROLES, Role
-from portal.accounts.permissions import role_required
+from portal.accounts.decorators import permission_required, public
 from review import selectors
 from review.forms import TransitionForm
 from review.services import ActionForbidden, TransitionRefused, notifications_mark_read, perform_transition
-from review.workflow import MEETING_GUARDS, TRANSITIONS, available_actions
+from review.workflow import MEETING_GUARDS, TRANSITIONS
 
 
 def safe_next(request, fallback):
@@ -62,7 +60,7 @@ def detail_context(request, application, form=None):
     user = request.user
     verification = selectors.verification_of(application)
     # 认定 / 不予认定 are carried out from a closed meeting (会议研究), never one by one from the application page.
-    actions = [t for t in available_actions(application, user.role) if not set(t.guards) & MEETING_GUARDS]
+    actions = [t for t in selectors.transitions_open_to(user, application) if not set(t.guards) & MEETING_GUARDS]
     context = {
         "application": application,
         "enterprise": application.enterprise,
@@ -79,8 +77,9 @@ def detail_context(request, application, form=None):
         "timeline": selectors.timeline_for(application, user),
         "actions": actions,
         "form": form or TransitionForm(initial={"expected_state": application.state}),
-        "needs_verification": user.role == Role.COUNTY and application.state == State.COUNTY_REVIEW,
-        "awaits_meeting": user.role == Role.PROVINCE and application.state == State.PROVINCE_REVIEW,
+        "needs_verification": application.state == State.COUNTY_REVIEW
+        and user.has_perm("review.verify_application", application),
+        "awaits_meeting": application.state == State.PROVINCE_REVIEW and user.has_perm("review.manage_meetings"),
         "spot_checks": list(application.spot_checks.all()),
         "meeting_decision": getattr(application, "meeting_decision", None),
         "certificate": getattr(application, "certificate", None),
@@ -93,7 +92,7 @@ def detail_context(request, application, form=None):
 def _waiting_context(user, application) -> dict:
     """While the application waits for the county or the city: the deadline, and for the city its cluster's quota."""
     context = {}
-    if user.role == Role.CITY and application.state == State.CITY_REVIEW:
+    if application.state == State.CITY_REVIEW and user.has_perm("review.rank_applications", application):
         groups = selectors.city_cluster_groups(user, application.campaign, cluster_id=application.cluster_id)
         context["cluster_group"] = groups[0] if groups else None
     if application.state in (State.COUNTY_REVIEW, State.CITY_REVIEW):
@@ -109,14 +108,14 @@ def application_or_404(user, pk):
     return application
 
 
-@role_required(*OFFICIAL_ROLES)
+@permission_required("review.use_review_pages")
 def application_detail(request, pk):
     application = application_or_404(request.user, pk)
     return render(request, "review/application_detail.html", detail_context(request, application))
 
 
 @require_POST
-@role_required(*OFFICIAL_ROLES)
+@permission_required("review.use_review_pages")
 def transition(request, pk):
     """POST action + opinion: the service decides; a refusal keeps what the official typed."""
     form = TransitionForm(request.POST)
@@ -148,7 +147,7 @@ def transition(request, pk):
     return redirect(safe_next(request, detail_url))
 
 
-@login_required
+@permission_required("accounts.use_portal")
 def notifications(request):
     """The user's notifications, newest first; opening the page marks the shown ones read."""
     page = Paginator(selectors.notifications_for(request.user), 30).get_page(request.GET.get("page"))
@@ -157,7 +156,7 @@ def notifications(request):
     response = render(
         request,
         "review/notifications.html",
-        {"page": page, "items": items, "unread_ids": set(unread_ids), "review_roles": OFFICIAL_ROLES},
+        {"page": page, "items": items, "unread_ids": set(unread_ids)},
     )
     if unread_ids:
         notifications_mark_read(user=request.user, ids=unread_ids)
@@ -165,13 +164,14 @@ def notifications(request):
 
 
 @require_POST
-@login_required
+@permission_required("accounts.use_portal")
 def notifications_read_all(request):
     notifications_mark_read(user=request.user)
     messages.success(request, "已全部标为已读。")
     return redirect("review:notifications")
 
 
+@public
 def public_awarded(request):
     """通报公布 (public, no login): the awarded enterprises by city and cluster."""
     campaigns = list(selectors.published_campaigns())

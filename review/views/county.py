@@ -8,8 +8,7 @@ from django.urls import reverse
 
 from applications.fields import VERIFIED_FIELDS
 from applications.models import Application, State
-from portal.accounts.models import Role
-from portal.accounts.permissions import role_required
+from portal.accounts.decorators import permission_required
 from review import selectors
 from review.forms import CountyVerificationForm
 from review.models import CountyVerification
@@ -17,7 +16,7 @@ from review.services import ActionForbidden, Refused, VerificationChanged, count
 from review.views.common import application_or_404
 
 
-@role_required(Role.COUNTY)
+@permission_required("review.use_county_pages")
 def county_home(request):
     user, campaign = request.user, selectors.campaign_in_view(request.GET.get("year"))
     context = {"campaign": campaign, "state_counts": selectors.state_counts(user, campaign), "next_steps": []}
@@ -43,7 +42,7 @@ def county_home(request):
     return render(request, "review/county_home.html", context)
 
 
-@role_required(Role.COUNTY)
+@permission_required("review.use_county_pages")
 def county_queue_view(request):
     user, campaign = request.user, selectors.campaign_in_view(request.GET.get("year"))
     state = request.GET.get("state", State.COUNTY_REVIEW)
@@ -68,7 +67,7 @@ def county_queue_view(request):
     )
 
 
-@role_required(Role.COUNTY)
+@permission_required("review.verify_application")
 def verification(request, pk):
     """县级核实情况证明: verified figures against the declared ones, and the verdicts recomputed on them."""
     application = application_or_404(request.user, pk)

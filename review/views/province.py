@@ -10,9 +10,7 @@ from django.utils.encoding import escape_uri_path
 from django.views.decorators.http import require_POST
 
 from applications.models import State
-from applications.selectors import applications_visible_to
-from portal.accounts.models import Role
-from portal.accounts.permissions import role_required
+from portal.accounts.decorators import permission_required
 from portal.audit.models import Event
 from portal.audit.services import audit
 from portal.directory.models import Campaign, DeadlineLevel
@@ -25,7 +23,7 @@ from review.forms import (
     SpotCheckDrawForm,
     SpotCheckResultForm,
 )
-from review.models import Meeting, SpotCheck, SpotCheckDraw
+from review.models import SpotCheck
 from review.services import (
     ActionForbidden,
     Refused,
@@ -41,7 +39,6 @@ from review.services import (
 from review.views.common import safe_next
 
 PAGE_SIZE = 50
-province_only = role_required(Role.PROVINCE)
 
 
 def _campaign(request):
@@ -51,7 +48,7 @@ def _campaign(request):
     return campaign
 
 
-@province_only
+@permission_required("review.use_province_pages")
 def province_home(request):
     user, campaign = request.user, selectors.campaign_in_view(request.GET.get("year"))
     context = {"campaign": campaign, "state_counts": selectors.state_counts(user, campaign), "next_steps": []}
@@ -84,17 +81,18 @@ def _province_steps(user, campaign, county, city, unpublished):
     pending = selectors.count_in(user, campaign, State.PROVINCE_REVIEW)
     if pending:
         steps.append(("primary", f"{pending} 件待省级审定：可先抽查，再提交会议研究。", reverse("review:province_list")))
-    unchecked = SpotCheck.objects.filter(draw__campaign=campaign, result="").count()
+    unchecked = selectors.spot_checks_visible_to(user).filter(draw__campaign=campaign, result="").count()
     if unchecked:
         steps.append(("warning", f"{unchecked} 件抽中的申报尚未记录抽查结果。", reverse("review:spot_checks")))
-    for meeting in Meeting.objects.filter(campaign=campaign, closed_at__isnull=False, awarded_at__isnull=True):
+    awaiting = selectors.meetings_visible_to(user).filter(campaign=campaign, closed_at__isnull=False, awarded_at__isnull=True)
+    for meeting in awaiting:
         steps.append(("warning", f"「{meeting.name}」已结束，待认定。", reverse("review:meeting_detail", args=[meeting.pk])))
     if unpublished:
         steps.append(("info", f"{unpublished} 家已认定企业尚未通报公布。", "#publish"))
     return steps or [("success", "目前没有待办事项。", None)]
 
 
-@province_only
+@permission_required("review.use_province_pages")
 def province_list(request):
     campaign = _campaign(request)
     form = ProvinceFilterForm(request.GET or None, campaign=campaign)
@@ -113,7 +111,7 @@ def province_list(request):
 # 抽查 ------------------------------------------------------------------------------------------------------------
 
 
-@province_only
+@permission_required("review.manage_spot_checks")
 def spot_checks(request):
     campaign = _campaign(request)
     form = SpotCheckDrawForm(request.POST or None)
@@ -128,7 +126,7 @@ def spot_checks(request):
                 return redirect("review:spot_check_draw", pk=draw.pk)
         else:
             messages.error(request, "抽查比例有误，请按提示修改。")
-    draws = SpotCheckDraw.objects.filter(campaign=campaign).select_related("created_by").order_by("-created_at")
+    draws = selectors.spot_check_draws_visible_to(request.user).filter(campaign=campaign).select_related("created_by").order_by("-created_at")
     pending = selectors.count_in(request.user, campaign, State.PROVINCE_REVIEW)
     return render(request, "review/spot_checks.html", {"campaign": campaign, "form": form, "draws": draws, "pending": pending})
 
@@ -149,16 +147,20 @@ def _draw_page(request, draw, bound=None, status=200):
     return render(request, "review/spot_check_draw.html", {"draw": draw, "rows": rows}, status=status)
 
 
-@province_only
+@permission_required("review.manage_spot_checks")
 def spot_check_draw_view(request, pk):
-    draw = get_object_or_404(SpotCheckDraw.objects.select_related("campaign", "created_by"), pk=pk)
+    draw = get_object_or_404(
+        selectors.spot_check_draws_visible_to(request.user).select_related("campaign", "created_by"), pk=pk
+    )
     return _draw_page(request, draw)
 
 
 @require_POST
-@province_only
+@permission_required("review.manage_spot_checks")
 def spot_check_record_view(request, pk):
-    check = get_object_or_404(SpotCheck.objects.select_related("draw__campaign", "draw__created_by"), pk=pk)
+    check = get_object_or_404(
+        selectors.spot_checks_visible_to(request.user).select_related("draw__campaign", "draw__created_by"), pk=pk
+    )
     form = SpotCheckResultForm(request.POST, request.FILES, prefix=f"check{check.pk}")
     if form.is_valid():
         try:
@@ -178,9 +180,9 @@ def spot_check_record_view(request, pk):
     return _draw_page(request, check.draw, bound=(check.pk, form), status=400)
 
 
-@province_only
+@permission_required("review.manage_spot_checks")
 def spot_check_file(request, pk):
-    check = get_object_or_404(SpotCheck, pk=pk, application__in=applications_visible_to(request.user))
+    check = get_object_or_404(selectors.spot_checks_visible_to(request.user).select_related("application"), pk=pk)
     if not check.record_file:
         raise Http404("没有上传抽查记录。")
     audit(Event.DOWNLOAD, user=request.user, request=request, obj=check.application, detail="抽查记录")
@@ -194,7 +196,7 @@ def spot_check_file(request, pk):
 # 会议研究 / 认定 / 通报公布 -----------------------------------------------------------------------------------------
 
 
-@province_only
+@permission_required("review.manage_meetings")
 def meetings(request):
     campaign = _campaign(request)
     form = MeetingForm(request.POST or None)
@@ -210,16 +212,16 @@ def meetings(request):
         {
             "campaign": campaign,
             "form": form,
-            "meetings": selectors.meetings_of(campaign),
+            "meetings": selectors.meetings_of(request.user, campaign),
             "pending": selectors.count_in(request.user, campaign, State.PROVINCE_REVIEW),
             "unpublished": selectors.awarded_unpublished_count(campaign),
         },
     )
 
 
-@province_only
+@permission_required("review.manage_meetings")
 def meeting_detail(request, pk):
-    meeting = get_object_or_404(Meeting.objects.select_related("campaign", "created_by"), pk=pk)
+    meeting = get_object_or_404(selectors.meetings_visible_to(request.user).select_related("campaign", "created_by"), pk=pk)
     form = None
     status = 200
     if not meeting.is_closed:
@@ -250,9 +252,9 @@ def meeting_detail(request, pk):
 
 
 @require_POST
-@province_only
+@permission_required("review.manage_meetings")
 def meeting_close_view(request, pk):
-    meeting = get_object_or_404(Meeting, pk=pk)
+    meeting = get_object_or_404(selectors.meetings_visible_to(request.user), pk=pk)
     try:
         meeting_close(actor=request.user, meeting_id=meeting.pk)
     except Refused as refusal:
@@ -263,9 +265,9 @@ def meeting_close_view(request, pk):
 
 
 @require_POST
-@province_only
+@permission_required("review.carry_out_awards")
 def meeting_award_view(request, pk):
-    meeting = get_object_or_404(Meeting, pk=pk)
+    meeting = get_object_or_404(selectors.meetings_visible_to(request.user), pk=pk)
     try:
         records = meeting_award(actor=request.user, meeting_id=meeting.pk)
     except ActionForbidden as refusal:
@@ -279,7 +281,7 @@ def meeting_award_view(request, pk):
 
 
 @require_POST
-@province_only
+@permission_required("review.publish_results")
 def publish_results(request):
     campaign = _campaign(request)
     try:
@@ -291,7 +293,7 @@ def publish_results(request):
     return redirect(safe_next(request, reverse("review:province_home")))
 
 
-@province_only
+@permission_required("review.extend_deadlines")
 def extend_deadline(request):
     campaign = _campaign(request)
     form = DeadlineExtensionForm(request.POST or None, campaign=campaign)

@@ -2,6 +2,7 @@
 
 import pytest
 from django.core import mail
+from django.db import transaction
 from django.urls import reverse
 
 from applications.models import State
@@ -97,3 +98,15 @@ def test_the_enterprise_notification_links_to_its_application(client, django_cap
     page = client.get(reverse("review:notifications")).content.decode()
     assert "退回修改" in page
     assert reverse("applications:detail", args=[application.pk]) in page
+
+
+def test_each_transition_tells_the_level_its_own_state_awaits_even_when_committed_later(django_capture_on_commit_callbacks):
+    application = application_in(State.DRAFT)
+    county, city = county_official("131125"), city_official("131100")
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():  # one commit after both
+        walk(application, "submit")
+        verify(application)
+        walk(application, "county_pass")
+    assert Notification.objects.filter(recipient=county, message__contains="提交申报").exists()
+    assert Notification.objects.filter(recipient=city, message__contains="初审通过").exists()
+    assert not Notification.objects.filter(recipient=county, message__contains="初审通过").exists()

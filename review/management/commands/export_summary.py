@@ -3,7 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from applications.models import Application
+from applications.selectors import submitted_applications
 from portal.audit.models import Event
 from portal.audit.services import audit
 from portal.directory.models import Campaign, Division
@@ -28,8 +28,8 @@ class Command(BaseCommand):
             division = Division.objects.city_level().filter(code=city).first()
             if division is None:
                 raise CommandError(f"{city} 不是设区市（市级单位）的区划代码。")
-        # Run by the operator on the server: the province's view of every submitted application.
-        visible = Application.objects.filter(submitted_at__isnull=False)
+        # Run by the operator on the server: the province's jurisdiction (the same selector the province's pages use).
+        visible = submitted_applications()
         queryset = summary.summary_queryset(
             visible=visible, campaign=campaign_obj, states=summary.FORWARDED_STATES, city_code=city
         )

@@ -2,7 +2,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from portal.accounts.models import Role, User
+from portal.accounts.models import ADMIN_ROLES, Role, User
 
 
 class Command(BaseCommand):
@@ -26,8 +26,8 @@ class Command(BaseCommand):
             unit_id=options["unit"],
             full_name=options["name"],
             email=options["email"],
-            is_staff=options["role"] == Role.SYSADMIN,
-            is_superuser=options["role"] == Role.SYSADMIN,
+            is_staff=options["role"] in ADMIN_ROLES,
+            is_superuser=options["role"] in ADMIN_ROLES,
         )
         password = options["password"]
         if not password:

@@ -1,0 +1,1 @@
+"""Who may see or do what in the portal: the rules in `permissions/rules.py`."""
