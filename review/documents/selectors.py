@@ -19,6 +19,7 @@ from review.models import Certificate, ReviewRecord
 from review.selectors import verification_of
 from review.workflow import Action
 
+from .formatting import chinese_date
 from .pdf import qr_data_uri
 
 CHINESE_NUMERALS = "一二三四五六七八九十"
@@ -30,8 +31,22 @@ def public_url(path: str) -> str:
     return settings.PUBLIC_BASE_URL.rstrip("/") + path
 
 
-def chinese_date(day) -> str:
-    return f"{day.year}年{day.month}月{day.day}日" if day else ""
+PROVINCE_OFFICE = "河北省中小企业局"
+
+
+def office_of(division) -> str:
+    """The unit's office as it signs (Division.office_name, kept by the 系统管理员), e.g. 安平县工业和信息化局;
+    without one, the usual name of a 工业和信息化局 (the province: 河北省中小企业局)."""
+    if division is None or division.is_province:
+        return (division.office_name if division is not None else "") or PROVINCE_OFFICE
+    return division.office_name or f"{division.name}工业和信息化局"
+
+
+def province_office() -> str:
+    from portal.directory.models import Division, DivisionKind
+
+    province = Division.objects.filter(kind=DivisionKind.PROVINCE).only("office_name", "kind").first()
+    return office_of(province)
 
 
 def campaign_for(year: str | None) -> Campaign | None:

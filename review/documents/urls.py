@@ -10,6 +10,7 @@ urlpatterns = [
     path("applications/<int:pk>/certificate.pdf", views.certificate_pdf_download, name="certificate_pdf"),
     path("applications/<int:pk>/dossier.zip", views.dossier, name="dossier"),
     path("summary.xlsx", views.summary_xlsx, name="summary_xlsx"),
+    path("letters/<str:kind>/", views.letter_issue_page, name="letter_issue"),
     path("recommendation-letter", views.recommendation_letter_download, name="recommendation_letter"),
     path("announcement/<int:year>.pdf", views.announcement_pdf_download, name="announcement_pdf"),
     path("certificates/", views.certificate_batch, name="certificate_batch"),

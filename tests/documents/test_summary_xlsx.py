@@ -16,6 +16,7 @@ from openpyxl import load_workbook
 from applications.models import Application, State
 from portal.audit.models import AuditEvent, Event
 from review.documents.excel import write_summary_workbook
+from review.models import ReviewRecord
 from review.documents.summary import (
     COLUMNS,
     FORWARDED_STATES,
@@ -88,7 +89,7 @@ def test_summary_province_workbook_has_title_headers_and_layout(client, awarded_
     assert "A1:T1" in {str(r) for r in ws.merged_cells.ranges}
     assert ws["A2"].value == "填报单位：河北省中小企业局"
     assert ws["K2"].value.startswith("填报日期：")
-    assert [c.value for c in ws[3]] == COLUMNS
+    assert [c.value.replace("\n", "") for c in ws[3]] == COLUMNS
     assert ws.freeze_panes == "A4"
     assert ws.print_title_rows == "$1:$3"
     assert ws.page_setup.orientation == "landscape"
@@ -272,19 +273,80 @@ def test_export_summary_command_writes_workbook(tmp_path, awarded_pair):
     assert load_workbook(out).sheetnames[0] == "全省汇总"
 
 
-@pytest.mark.skipif(not shutil.which("soffice") and not shutil.which("libreoffice"), reason="LibreOffice not installed")
-def test_summary_opens_in_libreoffice(tmp_path, awarded_pair):  # pragma: no cover - needs LibreOffice
-    out = tmp_path / "summary.xlsx"
-    call_command("export_summary", "--campaign", "2024", "--out", str(out))
+LONG_OPINION = "经核实，该企业申报材料真实完整，营业收入、纳税总额、资产和所有者权益与审计报告一致，在集群内排名第一，符合申报条件，同意推荐。"
+
+
+def soffice_pdf(tmp_path, workbook) -> "Path":
+    """The workbook printed to PDF by LibreOffice (headless), as a clerk would print it."""
     binary = shutil.which("soffice") or shutil.which("libreoffice")
+    assert binary, "LibreOffice is required (scripts/install-system-deps.sh --browser installs libreoffice-calc-nogui)"
     subprocess.run(
-        [
-            binary, f"-env:UserInstallation=file://{tmp_path}/lo-profile", "--headless",
-            "--convert-to", "csv:Text - txt - csv (StarCalc):44,34,76",  # 76: UTF-8
-            "--outdir", str(tmp_path), str(out),
-        ],
-        check=True, timeout=120, capture_output=True,
+        [binary, f"-env:UserInstallation=file://{tmp_path}/lo-profile", "--headless", "--convert-to", "pdf",
+         "--outdir", str(tmp_path), str(workbook)],
+        check=True, timeout=180, capture_output=True,
     )
-    text = (tmp_path / "summary.csv").read_text(encoding="utf-8")
-    assert "河北省产业集群龙头企业汇总表" in text
-    assert "合计" in text
+    return tmp_path / (workbook.stem + ".pdf")
+
+
+def overlapping(words, tolerance=0.5):
+    """Pairs of word boxes on one page whose areas intersect (text printed over other text)."""
+    pairs = []
+    ordered = sorted(words, key=lambda w: w[2])
+    for i, a in enumerate(ordered):
+        for b in ordered[i + 1 :]:
+            if b[2] >= a[4] - tolerance:
+                break
+            if min(a[3], b[3]) - max(a[1], b[1]) > tolerance and min(a[4], b[4]) - max(a[2], b[2]) > tolerance:
+                pairs.append((a[0], b[0]))
+    return pairs
+
+
+def test_summary_prints_in_libreoffice_without_overlap_at_readable_scale(tmp_path):
+    """Long cluster names, long enterprise names and long opinions wrap: LibreOffice prints every row below the
+    previous one, at no less than 70 % on A3, with the footer whole on every page."""
+    from review.documents.summary import recommended_queryset
+    from tests.documents.helpers import hengshui_recommended, save_pages_png, word_boxes
+
+    campaign = CampaignFactory()
+    applications = hengshui_recommended(6, 3, campaign=campaign, long_names=True)
+    for n, application in enumerate(applications):
+        opinion = LONG_OPINION * (1 + n % 3) if n % 2 == 0 else "同意推荐。"
+        ReviewRecord.objects.create(
+            application=application, action="county_pass", action_label="初审通过", from_state="county_review",
+            to_state="city_review", actor=county_official("131125"), actor_name="张核实", actor_role="county",
+            opinion=opinion, data_sha256="0" * 64,
+        )
+    queryset = recommended_queryset(visible=Application.objects.all(), campaign=campaign)
+    out = tmp_path / "summary.xlsx"
+    write_summary_workbook(
+        str(out), rows=summary_rows(queryset), plaques=[], unit="河北省中小企业局", on=dt.date(2024, 11, 5),
+        main_title="全省汇总",
+    )
+    printed = soffice_pdf(tmp_path, out)
+    save_pages_png(printed.read_bytes(), "summary-libreoffice", first=1, last=2)
+    pages = word_boxes(printed)
+    summary_pages = [p for p in pages if any(w[0] == "统一社会" for w in p["words"])]  # header on every page
+    assert summary_pages
+    mm = 72 / 25.4
+    for number, page in enumerate(summary_pages, start=1):
+        assert round(max(page["width"], page["height"]) / mm) == 420  # A3
+        assert overlapping(page["words"]) == [], f"page {number}: text printed over text"
+        text = "".join(w[0] for w in page["words"])
+        assert f"第{number}页，共" in text  # the footer is whole
+    # Scale: a Chinese character is one em wide; the title is 14 characters of 18 pt.
+    title = next(w for w in summary_pages[0]["words"] if w[0] == "河北省产业集群龙头企业汇总表")
+    scale = (title[3] - title[1]) / (14 * 18)
+    assert scale >= 0.70, f"printed at {scale:.0%}"
+    # Every application is printed, each name once on the first sheet.
+    everything = "".join(w[0] for page in summary_pages for w in page["words"])
+    assert "全文见“审核意见”表" in everything
+    assert any(w[0] == "审核意见" or "审核意见" in w[0] for page in pages for w in page["words"])
+
+
+def test_summary_row_heights_follow_wrapped_text():
+    from review.documents.excel import WIDTHS, row_height
+
+    short = row_height(["同意推荐。"], [WIDTHS[15]])
+    long = row_height([LONG_OPINION[:60]], [WIDTHS[15]])
+    assert long >= 3 * short - 10  # three or more lines get three times the height
+    assert row_height(["冀企产龙〔2024〕\n第001号"], [13]) >= 2 * 13.5

@@ -1,0 +1,20 @@
+"""Template filters of the generated documents (review.documents.formatting)."""
+
+from django import template
+
+from review.documents import formatting
+
+register = template.Library()
+
+register.filter("money", formatting.money)
+register.filter("cn_date", formatting.chinese_date)
+register.filter("normalised", formatting.normalised)
+register.filter("keep_tail", formatting.keep_tail)
+register.filter("quoted", formatting.quoted)
+
+
+@register.filter
+def cn_ordinal(n):
+    from review.documents.letters import ordinal
+
+    return ordinal(int(n))
