@@ -126,8 +126,16 @@ def render_pdf(html: str, *, target=None, assets: dict[str, tuple[bytes, str]] |
         return document.write_pdf(target=target, font_config=config)
 
 
+FONTS_ASSET = "fonts.css"
+
+
+def with_fonts(assets: dict | None) -> dict:
+    """The render assets plus the font classes, linked by templates as ``portal-asset:fonts.css``."""
+    return {**(assets or {}), FONTS_ASSET: (font_css().encode(), "text/css")}
+
+
 def render_template_pdf(template: str, context: dict, *, target=None, assets=None):
-    return render_pdf(render_to_string(template, {**context, "font_css": font_css()}), target=target, assets=assets)
+    return render_pdf(render_to_string(template, context), target=target, assets=with_fonts(assets))
 
 
 def render_documents_pdf(parts: list[tuple[str, dict]], *, assets=None) -> bytes:
@@ -136,11 +144,11 @@ def render_documents_pdf(parts: list[tuple[str, dict]], *, assets=None) -> bytes
     from weasyprint import HTML
 
     config = font_config()
-    fetcher = document_url_fetcher(assets or {})
+    fetcher = document_url_fetcher(with_fonts(assets))
     base_url = static_root().as_uri() + "/"
     with _render_lock:
         documents = [
-            HTML(string=render_to_string(template, {**context, "font_css": font_css()}), base_url=base_url,
+            HTML(string=render_to_string(template, context), base_url=base_url,
                  url_fetcher=fetcher).render(font_config=config)
             for template, context in parts
         ]
