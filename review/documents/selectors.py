@@ -81,10 +81,14 @@ def certificate_of(application) -> Certificate | None:
 
 @dataclass(frozen=True)
 class DocumentFingerprint:
-    """What a document's footer prints: the SHA-256 of the signed data and where to check it."""
+    """What a document's footer prints: the SHA-256 of the data the document prints, how it stands against
+    the last sign-off, and where to check it."""
 
     sha256: str
-    signed: bool  # False for a draft: nobody has signed this data yet
+    signed: bool  # some sign-off recorded exactly this data and no later one differs
+    changed: bool = False  # signed before, but the data differs from the last signed record
+    last_signed_on: str = ""
+    last_action: str = ""
 
     @property
     def short(self) -> str:
@@ -100,11 +104,16 @@ class DocumentFingerprint:
 
 
 def document_fingerprint(application) -> DocumentFingerprint:
-    """The latest review record's hash (what was last signed off), or the live hash of a draft."""
+    """The fingerprint of the data as printed now, compared with the last review record's."""
+    live = fingerprint(application)
     records = list(application.review_records.all())
-    if records:
-        return DocumentFingerprint(records[-1].data_sha256, signed=True)
-    return DocumentFingerprint(fingerprint(application), signed=False)
+    if not records:
+        return DocumentFingerprint(live, signed=False)
+    last = records[-1]
+    return DocumentFingerprint(
+        live, signed=last.data_sha256 == live, changed=last.data_sha256 != live,
+        last_signed_on=chinese_date(timezone.localdate(last.at)), last_action=last.action_label,
+    )
 
 
 # The three opinion blocks of the 推荐审核表 and the actions whose records fill them.
@@ -239,13 +248,18 @@ class SignedDocumentCheck:
     enterprise: str
     first_signed_on: str
     last_signed_on: str
+    current: bool  # True: the application's latest sign-off recorded this data; False: an earlier version
+
+    @property
+    def verdict(self) -> str:
+        return "与签署记录一致" if self.current else "为较早的签署版本"
 
 
 def signed_document_check(sha256: str) -> SignedDocumentCheck | None:
-    """Whether some sign-off recorded exactly this data: only the enterprise and the dates, nothing else.
+    """Whether some sign-off recorded exactly this data, and whether it is the latest one of its application.
 
-    The full 64-character hash is required (no prefix search), so the page cannot be used to list
-    applications; it does not reveal the application's state, figures or whether it changed since.
+    Only the enterprise, the dates and that one answer: the full 64-character hash is required (no prefix
+    search), so the page cannot be used to list applications; no state and no figures are shown.
     """
     if not SHA256_RE.match(sha256):
         return None
@@ -254,10 +268,15 @@ def signed_document_check(sha256: str) -> SignedDocumentCheck | None:
     )
     if not records:
         return None
+    application_id = records[-1].application_id
+    latest = (
+        ReviewRecord.objects.filter(application_id=application_id).order_by("-at", "-id").values_list("data_sha256", flat=True).first()
+    )
     return SignedDocumentCheck(
         enterprise=records[-1].application.enterprise.name,
         first_signed_on=chinese_date(timezone.localdate(records[0].at)),
         last_signed_on=chinese_date(timezone.localdate(records[-1].at)),
+        current=latest == sha256,
     )
 
 
