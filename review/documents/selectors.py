@@ -66,7 +66,7 @@ def application_for_documents(user, pk) -> Application:
             "honours",
             "partners",
             "materials",
-            Prefetch("review_records", queryset=ReviewRecord.objects.order_by("at", "id")),
+            Prefetch("review_records", queryset=ReviewRecord.objects.select_related("actor_unit").order_by("at", "id")),
         ),
         pk=pk,
     )
@@ -155,7 +155,7 @@ def opinion_blocks(application) -> list[OpinionBlock]:
                 decision=record.action_label,
                 opinion=record.opinion,
                 person=record.actor_name,
-                unit=record.actor_unit_name,
+                unit=office_of(record.actor_unit) if record.actor_unit_id else record.actor_unit_name,
                 date=chinese_date(timezone.localdate(record.at)),
             )
         )
@@ -197,6 +197,7 @@ def report_context(application) -> dict:
         "enterprise": application.enterprise,
         "sections": report_sections(application),
         "submitted_on": submitted_on(application),
+        "recommending_unit": office_of(application.enterprise.county),
         "fingerprint": document_fingerprint(application),
     }
 
@@ -231,12 +232,18 @@ def verification_context(application) -> dict:
     ]
     verifier = verification.verified_by
     county = application.enterprise.county
+    verdicts = eligibility.evaluate(eligibility.rule_facts(application, verification=verification))
+    unmet = [v for v in verdicts if v.status == eligibility.UNMET]
     return {
         "application": application,
         "enterprise": application.enterprise,
         "verification": verification,
         "rows": rows,
-        "issuing_unit": f"{verifier.unit.name if verifier.unit_id else county.name}中小企业管理部门",
+        "issuing_unit": office_of(verifier.unit if verifier.unit_id else county),
+        "recipient": office_of(county.reviewing_city or county),
+        "meets": not unmet,
+        "unmet": unmet,
+        "pending": [v for v in verdicts if v.status == eligibility.PENDING],
         "verifier": verifier.display_name,
         "verified_on": chinese_date(timezone.localdate(verification.verified_at)),
         "fingerprint": document_fingerprint(application),
