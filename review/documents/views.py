@@ -21,7 +21,7 @@ from portal.directory.models import Division, DivisionKind
 from review.models import CertificateBatch, LetterKind
 from review.selectors import published_applications, verification_of
 
-from . import announcement, letters, rendering, summary
+from . import announcement, letters, paper, rendering, summary
 from .certificates import campaign_certificates
 from .dossier import write_dossier
 from .excel import write_summary_workbook
@@ -99,6 +99,35 @@ def dossier(request, pk):
     archive.seek(0)
     audit(Event.DOWNLOAD, user=request.user, request=request, obj=application, detail=f"下载材料包（{len(manifest)} 个文件）")
     return _attachment(archive, f"{application.enterprise.name}-{application.campaign.year}年度申报材料包.zip", "application/zip")
+
+
+@require_GET
+@role_required(*DOCUMENT_ROLES)
+def paper_copy(request, pk):
+    """纸质材料: the application's forms and materials as one bookmarked PDF with running page numbers."""
+    application = application_for_documents(request.user, pk)
+    data = paper.paper_copy_pdf(application)
+    audit(Event.DOWNLOAD, user=request.user, request=request, obj=application, detail="下载纸质材料合订本（PDF）")
+    return _attachment(data, f"{application.enterprise.name}-{application.campaign.year}年度申报材料（纸质件）.pdf", "application/pdf")
+
+
+@require_GET
+@role_required(Role.CITY)
+def forwarded_bundle(request):
+    """The city's recommended applications' paper copies in one PDF, in 汇总表 order."""
+    campaign = _campaign_or_404(request)
+    queryset = summary.recommended_queryset(
+        visible=applications_visible_to(request.user), campaign=campaign, city_code=request.user.unit_id
+    )
+    applications = [application_for_documents(request.user, pk) for pk in queryset.values_list("pk", flat=True)]
+    if not applications:
+        raise Http404("本市尚无推荐上报的企业。")
+    archive = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it after sending
+    count = paper.write_bundle(applications, archive)
+    archive.seek(0)
+    audit(Event.DOWNLOAD, user=request.user, request=request, obj=campaign, detail=f"下载上报企业纸质材料（{count} 家）")
+    name = f"{request.user.unit.name}{campaign.year}年度推荐企业申报材料（纸质件）.pdf"
+    return _attachment(archive, name, "application/pdf")
 
 
 def _campaign_or_404(request):

@@ -61,6 +61,7 @@ def test_letter_prints_number_signer_and_date_as_entered(client, hengshui_pair, 
     response = issue(client, city)
     assert response.status_code == 302
     data = download(client, city)
+    save_pages_png(data, "recommendation-letter-short")
     pages = pdf_pages_text(data)
     first = pages[0]
     assert squash("衡水市工业和信息化局文件") in first

@@ -16,6 +16,7 @@ from tests.documents.helpers import (
     pdf_pages_text,
     pdf_text,
     pdffonts,
+    save_pages_png,
     squash,
     submitted_application,
     verify,
@@ -34,7 +35,7 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-DOCUMENTS = ["report_pdf", "form_pdf", "verification_pdf", "certificate_pdf", "dossier"]
+DOCUMENTS = ["report_pdf", "form_pdf", "verification_pdf", "certificate_pdf", "dossier", "paper_copy"]
 
 
 def get(client, user, name, application):
@@ -53,6 +54,7 @@ def test_report_pdf_has_cover_sections_and_page_numbers(client, pdf_file):
     assert response["Content-Type"] == "application/pdf"
     assert "attachment" in response["Content-Disposition"] and "filename*=utf-8''" in response["Content-Disposition"]
     data = body(response)
+    save_pages_png(data, "report")
     text = pdf_text(data)
     for expected in ("河北省产业集群龙头企业", "申请报告", "申报单位（盖章）", application.enterprise.name, "所属产业集群",
                      "安平县丝网产业集群", "法定代表人（签字）", "推荐单位安平县工业和信息化局", "一、企业基本情况",
@@ -97,10 +99,11 @@ def test_verification_pdf_shows_declared_and_verified_figures(client, pdf_file):
     application = submitted_application()
     verify(application, county=county_official("131125", full_name="刘核实"), revenue=51000)
     data = body(get(client, county_official("131125"), "verification_pdf", application))
+    save_pages_png(data, "verification")
     text = pdf_text(data)
     for expected in ("县级中小企业管理部门核实情况证明", "衡水市工业和信息化局", application.enterprise.name,
                      "企业申报数", "县级核实数", "52,000.00", "51,000.00", "不一致", "刘核实", "安平县工业和信息化局",
-                     "经实地核查，数据基本属实。"):
+                     "经实地核查，数据基本属实。", "核实结论：经核实，该企业符合申报条件。", "负责人（签字）"):
         assert squash(expected) in text, expected
     assert embedded_cjk_fonts(pdffonts(pdf_file(data)))
 
@@ -224,8 +227,6 @@ def test_pdf_with_hostile_text_stays_text(client):
 
 def test_multi_page_form_repeats_header_rows_on_every_page(client):
     from applications.models import PartnerSME
-    from tests.documents.helpers import save_pages_png
-
     application = awarded_application()
     PartnerSME.objects.bulk_create(
         [PartnerSME(application=application, name=f"衡水市协作配套企业第{n}号有限公司", credit_code=f"P{n:017d}",
@@ -247,3 +248,12 @@ def test_multi_page_form_repeats_header_rows_on_every_page(client):
         holding = [page for page in pages if title in page]
         assert len(holding) == 1
         assert "负责人（签字）" in holding[0]
+
+
+def test_verification_pdf_concludes_which_conditions_are_not_met(client):
+    application = submitted_application()
+    verify(application, county=county_official("131125"), revenue=8000, owners_equity=30000)
+    text = pdf_text(body(get(client, county_official("131125"), "verification_pdf", application)))
+    assert "经核实，该企业不符合申报条件" in text
+    assert "A3“年营业收入1亿元以上”" in text and "E1“资产所有者权益超过50%”" in text
+    assert "A4“" not in text  # 纳税总额 is met
