@@ -13,8 +13,8 @@ from django.urls import reverse
 
 from review.models import Certificate
 
-from .pdf import qr_data_uri, render_template_pdf
 from .formatting import quoted
+from .pdf import qr_data_uri, render_template_pdf
 from .selectors import province_office, public_url
 
 TITLE = "河北省产业集群龙头企业"

@@ -15,7 +15,6 @@ from tests.documents.helpers import (
     forwarded_application,
     hengshui_recommended,
     pdf_pages_text,
-    pdf_text,
     save_pages_png,
     squash,
     submitted_application,

@@ -1,6 +1,5 @@
 """申请报告, 推荐审核表, 核实情况证明: content, embedded Chinese fonts, fingerprint footer, jurisdiction."""
 
-import io
 
 import pytest
 from django.conf import settings

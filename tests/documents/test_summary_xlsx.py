@@ -16,7 +16,6 @@ from openpyxl import load_workbook
 from applications.models import Application, State
 from portal.audit.models import AuditEvent, Event
 from review.documents.excel import write_summary_workbook
-from review.models import ReviewRecord
 from review.documents.summary import (
     COLUMNS,
     FORWARDED_STATES,
@@ -25,6 +24,7 @@ from review.documents.summary import (
     summary_queryset,
     summary_rows,
 )
+from review.models import ReviewRecord
 from tests.documents.helpers import (
     award,
     bulk_forwarded,
@@ -276,7 +276,7 @@ def test_export_summary_command_writes_workbook(tmp_path, awarded_pair):
 LONG_OPINION = "经核实，该企业申报材料真实完整，营业收入、纳税总额、资产和所有者权益与审计报告一致，在集群内排名第一，符合申报条件，同意推荐。"
 
 
-def soffice_pdf(tmp_path, workbook) -> "Path":
+def soffice_pdf(tmp_path, workbook):
     """The workbook printed to PDF by LibreOffice (headless), as a clerk would print it."""
     binary = shutil.which("soffice") or shutil.which("libreoffice")
     assert binary, "LibreOffice is required (scripts/install-system-deps.sh --browser installs libreoffice-calc-nogui)"
