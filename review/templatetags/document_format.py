@@ -18,3 +18,11 @@ def cn_ordinal(n):
     from review.documents.letters import ordinal
 
     return ordinal(int(n))
+
+
+@register.simple_tag
+def announcement_issued(campaign) -> bool:
+    """Whether the campaign's 通报 has its 发文字号 and 成文日期 (its PDF can be downloaded once published)."""
+    from review.documents.announcement import issued_announcement
+
+    return campaign is not None and issued_announcement(campaign) is not None
