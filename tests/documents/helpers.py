@@ -197,9 +197,8 @@ HENGSHUI_COUNTIES = ["131125", "131121", "131122", "131123", "131124", "131126",
 def hengshui_recommended(clusters: int, per_cluster: int = 2, *, campaign=None, long_names: bool = False):
     """衡水市 applications forwarded to the province (bulk inserts): `clusters` clusters in different counties,
     `per_cluster` each with 推荐顺序 1, 2, …; names long enough to wrap when `long_names`."""
-    from demo.seed import synthetic_credit_code
-
     from applications.models import Enterprise, State
+    from demo.seed import synthetic_credit_code
     from portal.directory.models import Cluster
     from tests.factories import ELIGIBLE_FIELDS, CampaignFactory
 
