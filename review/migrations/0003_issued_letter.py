@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('directory', '0002_office_and_title_validity'),
-        ('review', '0001_initial'),
+        ('review', '0002_certificate_revocation_record'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
