@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class ReviewConfig(AppConfig):
     name = "review"
     verbose_name = "审核与认定"
+
+    def ready(self):
+        from review.documents import checks  # noqa: F401 - registers the deploy check of PUBLIC_BASE_URL

@@ -291,3 +291,38 @@ class CertificateBatch(models.Model):
 
     def __str__(self):
         return f"证书生成 {self.campaign_id}（{self.get_status_display()}）"
+
+
+class LetterKind(models.TextChoices):
+    RECOMMENDATION = "recommendation", "推荐文件"
+    ANNOUNCEMENT = "announcement", "通报"
+
+
+class IssuedLetter(models.Model):
+    """A 公文 as issued: the 发文字号, 签发人 and 成文日期 the issuing official entered (GB/T 9704-2012).
+
+    One per kind, campaign and issuing unit; issuing again corrects it (the audit log keeps each version).
+    The list the letter prints is read when it is rendered, from the same selector as the 汇总表.
+    """
+
+    kind = models.CharField("公文类别", max_length=20, choices=LetterKind.choices)
+    campaign = models.ForeignKey("directory.Campaign", on_delete=models.PROTECT, related_name="issued_letters")
+    unit = models.ForeignKey("directory.Division", on_delete=models.PROTECT, related_name="+", verbose_name="发文机关")
+    document_number = models.CharField("发文字号", max_length=50)
+    signer = models.CharField("签发人", max_length=30, blank=True)
+    dated = models.DateField("成文日期")
+    copy_to = models.CharField("抄送机关", max_length=200, blank=True)
+    contact_name = models.CharField("联系人", max_length=30, blank=True)
+    contact_phone = models.CharField("联系电话", max_length=40, blank=True)
+    issued_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    issued_at = models.DateTimeField("登记时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "发文登记"
+        verbose_name_plural = "发文登记"
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "campaign", "unit"], name="one_letter_per_kind_campaign_unit"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.document_number}"

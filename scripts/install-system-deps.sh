@@ -2,10 +2,10 @@
 # Installs the Debian packages the portal needs, only those that are missing (quick the second time).
 #   usage: scripts/install-system-deps.sh [--browser] [--bench]
 set -euo pipefail
-packages=(python3-venv libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk poppler-utils zbar-tools)
+packages=(python3-venv libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk fonts-arphic-gkai00mp poppler-utils zbar-tools)
 for arg in "$@"; do
   case "$arg" in
-    --browser) packages+=(chromium chromium-l10n) ;;
+    --browser) packages+=(chromium chromium-l10n libreoffice-calc-nogui) ;;
     --bench) packages+=(wrk) ;;
   esac
 done

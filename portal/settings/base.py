@@ -207,6 +207,16 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="龙头企业认定系统
 # Absolute address printed in QR codes on certificates and documents.
 PUBLIC_BASE_URL = env("PUBLIC_BASE_URL", default="http://127.0.0.1:8000")
 
+# Typefaces of the generated PDFs, each a CSS font stack: the names GB/T 9704-2012 gives for 公文 first (used
+# when the licensed fonts are installed on the server), then free Debian fonts (fonts-noto-cjk,
+# fonts-arphic-gkai00mp). No free simplified 仿宋 is packaged, so the body falls back to Noto Serif CJK SC.
+DOCUMENT_FONTS = {
+    "title": ["方正小标宋简体", "FZXiaoBiaoSong-B05S", "Noto Serif CJK SC"],
+    "body": ["仿宋_GB2312", "FangSong_GB2312", "仿宋", "FangSong", "Noto Serif CJK SC"],
+    "heading": ["黑体", "SimHei", "Noto Sans CJK SC"],
+    "kai": ["楷体_GB2312", "KaiTi_GB2312", "楷体", "KaiTi", "AR PL KaitiM GB", "Noto Serif CJK SC"],
+}
+
 # Officials must change their password every 90 days.
 OFFICIAL_PASSWORD_MAX_AGE_DAYS = 90
 # Demo accounts skip the second factor only while DEBUG is on.

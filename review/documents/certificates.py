@@ -4,6 +4,7 @@ Many certificates are rendered as one HTML document with page breaks (≈20 ms a
 for a document of its own); individual PDFs are rendered one at a time and written straight into a ZIP.
 """
 
+import datetime as dt
 import re
 import zipfile
 from collections.abc import Iterable
@@ -12,10 +13,10 @@ from django.urls import reverse
 
 from review.models import Certificate
 
+from .formatting import quoted
 from .pdf import qr_data_uri, render_template_pdf
-from .selectors import public_url
+from .selectors import province_office, public_url
 
-ISSUING_BODY = "河北省中小企业局"
 TITLE = "河北省产业集群龙头企业"
 DIGITS = "〇一二三四五六七八九"
 SEAL_ASSET = "seal"
@@ -38,6 +39,29 @@ def certificate_date(day) -> str:
     return f"{year}年{chinese_number(day.month)}月{chinese_number(day.day)}日"
 
 
+def valid_until(issued_on: dt.date, years: int) -> dt.date:
+    """The last day of a title valid `years` years from `issued_on`: the day before the anniversary
+    (issued 2024年12月20日 for 3 years → valid until 2027年12月19日; 29 February counts from 1 March)."""
+    try:
+        anniversary = issued_on.replace(year=issued_on.year + years)
+    except ValueError:
+        anniversary = dt.date(issued_on.year + years, 3, 1)
+    return anniversary - dt.timedelta(days=1)
+
+
+# The enterprise name takes at most two lines of the certificate's text column (211 mm); longer names
+# print smaller. Up to 50 characters fit in two lines at 18 pt.
+NAME_SIZES = ((16, 24), (24, 21), (34, 18), (50, 18))
+
+
+def name_size(name: str) -> int:
+    """Font size (pt) of the enterprise name on the certificate."""
+    for longest, size in NAME_SIZES:
+        if len(name) <= longest:
+            return size
+    return 15
+
+
 def seal_mime_type(data: bytes) -> str | None:
     if data.startswith(PNG_MAGIC):
         return "image/png"
@@ -47,7 +71,7 @@ def seal_mime_type(data: bytes) -> str | None:
 
 
 def seal_asset(campaign) -> dict[str, tuple[bytes, str]]:
-    """The uploaded seal as a render asset, or nothing: then the certificate prints an outlined placeholder."""
+    """The uploaded seal as a render asset, or nothing: then nothing is printed there (room for a hand stamp)."""
     if not campaign.seal_image:
         return {}
     try:
@@ -70,10 +94,12 @@ def certificate_page(certificate: Certificate) -> dict:
     return {
         "number": certificate.number,
         "enterprise": application.enterprise.name,
+        "name_size": name_size(application.enterprise.name),
         "credit_code": application.enterprise.credit_code,
         "cluster": application.cluster.name,
         "year": certificate.campaign.year,
         "issued_on": certificate_date(certificate.issued_on),
+        "valid_until": certificate_date(valid_until(certificate.issued_on, certificate.campaign.title_validity_years)),
         "revoked": not certificate.is_valid,
         "verification_url": verification_url(certificate),
         "qr": qr_data_uri(verification_url(certificate), scale=4),
@@ -96,7 +122,10 @@ def render_certificates(certificates: Iterable[Certificate], *, campaign, target
     if assets is None:
         assets = seal_asset(campaign)
     pages = [certificate_page(c) for c in certificates]
-    context = {"pages": pages, "has_seal": SEAL_ASSET in assets, "issuing_body": ISSUING_BODY, "title": TITLE}
+    context = {
+        "pages": pages, "has_seal": SEAL_ASSET in assets, "issuing_body": province_office(), "title": TITLE,
+        "title_quoted": quoted(TITLE),
+    }
     return render_template_pdf("documents/pdf/certificates.html", context, target=target, assets=assets)
 
 

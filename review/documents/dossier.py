@@ -8,6 +8,8 @@ import zipfile
 from collections import Counter
 from dataclasses import dataclass
 
+from django.utils import timezone
+
 from applications.models import MaterialKind
 
 MATERIAL_NAMES = {
@@ -17,6 +19,8 @@ MATERIAL_NAMES = {
     MaterialKind.HONOURS: "七-荣誉及认证证书",
     MaterialKind.OTHER: "八-其他证明材料",
 }
+# The ZIP's entries sort in the notice's order in any file manager: 01_一-申请报告 … 08_八-其他证明材料.
+SORT_PREFIX = {"一": "01", "二": "02", "三": "03", "四": "04", "五": "05", "六": "06", "七": "07", "八": "08", "证": "09"}
 EXTENSIONS = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
 MANIFEST_NAME = "清单.csv"
 CHUNK = 1024 * 1024
@@ -38,14 +42,28 @@ def material_filenames(materials) -> list[tuple[str, object]]:
     for material in materials:
         seen[material.kind] += 1
         extension = EXTENSIONS.get(material.content_type, "bin")
-        named.append((f"{MATERIAL_NAMES.get(material.kind, material.kind)}-{seen[material.kind]}.{extension}", material))
+        named.append((sortable(f"{MATERIAL_NAMES.get(material.kind, material.kind)}-{seen[material.kind]}.{extension}"), material))
     return named
+
+
+def sortable(name: str) -> str:
+    """一-申请报告.pdf → 01_一-申请报告.pdf."""
+    prefix = SORT_PREFIX.get(name[:1])
+    return f"{prefix}_{name}" if prefix else name
+
+
+def zip_entry(name: str, moment) -> zipfile.ZipInfo:
+    """A ZIP entry dated `moment` (local time) instead of 1980-01-01."""
+    local = timezone.localtime(moment)
+    info = zipfile.ZipInfo(name, date_time=(local.year, local.month, local.day, local.hour, local.minute, local.second))
+    info.compress_type = zipfile.ZIP_DEFLATED
+    return info
 
 
 def _copy_material(archive, name, material) -> tuple[int, str]:
     """Stream the stored file into the ZIP, hashing what was actually stored."""
     digest, size = hashlib.sha256(), 0
-    with material.file.open("rb") as source, archive.open(name, "w", force_zip64=True) as sink:
+    with material.file.open("rb") as source, archive.open(zip_entry(name, material.uploaded_at), "w", force_zip64=True) as sink:
         while chunk := source.read(CHUNK):
             digest.update(chunk)
             size += len(chunk)
@@ -56,16 +74,18 @@ def _copy_material(archive, name, material) -> tuple[int, str]:
 def write_dossier(*, documents: list[tuple[str, str, bytes]], materials, target) -> list[ManifestEntry]:
     """Write the ZIP into `target`; returns the manifest it contains."""
     manifest = []
+    now = timezone.now()
     with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for name, description, data in documents:
-            archive.writestr(name, data)
+            name = sortable(name)
+            archive.writestr(zip_entry(name, now), data)
             manifest.append(ManifestEntry(name, description, len(data), hashlib.sha256(data).hexdigest()))
         for name, material in material_filenames(materials):
             size, sha256 = _copy_material(archive, name, material)
             note = "" if sha256 == material.sha256 else "与上传时记录的 SHA-256 不一致"
             description = f"{MaterialKind(material.kind).label}（原文件名：{material.original_name}）"
             manifest.append(ManifestEntry(name, description, size, sha256, note))
-        archive.writestr(MANIFEST_NAME, manifest_csv(manifest))
+        archive.writestr(zip_entry(MANIFEST_NAME, now), manifest_csv(manifest))
     return manifest
 
 

@@ -22,9 +22,32 @@ TITLE = "河北省产业集群龙头企业汇总表"
 PLAQUE_TITLE = "牌匾制作清单"
 PLAQUE_COLUMNS = ["序号", "证书编号", "企业名称", "产业集群", "设区市"]
 
-# Widths in Excel character units; a Chinese character takes about two.
-WIDTHS = [6, 10, 13, 26, 32, 22, 12, 14, 14, 12, 12, 10, 12, 10, 28, 28, 12, 26, 10, 15]
+# Widths in Excel character units (digits of the default font); a Chinese character at 10 pt takes about two.
+# They add up to 245 units, so the sheet fits the width of A3 landscape at about 80 % (never below 70 %):
+# text wraps inside its column and every row is as tall as its longest cell (row_height).
+WIDTHS = [5, 7, 10, 16, 5, 20, 19, 11, 11, 10, 8, 8, 6, 7, 6, 18, 18, 8, 13, 7, 12]
 PLAQUE_WIDTHS = [6, 28, 36, 28, 12]
+# Header texts broken where a reader would break them (never 「国家专利（项」/「）」).
+HEADER_LINES = {
+    "县（市、区）": "县\n（市、区）",
+    "推荐顺序": "推荐\n顺序",
+    "统一社会信用代码": "统一社会\n信用代码",
+    "营业收入（万元）": "营业收入\n（万元）",
+    "纳税总额（万元）": "纳税总额\n（万元）",
+    "所有者权益占比（%）": "所有者权益\n占比（%）",
+    "科技投入占比（%）": "科技投入\n占比（%）",
+    "国家专利（项）": "国家\n专利\n（项）",
+    "带动中小企业（家）": "带动中小\n企业\n（家）",
+    "集群内排名": "集群内\n排名",
+    "县级初审意见": "县级初审意见",
+    "省级认定结果": "省级认定\n结果",
+}
+# Opinions longer than this are shortened on the 汇总表 and printed whole on the 审核意见 sheet.
+OPINION_LIMIT = 60
+OPINIONS_TITLE = "审核意见"
+OPINION_WIDTHS = [6, 30, 60, 60]
+LINE_HEIGHT = 13.5  # points per line of 10 pt text, with the leading LibreOffice, WPS and Excel use
+MAX_ROW_LINES = 28  # 28 lines ≈ 380 pt: under Excel's 409 pt limit for a row
 
 MONEY_FORMAT = "#,##0.00"
 PERCENT_FORMAT = "0.00"
@@ -71,9 +94,14 @@ SUB_MONEY = Style(font=BOLD, alignment=RIGHT, number_format=MONEY_FORMAT, fill=S
 SUB_BLANK = Style(font=BOLD, fill=SUBTOTAL_FILL)
 
 ROW_STYLES = [
-    INTEGER, TEXT_CENTER, TEXT_CENTER, TEXT, TEXT, TEXT_CENTER, DATE, MONEY, MONEY, PERCENT,
+    INTEGER, TEXT_CENTER, TEXT_CENTER, TEXT, INTEGER, TEXT, TEXT_CENTER, DATE, MONEY, MONEY, PERCENT,
     PERCENT, INTEGER, INTEGER, INTEGER, TEXT, TEXT, TEXT_CENTER, TEXT_CENTER, TEXT_CENTER, TEXT_CENTER,
 ]
+
+
+def certificate_lines(number: str) -> str:
+    """冀企产龙〔2024〕第001号 on two lines after the year, not wherever the column ends."""
+    return number.replace("〕第", "〕\n第", 1) if number else number
 
 
 class _Cells:
@@ -112,6 +140,32 @@ class _Cells:
         return cell
 
 
+def text_units(text: str) -> float:
+    """Width of `text` in column units at 10 pt: a Chinese (full-width) character ≈ 2, others ≈ 1."""
+    return sum(2.0 if ord(ch) >= 0x2E80 or ch in "（）“”‘’《》【】" else 1.05 for ch in text)
+
+
+def line_count(value, width: float) -> int:
+    """Lines a wrapped cell of column width `width` needs for `value` (explicit line breaks kept)."""
+    if value is None:
+        return 1
+    text = value if isinstance(value, str) else str(value)
+    usable = max(width - 1.2, 1.0)  # cell padding
+    return sum(max(1, -(-int(text_units(line) * 100) // int(usable * 100))) for line in text.split("\n"))
+
+
+def row_height(values, widths) -> float:
+    """Height (pt) of a row so that no wrapped cell runs into the next row in LibreOffice, WPS or Excel."""
+    lines = max(line_count(value, width) for value, width in zip(values, widths, strict=False))
+    return round(min(lines, MAX_ROW_LINES) * LINE_HEIGHT + 4, 1)
+
+
+def shortened(opinion: str) -> str:
+    if len(opinion) <= OPINION_LIMIT:
+        return opinion
+    return opinion[: OPINION_LIMIT - 1] + "…（全文见“审核意见”表）"
+
+
 def _setup_sheet(ws, widths, title_rows: str):
     """Widths, frozen header, print titles and A3 landscape fit to width: all before the first row."""
     for index, width in enumerate(widths, start=1):
@@ -126,23 +180,27 @@ def _setup_sheet(ws, widths, title_rows: str):
     ws.print_options.horizontalCentered = True
     ws.page_margins.left = ws.page_margins.right = 0.4
     ws.page_margins.top = 0.5
-    ws.page_margins.bottom = 0.6
+    ws.page_margins.header = 0.2
+    ws.page_margins.bottom = 0.8  # room for the footer: it is never cut
+    ws.page_margins.footer = 0.3
     ws.oddFooter.center.text = "第 &P 页，共 &N 页"
+    ws.oddFooter.center.size = 10
 
 
-def _heading(ws, cells: _Cells, *, title: str, unit: str, on: date, columns: list[str]):
+def _heading(ws, cells: _Cells, *, title: str, unit: str, on: date, columns: list[str], widths: list[int]):
     last = get_column_letter(len(columns))
     half = get_column_letter(len(columns) // 2)
     after_half = get_column_letter(len(columns) // 2 + 1)
+    headers = [HEADER_LINES.get(name, name) for name in columns]
     ws.row_dimensions[1].height = 36
-    ws.row_dimensions[3].height = 32
+    ws.row_dimensions[3].height = row_height(headers, widths)
     ws.append([cells(title, TITLE_STYLE)])
     ws.merged_cells.add(f"A1:{last}1")
     date_cell = cells(f"填报日期：{on.year}年{on.month}月{on.day}日", INFO_RIGHT)
     ws.append([cells(f"填报单位：{unit}", INFO_LEFT)] + [None] * (len(columns) // 2 - 1) + [date_cell])
     ws.merged_cells.add(f"A2:{half}2")
     ws.merged_cells.add(f"{after_half}2:{last}2")
-    ws.append([cells(name, HEADER) for name in columns])
+    ws.append([cells(name, HEADER) for name in headers])
 
 
 @dataclass
@@ -167,6 +225,13 @@ class _SummarySheet:
     city: tuple[str, str] | None = None
     city_totals: _Totals = field(default_factory=_Totals)
     totals: _Totals = field(default_factory=_Totals)
+    next_row: int = 4  # three heading rows
+    long_opinions: list | None = None  # (serial, enterprise, county opinion, city opinion) shortened here
+
+    def append(self, cells, values):
+        self.ws.row_dimensions[self.next_row].height = row_height(values, WIDTHS)
+        self.ws.append(cells)
+        self.next_row += 1
 
     def add(self, row: SummaryRow):
         if self.city is not None and self.city[0] != row.city_code:
@@ -178,20 +243,23 @@ class _SummarySheet:
         self.city_totals.add(row)
         self.totals.add(row)
         values = [
-            self.serial, row.city, row.county, row.cluster, row.enterprise, row.credit_code, row.established_on,
-            row.revenue, row.tax_total, row.equity_share, row.rd_share, row.patents, row.partners, row.cluster_rank,
-            row.county_opinion, row.city_opinion, row.result, row.certificate_number, row.contact_name,
-            row.contact_phone,
+            self.serial, row.city, row.county, row.cluster, row.recommendation_order, row.enterprise, row.credit_code,
+            row.established_on, row.revenue, row.tax_total, row.equity_share, row.rd_share, row.patents, row.partners,
+            row.cluster_rank, shortened(row.county_opinion), shortened(row.city_opinion), row.result,
+            certificate_lines(row.certificate_number), row.contact_name, row.contact_phone,
         ]
-        self.ws.append([self.cells(value, style) for value, style in zip(values, ROW_STYLES, strict=True)])
+        if self.long_opinions is not None and max(len(row.county_opinion), len(row.city_opinion)) > OPINION_LIMIT:
+            self.long_opinions.append((self.serial, row.enterprise, row.county_opinion, row.city_opinion))
+        shown = [v.strftime("%Y-%m-%d") if isinstance(v, date) else v for v in values]
+        self.append([self.cells(value, style) for value, style in zip(values, ROW_STYLES, strict=True)], shown)
 
     def _sum_row(self, label: str, totals: _Totals):
         c = self.cells
-        row = [c(None, SUB_BLANK), c(label, SUB_TEXT), c(None, SUB_BLANK), c(None, SUB_BLANK),
+        row = [c(None, SUB_BLANK), c(label, SUB_TEXT), c(None, SUB_BLANK), c(None, SUB_BLANK), c(None, SUB_BLANK),
                c(totals.count, SUB_COUNT), c(None, SUB_BLANK), c(None, SUB_BLANK),
                c(totals.revenue, SUB_MONEY), c(totals.tax_total, SUB_MONEY)]
         row += [c(None, SUB_BLANK) for _ in range(len(COLUMNS) - len(row))]
-        self.ws.append(row)
+        self.append(row, [label])
 
     def _subtotal_row(self):
         self._sum_row(f"{self.city[1]}小计", self.city_totals)
@@ -200,6 +268,27 @@ class _SummarySheet:
         if self.city is not None:
             self._subtotal_row()
         self._sum_row("合计", self.totals)
+
+
+def _write_opinions(wb, long_opinions, *, unit: str, on: date):
+    """审核意见: the whole text of the opinions shortened on the 汇总表, by 序号; a very long opinion
+    continues on the next rows so that no row is taller than a printed page allows."""
+    ws = wb.create_sheet(OPINIONS_TITLE)
+    _setup_sheet(ws, OPINION_WIDTHS, "1:3")
+    ws.page_setup.paperSize = PAPER_A4
+    cells = _Cells(ws)
+    _heading(ws, cells, title=f"河北省产业集群龙头企业汇总表·{OPINIONS_TITLE}", unit=unit, on=on,
+             columns=["序号", "企业名称", "县级初审意见", "市级审核意见"], widths=OPINION_WIDTHS)
+    per_row = int((OPINION_WIDTHS[2] - 1.2) / 2) * (MAX_ROW_LINES - 2)  # characters that fit in one row
+    index = 4
+    for serial, enterprise, county, city in long_opinions:
+        chunks = max(-(-len(county) // per_row), -(-len(city) // per_row), 1)
+        for k in range(chunks):
+            values = [serial if k == 0 else None, enterprise if k == 0 else "（续）",
+                      county[k * per_row:(k + 1) * per_row], city[k * per_row:(k + 1) * per_row]]
+            ws.row_dimensions[index].height = row_height(values, OPINION_WIDTHS)
+            ws.append([cells(values[0], INTEGER), cells(values[1]), cells(values[2]), cells(values[3])])
+            index += 1
 
 
 def _sheet_title(name: str) -> str:
@@ -234,10 +323,11 @@ def write_summary_workbook(
         ws = wb.create_sheet(_sheet_title(title))
         _setup_sheet(ws, WIDTHS, "1:3")
         cells = _Cells(ws)
-        _heading(ws, cells, title=TITLE, unit=unit, on=on, columns=COLUMNS)
+        _heading(ws, cells, title=TITLE, unit=unit, on=on, columns=COLUMNS, widths=WIDTHS)
         return _SummarySheet(ws, cells)
 
     main = new_sheet(main_title)
+    main.long_opinions = []
     city_sheet = None
     cities = 0
     for row in rows:
@@ -253,14 +343,20 @@ def write_summary_workbook(
     if city_sheet is not None:
         city_sheet.close()
 
+    if main.long_opinions:
+        _write_opinions(wb, main.long_opinions, unit=unit, on=on)
+
     ws = wb.create_sheet(PLAQUE_TITLE)
     _setup_sheet(ws, PLAQUE_WIDTHS, "1:3")
     ws.page_setup.paperSize = PAPER_A4
     ws.page_setup.orientation = "portrait"
     cells = _Cells(ws)
-    _heading(ws, cells, title=f"河北省产业集群龙头企业{PLAQUE_TITLE}", unit=unit, on=on, columns=PLAQUE_COLUMNS)
+    _heading(ws, cells, title=f"河北省产业集群龙头企业{PLAQUE_TITLE}", unit=unit, on=on, columns=PLAQUE_COLUMNS,
+             widths=PLAQUE_WIDTHS)
     plaque_count = 0
     for plaque_count, plaque in enumerate(plaques, start=1):  # noqa: B007 - the count is used after the loop
+        values = [plaque_count, plaque.certificate_number, plaque.enterprise, plaque.cluster, plaque.city]
+        ws.row_dimensions[3 + plaque_count].height = row_height(values, PLAQUE_WIDTHS)
         ws.append([
             cells(plaque_count, INTEGER), cells(plaque.certificate_number, TEXT_CENTER), cells(plaque.enterprise),
             cells(plaque.cluster), cells(plaque.city, TEXT_CENTER),

@@ -1,21 +1,77 @@
-"""The city's 推荐文件: its letter to the province listing the forwarded enterprises per cluster in rank order."""
+"""The two 公文 (GB/T 9704-2012): the city's 推荐文件 to the province (上行文, with 签发人) and the
+province's 通报 (下行文). The 发文字号, 签发人 and 成文日期 are what the issuing official entered
+(review.models.IssuedLetter); the lists are read with the same selectors as the 汇总表 and the public list.
+"""
 
+import datetime as dt
 from dataclasses import dataclass, field
+from itertools import groupby
 
-from django.db.models import F
 from django.template.loader import render_to_string
-from django.utils import timezone
 
-from .pdf import render_pdf
-from .selectors import chinese_date
-from .summary import FORWARDED_STATES
+from review.models import IssuedLetter, LetterKind
+from review.selectors import published_applications
 
-RECIPIENT = "河北省中小企业局"
+from .certificates import SEAL_ASSET, seal_asset, valid_until
+from .formatting import chinese_date, quoted
+from .pdf import render_template_pdf
+from .selectors import office_of, province_office
+from .summary import recommended_queryset, summary_rows
+
+CHINESE_ORDINALS = "一二三四五六七八九十"
+
+
+def ordinal(n: int) -> str:
+    """1 → 一, 12 → 十二, 25 → 二十五 (the 「（一）」 numbering of 公文 paragraphs)."""
+    if n <= 10:
+        return CHINESE_ORDINALS[n - 1]
+    tens, ones = divmod(n, 10)
+    return ("" if tens == 1 else CHINESE_ORDINALS[tens - 1]) + "十" + (CHINESE_ORDINALS[ones - 1] if ones else "")
+
+
+@dataclass(frozen=True)
+class Head:
+    """版头, 署名 and 版记 of one issued letter."""
+
+    issuer: str  # 发文机关 (全称)
+    document_number: str
+    signer: str  # only printed on 上行文
+    dated: dt.date
+    copy_to: str
+    contact: str  # 附注: （联系人：…，电话：…）
+
+    @property
+    def mark(self) -> str:
+        return f"{self.issuer}文件"
+
+    @property
+    def date(self) -> str:
+        return chinese_date(self.dated)
+
+    @property
+    def printed_by(self) -> str:
+        return f"{self.issuer}办公室"
+
+
+def head_of(letter: IssuedLetter, issuer: str) -> Head:
+    contact = ""
+    if letter.contact_name or letter.contact_phone:
+        parts = [f"联系人：{letter.contact_name}"] if letter.contact_name else []
+        parts += [f"电话：{letter.contact_phone}"] if letter.contact_phone else []
+        contact = "，".join(parts)
+    return Head(issuer, letter.document_number, letter.signer, letter.dated, letter.copy_to, contact)
+
+
+def issued_letter(kind: str, campaign, unit) -> IssuedLetter | None:
+    return IssuedLetter.objects.filter(kind=kind, campaign=campaign, unit=unit).select_related("unit").first()
+
+
+# 推荐文件 ------------------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class LetterEntry:
-    rank: int
+    order: int  # 推荐顺序
     enterprise: str
     credit_code: str
     county: str
@@ -26,43 +82,59 @@ class LetterGroup:
     cluster: str
     entries: list[LetterEntry] = field(default_factory=list)
 
+    @property
+    def names(self) -> str:
+        return "；".join(f"{e.order}. {e.enterprise}" for e in self.entries)
+
 
 @dataclass(frozen=True)
 class Letter:
-    sender: str
+    head: Head
     recipient: str
     title: str
     notice: str
     city: str
+    year: int
     groups: list[LetterGroup]
-    date: str
 
     @property
     def count(self) -> int:
         return sum(len(g.entries) for g in self.groups)
 
+    @property
+    def first_enterprise(self) -> str:
+        return self.groups[0].entries[0].enterprise if self.groups else ""
 
-def recommendation_letter(*, visible, campaign, city, sender: str) -> Letter:
-    applications = (
-        visible.filter(campaign=campaign, state__in=FORWARDED_STATES, enterprise__county__reviewing_city=city)
-        .select_related("enterprise__county", "cluster")
-        .order_by("cluster__name", F("city_rank").asc(nulls_last=True), F("cluster_rank").asc(nulls_last=True), "enterprise__name")
-    )
-    groups: list[LetterGroup] = []
-    for application in applications:
-        if not groups or groups[-1].cluster != application.cluster.name:
-            groups.append(LetterGroup(application.cluster.name))
-        group = groups[-1]
-        enterprise = application.enterprise
-        group.entries.append(LetterEntry(len(group.entries) + 1, enterprise.name, enterprise.credit_code, enterprise.county.name))
+    @property
+    def attachment(self) -> str:
+        return f"{self.year}年度河北省产业集群龙头企业推荐名单（{self.city}）"
+
+    @property
+    def summary_attachment(self) -> str:
+        return f"河北省产业集群龙头企业汇总表（{self.city}）"
+
+
+def letter_groups(rows) -> list[LetterGroup]:
+    groups = []
+    for cluster, members in groupby(rows, key=lambda row: row.cluster):
+        group = LetterGroup(cluster)
+        for position, row in enumerate(members, start=1):
+            group.entries.append(LetterEntry(row.recommendation_order or position, row.enterprise, row.credit_code, row.county))
+        groups.append(group)
+    return groups
+
+
+def recommendation_letter(*, visible, campaign, city, issued: IssuedLetter) -> Letter:
+    """The 推荐文件 of `city`: exactly the applications of the city's 汇总表 sheet, by cluster and 推荐顺序."""
+    rows = summary_rows(recommended_queryset(visible=visible, campaign=campaign, city_code=city.code))
     return Letter(
-        sender=sender,
-        recipient=RECIPIENT,
+        head=head_of(issued, office_of(city)),
+        recipient=province_office(),
         title=f"关于推荐{campaign.year}年度河北省产业集群龙头企业的报告",
         notice=f"《关于推荐产业集群龙头企业的通知》（{campaign.document_number}）",
         city=city.name,
-        groups=groups,
-        date=chinese_date(timezone.localdate()),
+        year=campaign.year,
+        groups=letter_groups(rows),
     )
 
 
@@ -71,4 +143,56 @@ def letter_text(letter: Letter) -> str:
 
 
 def letter_pdf(letter: Letter) -> bytes:
-    return render_pdf(render_to_string("documents/pdf/recommendation_letter.html", {"letter": letter}))
+    context = {"letter": letter, "head": letter.head, "has_seal": False}  # a city's seal is stamped by hand
+    return render_template_pdf("documents/pdf/recommendation_letter.html", context)
+
+
+# 通报 ----------------------------------------------------------------------------------------------------
+
+
+def announcement_context(campaign, issued: IssuedLetter) -> dict:
+    """The 通报: the published list by city, certificate numbers in order within each city."""
+    groups = []
+    applications = sorted(
+        published_applications(campaign),
+        key=lambda a: ((a.enterprise.county.reviewing_city or a.enterprise.county).code, a.certificate.serial),
+    )
+    for application in applications:
+        county = application.enterprise.county
+        city = (county.reviewing_city or county).name
+        if not groups or groups[-1]["city"] != city:
+            groups.append({"city": city, "rows": []})
+        groups[-1]["rows"].append(
+            {
+                "number": application.certificate.number,
+                "enterprise": application.enterprise.name,
+                "cluster": application.cluster.name,
+                "county": county.name,
+            }
+        )
+    count = sum(len(g["rows"]) for g in groups)
+    issued_on = min((a.certificate.issued_on for a in applications), default=issued.dated)
+    return {
+        "head": head_of(issued, province_office()),
+        "campaign": campaign,
+        "title": f"关于认定{campaign.year}年度河北省产业集群龙头企业的通报",
+        "title_quoted": quoted("河北省产业集群龙头企业"),
+        "groups": groups,
+        "count": count,
+        "first_enterprise": groups[0]["rows"][0]["enterprise"] if groups else "",
+        "validity": f"{chinese_date(issued_on)}至{chinese_date(valid_until(issued_on, campaign.title_validity_years))}",
+        "attachment": f"{campaign.year}年度河北省产业集群龙头企业名单",
+    }
+
+
+def render_announcement(campaign, context: dict) -> bytes:
+    assets = seal_asset(campaign)
+    return render_template_pdf("documents/pdf/announcement.html", {**context, "has_seal": SEAL_ASSET in assets}, assets=assets)
+
+
+def announcement_pdf(campaign, issued: IssuedLetter) -> bytes:
+    return render_announcement(campaign, announcement_context(campaign, issued))
+
+
+RECOMMENDATION = LetterKind.RECOMMENDATION
+ANNOUNCEMENT = LetterKind.ANNOUNCEMENT

@@ -8,6 +8,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import segno
+from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 
@@ -35,6 +36,31 @@ def cjk_font_families() -> tuple[str, ...]:
             "未找到中文字体 Noto Sans/Serif CJK：生成的 PDF 会显示为空白方框。请安装 Debian 软件包 fonts-noto-cjk。"
         )
     return tuple(families)
+
+
+@functools.cache
+def installed_families() -> frozenset[str]:
+    """Every family name fontconfig knows for Chinese (all the names a font gives, e.g. 楷体 and KaiTi)."""
+    cjk_font_families()
+    output = subprocess.run(
+        [shutil.which("fc-list"), ":lang=zh", "family"], capture_output=True, text=True, timeout=30, check=False
+    ).stdout
+    return frozenset(name.strip() for line in output.splitlines() for name in line.split(","))
+
+
+def font_stack(role: str) -> str:
+    """The CSS font-family of one role ("title", "body", "heading", "kai") from settings.DOCUMENT_FONTS."""
+    names = settings.DOCUMENT_FONTS[role]
+    return ", ".join('"' + name.replace('"', "") + '"' for name in names) + ", serif"
+
+
+def font_css() -> str:
+    """Classes .f-title, .f-body, .f-heading, .f-kai for the templates. The free fallback for 方正小标宋 is
+    Noto Serif CJK in bold; the real 小标宋 is already heavy and is never made bolder."""
+    title_font_installed = any(name in installed_families() for name in settings.DOCUMENT_FONTS["title"][:-1])
+    rules = [f".f-{role} {{ font-family: {font_stack(role)}; }}" for role in settings.DOCUMENT_FONTS]
+    rules.append(f".f-title {{ font-weight: {'normal' if title_font_installed else 'bold'}; }}")
+    return "\n".join(rules)
 
 
 _font_config = None
@@ -100,8 +126,34 @@ def render_pdf(html: str, *, target=None, assets: dict[str, tuple[bytes, str]] |
         return document.write_pdf(target=target, font_config=config)
 
 
+FONTS_ASSET = "fonts.css"
+
+
+def with_fonts(assets: dict | None) -> dict:
+    """The render assets plus the font classes, linked by templates as ``portal-asset:fonts.css``."""
+    return {**(assets or {}), FONTS_ASSET: (font_css().encode(), "text/css")}
+
+
 def render_template_pdf(template: str, context: dict, *, target=None, assets=None):
-    return render_pdf(render_to_string(template, context), target=target, assets=assets)
+    return render_pdf(render_to_string(template, context), target=target, assets=with_fonts(assets))
+
+
+def render_documents_pdf(parts: list[tuple[str, dict]], *, assets=None) -> bytes:
+    """Several templates laid out separately (each with its own page numbers) and written as one PDF:
+    e.g. a cover without a footer followed by text pages numbered from 1."""
+    from weasyprint import HTML
+
+    config = font_config()
+    fetcher = document_url_fetcher(with_fonts(assets))
+    base_url = static_root().as_uri() + "/"
+    with _render_lock:
+        documents = [
+            HTML(string=render_to_string(template, context), base_url=base_url,
+                 url_fetcher=fetcher).render(font_config=config)
+            for template, context in parts
+        ]
+        pages = [page for document in documents for page in document.pages]
+        return documents[0].copy(pages).write_pdf()
 
 
 def qr_data_uri(url: str, *, scale: int = 4) -> str:

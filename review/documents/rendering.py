@@ -3,12 +3,15 @@
 from review.selectors import verification_of
 
 from .certificates import render_certificates
-from .pdf import render_template_pdf
+from .pdf import render_documents_pdf, render_template_pdf
 from .selectors import certificate_of, form_context, report_context, verification_context
 
 
 def report_pdf(application) -> bytes:
-    return render_template_pdf("documents/pdf/report.html", report_context(application))
+    """Cover (no footer, no number) and text pages numbered from 1: laid out apart, written as one PDF."""
+    context = report_context(application)
+    cover = {key: value for key, value in context.items() if key != "fingerprint"}
+    return render_documents_pdf([("documents/pdf/report_cover.html", cover), ("documents/pdf/report.html", context)])
 
 
 def form_pdf(application) -> bytes:

@@ -19,6 +19,7 @@ from review.models import Certificate, ReviewRecord
 from review.selectors import verification_of
 from review.workflow import Action
 
+from .formatting import chinese_date
 from .pdf import qr_data_uri
 
 CHINESE_NUMERALS = "一二三四五六七八九十"
@@ -30,8 +31,22 @@ def public_url(path: str) -> str:
     return settings.PUBLIC_BASE_URL.rstrip("/") + path
 
 
-def chinese_date(day) -> str:
-    return f"{day.year}年{day.month}月{day.day}日" if day else ""
+PROVINCE_OFFICE = "河北省中小企业局"
+
+
+def office_of(division) -> str:
+    """The unit's office as it signs (Division.office_name, kept by the 系统管理员), e.g. 安平县工业和信息化局;
+    without one, the usual name of a 工业和信息化局 (the province: 河北省中小企业局)."""
+    if division is None or division.is_province:
+        return (division.office_name if division is not None else "") or PROVINCE_OFFICE
+    return division.office_name or f"{division.name}工业和信息化局"
+
+
+def province_office() -> str:
+    from portal.directory.models import Division, DivisionKind
+
+    province = Division.objects.filter(kind=DivisionKind.PROVINCE).only("office_name", "kind").first()
+    return office_of(province)
 
 
 def campaign_for(year: str | None) -> Campaign | None:
@@ -51,7 +66,7 @@ def application_for_documents(user, pk) -> Application:
             "honours",
             "partners",
             "materials",
-            Prefetch("review_records", queryset=ReviewRecord.objects.order_by("at", "id")),
+            Prefetch("review_records", queryset=ReviewRecord.objects.select_related("actor_unit").order_by("at", "id")),
         ),
         pk=pk,
     )
@@ -66,10 +81,14 @@ def certificate_of(application) -> Certificate | None:
 
 @dataclass(frozen=True)
 class DocumentFingerprint:
-    """What a document's footer prints: the SHA-256 of the signed data and where to check it."""
+    """What a document's footer prints: the SHA-256 of the data the document prints, how it stands against
+    the last sign-off, and where to check it."""
 
     sha256: str
-    signed: bool  # False for a draft: nobody has signed this data yet
+    signed: bool  # some sign-off recorded exactly this data and no later one differs
+    changed: bool = False  # signed before, but the data differs from the last signed record
+    last_signed_on: str = ""
+    last_action: str = ""
 
     @property
     def short(self) -> str:
@@ -85,11 +104,16 @@ class DocumentFingerprint:
 
 
 def document_fingerprint(application) -> DocumentFingerprint:
-    """The latest review record's hash (what was last signed off), or the live hash of a draft."""
+    """The fingerprint of the data as printed now, compared with the last review record's."""
+    live = fingerprint(application)
     records = list(application.review_records.all())
-    if records:
-        return DocumentFingerprint(records[-1].data_sha256, signed=True)
-    return DocumentFingerprint(fingerprint(application), signed=False)
+    if not records:
+        return DocumentFingerprint(live, signed=False)
+    last = records[-1]
+    return DocumentFingerprint(
+        live, signed=last.data_sha256 == live, changed=last.data_sha256 != live,
+        last_signed_on=chinese_date(timezone.localdate(last.at)), last_action=last.action_label,
+    )
 
 
 # The three opinion blocks of the 推荐审核表 and the actions whose records fill them.
@@ -131,7 +155,7 @@ def opinion_blocks(application) -> list[OpinionBlock]:
                 decision=record.action_label,
                 opinion=record.opinion,
                 person=record.actor_name,
-                unit=record.actor_unit_name,
+                unit=office_of(record.actor_unit) if record.actor_unit_id else record.actor_unit_name,
                 date=chinese_date(timezone.localdate(record.at)),
             )
         )
@@ -173,6 +197,7 @@ def report_context(application) -> dict:
         "enterprise": application.enterprise,
         "sections": report_sections(application),
         "submitted_on": submitted_on(application),
+        "recommending_unit": office_of(application.enterprise.county),
         "fingerprint": document_fingerprint(application),
     }
 
@@ -207,12 +232,18 @@ def verification_context(application) -> dict:
     ]
     verifier = verification.verified_by
     county = application.enterprise.county
+    verdicts = eligibility.evaluate(eligibility.rule_facts(application, verification=verification))
+    unmet = [v for v in verdicts if v.status == eligibility.UNMET]
     return {
         "application": application,
         "enterprise": application.enterprise,
         "verification": verification,
         "rows": rows,
-        "issuing_unit": f"{verifier.unit.name if verifier.unit_id else county.name}中小企业管理部门",
+        "issuing_unit": office_of(verifier.unit if verifier.unit_id else county),
+        "recipient": office_of(county.reviewing_city or county),
+        "meets": not unmet,
+        "unmet": unmet,
+        "pending": [v for v in verdicts if v.status == eligibility.PENDING],
         "verifier": verifier.display_name,
         "verified_on": chinese_date(timezone.localdate(verification.verified_at)),
         "fingerprint": document_fingerprint(application),
@@ -224,13 +255,18 @@ class SignedDocumentCheck:
     enterprise: str
     first_signed_on: str
     last_signed_on: str
+    current: bool  # True: the application's latest sign-off recorded this data; False: an earlier version
+
+    @property
+    def verdict(self) -> str:
+        return "与签署记录一致" if self.current else "为较早的签署版本"
 
 
 def signed_document_check(sha256: str) -> SignedDocumentCheck | None:
-    """Whether some sign-off recorded exactly this data: only the enterprise and the dates, nothing else.
+    """Whether some sign-off recorded exactly this data, and whether it is the latest one of its application.
 
-    The full 64-character hash is required (no prefix search), so the page cannot be used to list
-    applications; it does not reveal the application's state, figures or whether it changed since.
+    Only the enterprise, the dates and that one answer: the full 64-character hash is required (no prefix
+    search), so the page cannot be used to list applications; no state and no figures are shown.
     """
     if not SHA256_RE.match(sha256):
         return None
@@ -239,10 +275,15 @@ def signed_document_check(sha256: str) -> SignedDocumentCheck | None:
     )
     if not records:
         return None
+    application_id = records[-1].application_id
+    latest = (
+        ReviewRecord.objects.filter(application_id=application_id).order_by("-at", "-id").values_list("data_sha256", flat=True).first()
+    )
     return SignedDocumentCheck(
         enterprise=records[-1].application.enterprise.name,
         first_signed_on=chinese_date(timezone.localdate(records[0].at)),
         last_signed_on=chinese_date(timezone.localdate(records[-1].at)),
+        current=latest == sha256,
     )
 
 

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from portal.audit.models import Event
 from portal.audit.services import audit
-from review.models import CertificateBatch
+from review.models import CertificateBatch, IssuedLetter
 
 from .certificates import campaign_certificates
 from .tasks import generate_certificate_batch
@@ -40,3 +40,18 @@ def certificate_batch_start(*, campaign, actor) -> CertificateBatch:
         # The worker must see the committed row.
         transaction.on_commit(lambda: generate_certificate_batch.enqueue(batch.pk))
     return batch
+
+
+def letter_issue(*, actor, kind: str, campaign, unit, values: dict) -> IssuedLetter:
+    """Record (or correct) the 发文字号, 签发人 and 成文日期 of the unit's 推荐文件 or 通报."""
+    with transaction.atomic():
+        letter, created = IssuedLetter.objects.update_or_create(
+            kind=kind, campaign=campaign, unit=unit, defaults={**values, "issued_by": actor}
+        )
+        label = letter.get_kind_display()
+        audit(
+            Event.ADMIN_CHANGE, user=actor, obj=letter,
+            detail=f"{'登记' if created else '更正'}{label}：{letter.document_number}，成文日期 {letter.dated:%Y-%m-%d}"
+            + (f"，签发人 {letter.signer}" if letter.signer else ""),
+        )
+    return letter

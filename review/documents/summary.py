@@ -1,9 +1,8 @@
 """Reads for the 汇总表 and the 牌匾制作清单: one query each, streamed, whatever the number of rows.
 
-Which applications:
-- the province (and `export_summary`): those that reached 待省级审定 — 待省级审定, 已认定, 未予认定;
-- a city: the same for its own counties, plus its 待市级审核 ones, because the city prepares its
-  汇总表 before it forwards (the 省级认定结果 column then reads 待市级审核).
+Which applications: those the city recommended, i.e. that reached 待省级审定 (待省级审定, 已认定, 未予认定);
+a city gets its own. The city's sheet and its 推荐文件 list exactly the same applications
+(`recommended_queryset`), so the letter and its attachment never disagree.
 Figures and shares are those of applications.fields.facts_for: the county's where it verified them.
 """
 
@@ -21,13 +20,13 @@ from review.models import Certificate, ReviewRecord
 from review.workflow import TRANSITIONS, Action
 
 FORWARDED_STATES = (State.PROVINCE_REVIEW, State.AWARDED, State.NOT_AWARDED)
-CITY_SHEET_STATES = (State.CITY_REVIEW, *FORWARDED_STATES)
 
 COLUMNS = [
     "序号",
     "设区市",
     "县（市、区）",
     "产业集群",
+    "推荐顺序",
     "企业名称",
     "统一社会信用代码",
     "成立日期",
@@ -53,6 +52,7 @@ class SummaryRow:
     city: str
     county: str
     cluster: str
+    recommendation_order: int | None  # the city's 推荐顺序 within the cluster
     enterprise: str
     credit_code: str
     established_on: date | None
@@ -77,13 +77,6 @@ class PlaqueRow:
     enterprise: str
     cluster: str
     city: str
-
-
-def summary_states_for(user) -> tuple[str, ...]:
-    """A city's sheet also lists what still awaits the city; the province's (and the operator's) only what reached it."""
-    if user is None or user.has_perm("review.export_province_summary"):
-        return FORWARDED_STATES
-    return CITY_SHEET_STATES
 
 
 def _latest_opinion(action: str):
@@ -122,6 +115,11 @@ def summary_queryset(*, visible, campaign, states, city_code: str | None = None)
     )
 
 
+def recommended_queryset(*, visible, campaign, city_code: str | None = None):
+    """The recommended applications: the rows of the 汇总表 and the list of a city's 推荐文件."""
+    return summary_queryset(visible=visible, campaign=campaign, states=FORWARDED_STATES, city_code=city_code)
+
+
 def _opinion(text: str | None, action: str) -> str:
     if text is None:
         return ""
@@ -143,6 +141,7 @@ def summary_rows(queryset) -> Iterator[SummaryRow]:
             city=city.name,
             county=county.name,
             cluster=application.cluster.name,
+            recommendation_order=application.city_rank,
             enterprise=enterprise.name,
             credit_code=enterprise.credit_code,
             established_on=application.established_on,

@@ -5,6 +5,7 @@ import io
 import tempfile
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -15,20 +16,30 @@ from applications.selectors import applications_visible_to
 from portal.accounts.decorators import permission_required, public
 from portal.audit.models import Event
 from portal.audit.services import audit
-from portal.directory.models import Division
-from review.selectors import certificate_batches_visible_to, certificates_visible_to, verification_of
+from portal.directory.models import Division, DivisionKind
+from review.models import LetterKind
+from review.selectors import (
+    certificate_batches_visible_to,
+    certificates_visible_to,
+    published_applications,
+    verification_of,
+)
 
-from . import announcement, letters, rendering, summary
+from . import announcement, letters, paper, rendering, summary
 from .dossier import write_dossier
 from .excel import write_summary_workbook
+from .forms import LetterIssueForm
 from .selectors import (
     application_for_documents,
     campaign_for,
     certificate_by_token,
     certificate_of,
+    office_of,
     signed_document_check,
 )
-from .services import BatchRefused, certificate_batch_start
+from .services import BatchRefused, certificate_batch_start, letter_issue
+
+ISSUE_FIELDS = ("document_number", "signer", "dated", "copy_to", "contact_name", "contact_phone")
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -92,6 +103,35 @@ def dossier(request, pk):
     return _attachment(archive, f"{application.enterprise.name}-{application.campaign.year}年度申报材料包.zip", "application/zip")
 
 
+@require_GET
+@permission_required("review.download_document")
+def paper_copy(request, pk):
+    """纸质材料: the application's forms and materials as one bookmarked PDF with running page numbers."""
+    application = application_for_documents(request.user, pk)
+    data = paper.paper_copy_pdf(application)
+    audit(Event.DOWNLOAD, user=request.user, request=request, obj=application, detail="下载纸质材料合订本（PDF）")
+    return _attachment(data, f"{application.enterprise.name}-{application.campaign.year}年度申报材料（纸质件）.pdf", "application/pdf")
+
+
+@require_GET
+@permission_required("review.use_city_pages")
+def forwarded_bundle(request):
+    """The city's recommended applications' paper copies in one PDF, in 汇总表 order."""
+    campaign = _campaign_or_404(request)
+    queryset = summary.recommended_queryset(
+        visible=applications_visible_to(request.user), campaign=campaign, city_code=request.user.unit_id
+    )
+    applications = [application_for_documents(request.user, pk) for pk in queryset.values_list("pk", flat=True)]
+    if not applications:
+        raise Http404("本市尚无推荐上报的企业。")
+    archive = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it after sending
+    count = paper.write_bundle(applications, archive)
+    archive.seek(0)
+    audit(Event.DOWNLOAD, user=request.user, request=request, obj=campaign, detail=f"下载上报企业纸质材料（{count} 家）")
+    name = f"{request.user.unit.name}{campaign.year}年度推荐企业申报材料（纸质件）.pdf"
+    return _attachment(archive, name, "application/pdf")
+
+
 def _campaign_or_404(request):
     campaign = campaign_for(request.GET.get("campaign"))
     if campaign is None:
@@ -109,12 +149,6 @@ def _city_scope(request) -> str | None:
     return code or None
 
 
-def unit_title(division) -> str:
-    if division is None or division.is_province:
-        return "河北省中小企业局"
-    return f"{division.name}工业和信息化局"
-
-
 @require_GET
 @permission_required("review.export_summary")
 def summary_xlsx(request):
@@ -122,16 +156,14 @@ def summary_xlsx(request):
     campaign = _campaign_or_404(request)
     city_code = _city_scope(request)
     visible = applications_visible_to(request.user)
-    queryset = summary.summary_queryset(
-        visible=visible, campaign=campaign, states=summary.summary_states_for(request.user), city_code=city_code
-    )
+    queryset = summary.recommended_queryset(visible=visible, campaign=campaign, city_code=city_code)
     city = Division.objects.filter(code=city_code).first() if city_code else None
     archive = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it after sending
     result = write_summary_workbook(
         archive,
         rows=summary.summary_rows(queryset),
         plaques=summary.plaque_rows(visible=visible, campaign=campaign, city_code=city_code),
-        unit=unit_title(request.user.unit),
+        unit=office_of(request.user.unit),
         on=timezone.localdate(),
         main_title=city.name if city else "全省汇总",
         split_by_city=city is None,
@@ -142,17 +174,66 @@ def summary_xlsx(request):
     return _attachment(archive, f"{campaign.year}年度河北省产业集群龙头企业汇总表（{scope}）.xlsx", XLSX)
 
 
+def _issuing_unit(user, kind):
+    """Who issues: a city official its city's 推荐文件, a province official the 通报."""
+    if kind == LetterKind.RECOMMENDATION and user.has_perm("review.use_city_pages"):
+        return user.unit
+    if kind == LetterKind.ANNOUNCEMENT and user.has_perm("review.publish_results"):
+        return get_object_or_404(Division, kind=DivisionKind.PROVINCE)
+    raise PermissionDenied("您不能登记该公文。")
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("review.export_summary")
+def letter_issue_page(request, kind):
+    """发文登记: the issuing official enters 发文字号, 签发人 (上行文) and 成文日期; then downloads the 公文."""
+    if kind not in LetterKind.values:
+        raise Http404("没有该公文类别。")
+    campaign = _campaign_or_404(request)
+    unit = _issuing_unit(request.user, kind)
+    current = letters.issued_letter(kind, campaign, unit)
+    upward = kind == LetterKind.RECOMMENDATION
+    initial = {"dated": timezone.localdate(), "contact_phone": unit.office_phone}
+    if current is not None:
+        initial = {name: getattr(current, name) for name in ISSUE_FIELDS}
+    form = LetterIssueForm(request.POST or None, initial=initial, signer_required=upward)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            values = {name: form.cleaned_data.get(name, "") for name in ISSUE_FIELDS}
+            letter_issue(actor=request.user, kind=kind, campaign=campaign, unit=unit, values=values)
+            messages.success(request, f"{LetterKind(kind).label}已登记：{values['document_number']}。")
+            return redirect(f"{reverse('documents:letter_issue', args=[kind])}?campaign={campaign.year}")
+        messages.error(request, "发文信息有误，请按提示修改。")
+        status = 400
+    context = {
+        "campaign": campaign, "kind": kind, "label": LetterKind(kind).label, "form": form, "current": current,
+        "issuer": office_of(unit), "upward": upward,
+    }
+    if upward:
+        context["count"] = summary.recommended_queryset(
+            visible=applications_visible_to(request.user), campaign=campaign, city_code=unit.code
+        ).count()
+    else:
+        context["count"] = published_applications(campaign).count()
+        context["published"] = campaign.results_published_at is not None
+    return render(request, "documents/letter_issue.html", context, status=status)
+
+
 @require_GET
 @permission_required("review.export_summary")
 def recommendation_letter_download(request):
-    """The city's 推荐文件 (PDF, or ?format=txt); the province names the city with ?city=."""
+    """The city's 推荐文件 (PDF, or ?format=txt) once issued; the province names the city with ?city=."""
     campaign = _campaign_or_404(request)
     city_code = _city_scope(request)
     if not city_code:
         raise Http404("请选择设区市。")
     city = get_object_or_404(Division, code=city_code)
+    issued = letters.issued_letter(LetterKind.RECOMMENDATION, campaign, city)
+    if issued is None:
+        raise Http404("该市尚未登记推荐文件的发文字号、签发人和成文日期。")
     letter = letters.recommendation_letter(
-        visible=applications_visible_to(request.user), campaign=campaign, city=city, sender=unit_title(city)
+        visible=applications_visible_to(request.user), campaign=campaign, city=city, issued=issued
     )
     as_text = request.GET.get("format") == "txt"
     audit(Event.DOWNLOAD, user=request.user, request=request, obj=campaign, detail=f"下载推荐文件（{city.name}，{'文本' if as_text else 'PDF'}）")
@@ -169,7 +250,10 @@ def announcement_pdf_download(request, year):
     campaign = campaign_for(str(year))
     if campaign is None or campaign.results_published_at is None:
         raise Http404("该批次的认定结果尚未通报公布。")
-    handle = announcement.announcement_file(campaign)
+    issued = announcement.issued_announcement(campaign)
+    if issued is None:
+        raise Http404("该批次的通报尚未发文。")
+    handle = announcement.announcement_file(campaign, issued)
     audit(Event.DOWNLOAD, request=request, obj=campaign, detail="下载通报（PDF）", username="（公众）")
     return _attachment(handle, f"{campaign.year}年度河北省产业集群龙头企业认定通报.pdf", "application/pdf")
 

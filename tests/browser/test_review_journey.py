@@ -85,6 +85,24 @@ def city_ranks_and_forwards(page, screenshot, application, fourth):
     screenshot(page, "12-city-quota-refused")
 
 
+def city_issues_recommendation_letter(page, screenshot, tmp_path):
+    """推荐文件: the city enters 发文字号, 签发人 and 成文日期, then downloads the 公文 that prints them."""
+    page.click("nav >> text=按集群排序与上报")
+    page.click("text=推荐文件")
+    page.fill("#id_document_number", "衡工信字〔2024〕15号")
+    page.fill("#id_signer", "张建国")
+    page.fill("#id_dated", "2024-10-28")
+    page.fill("#id_contact_name", "赵丽")
+    page.fill("#id_contact_phone", "0318-2123456")
+    page.click("button:has-text('登记发文信息')")
+    alert(page).to_have_text("推荐文件已登记：衡工信字〔2024〕15号。")
+    screenshot(page, "12b-city-letter-issued")
+    pdf = download(page, lambda: page.click("#letter-downloads >> text=推荐文件（PDF）"), tmp_path)
+    text = pdf_text(pdf).replace(" ", "")
+    assert "衡工信字〔2024〕15号" in text and "签发人：张建国" in text and "2024年10月28日" in text
+    assert OURS in text
+
+
 def province_spot_checks(page, screenshot):
     expect(page.locator("main")).to_contain_text("3 件待省级审定")
     screenshot(page, "13-province-home")
@@ -154,7 +172,7 @@ def province_exports_summary(page, screenshot, tmp_path, application):
     rows = [list(r) for r in sheet.iter_rows(values_only=True)]
     assert rows[0][0] == "河北省产业集群龙头企业汇总表"
     header = next(r for r in rows if r[0] == "序号")
-    column = {name: i for i, name in enumerate(header)}
+    column = {name.replace("\n", ""): i for i, name in enumerate(header)}  # headers wrap at sensible points
     listed = [r for r in rows if isinstance(r[0], int)]
     # the three forwarded to the province, by rank; the refused 4th is not among them
     assert [r[column["集群内排名"]] for r in listed] == [1, 2, 3]
@@ -164,7 +182,7 @@ def province_exports_summary(page, screenshot, tmp_path, application):
     assert (ours[column["设区市"]], ours[column["产业集群"]]) == ("衡水市", "安平县丝网产业集群")
     assert ours[column["营业收入（万元）"]] == 51800  # the county's verified figure, as a number
     assert ours[column["县级初审意见"]] == COUNTY_OPINION
-    assert (ours[column["省级认定结果"]], ours[column["证书编号"]]) == ("已认定", CERTIFICATE_NUMBER)
+    assert (ours[column["省级认定结果"]], ours[column["证书编号"]].replace("\n", "")) == ("已认定", CERTIFICATE_NUMBER)
     assert listed[2][column["省级认定结果"]] == "未予认定"
 
 
@@ -180,7 +198,9 @@ def test_application_is_verified_forwarded_spot_checked_awarded_and_its_certific
     fourth = passed_by_county("安平县宏远筛网有限公司", officials, cluster_rank=3)
 
     county_verifies_and_passes(open_as("anping"), screenshot)
-    city_ranks_and_forwards(open_as("hengshui"), screenshot, application, fourth)
+    city = open_as("hengshui")
+    city_ranks_and_forwards(city, screenshot, application, fourth)
+    city_issues_recommendation_letter(city, screenshot, tmp_path)
     province = open_as("hebei")
     province_spot_checks(province, screenshot)
     province_holds_meeting_and_awards(province, screenshot, second, declined)

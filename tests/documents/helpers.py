@@ -189,3 +189,92 @@ def bulk_forwarded(n: int, *, campaign=None, awarded_every: int = 2):
             )
     Certificate.objects.bulk_create(certificates)
     return applications
+
+
+HENGSHUI_COUNTIES = ["131125", "131121", "131122", "131123", "131124", "131126", "131127", "131128", "131182", "131102"]
+
+
+def hengshui_recommended(clusters: int, per_cluster: int = 2, *, campaign=None, long_names: bool = False):
+    """衡水市 applications forwarded to the province (bulk inserts): `clusters` clusters in different counties,
+    `per_cluster` each with 推荐顺序 1, 2, …; names long enough to wrap when `long_names`."""
+    from applications.models import Enterprise, State
+    from demo.seed import synthetic_credit_code
+    from portal.directory.models import Cluster
+    from tests.factories import ELIGIBLE_FIELDS, CampaignFactory
+
+    campaign = campaign or CampaignFactory()
+    start = Enterprise.objects.count()
+    made = []
+    for c in range(clusters):
+        county = HENGSHUI_COUNTIES[c % len(HENGSHUI_COUNTIES)]
+        division = Division.objects.get(code=county)
+        cluster, _ = Cluster.objects.get_or_create(
+            name=f"{division.name}{'高端装备制造与新材料应用' if long_names else ''}产业集群{c + 1}",
+            defaults={"county_id": county, "industry": "制造", "confirmed_year": 2020},
+        )
+        for k in range(per_cluster):
+            n = start + len(made)
+            name = f"{division.name}{'恒信达精密机械制造与智能装备科技' if long_names else '恒达'}有限公司{n}"
+            enterprise = Enterprise.objects.create(
+                name=name, credit_code=synthetic_credit_code(county, 300000 + n), county_id=county, cluster=cluster,
+                legal_representative="王强", contact_name="赵丽", contact_phone="13812345678",
+                email=f"hs{n}@example.cn", address="河北省衡水市",
+            )
+            made.append(
+                Application.objects.create(
+                    campaign=campaign, enterprise=enterprise, cluster=cluster, submitted_at=timezone.now(),
+                    city_rank=k + 1, state=State.PROVINCE_REVIEW, **ELIGIBLE_FIELDS,
+                )
+            )
+    return made
+
+
+def pdf_pages_text(data: bytes) -> list[str]:
+    """Each page's text, white space removed."""
+    import io
+    import re
+
+    from pypdf import PdfReader
+
+    return [re.sub(r"\s+", "", page.extract_text() or "") for page in PdfReader(io.BytesIO(data)).pages]
+
+
+SCREENSHOTS = "var/screenshots/documents"
+
+
+def save_pages_png(data: bytes, name: str, *, first: int = 1, last: int | None = None, dpi: int = 60):
+    """Render pages of a PDF to var/screenshots/documents/<name>-<page>.png (to be looked at)."""
+    import tempfile
+    from pathlib import Path
+
+    from django.conf import settings
+
+    out = Path(settings.BASE_DIR) / SCREENSHOTS
+    out.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as handle:
+        handle.write(data)
+        handle.flush()
+        command = ["pdftoppm", "-r", str(dpi), "-png", "-f", str(first)]
+        if last is not None:
+            command += ["-l", str(last)]
+        subprocess.run([*command, handle.name, str(out / name)], check=True)
+    return out
+
+
+def word_boxes(pdf_path) -> list[dict]:
+    """Pages of a PDF as read by `pdftotext -bbox-layout`: [{"width", "height", "words": [(text, x0, y0, x1, y1)]}]."""
+    import xml.etree.ElementTree as ET
+
+    xhtml = subprocess.run(
+        ["pdftotext", "-bbox-layout", str(pdf_path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    root = ET.fromstring(xhtml)  # noqa: S314 - pdftotext output of a PDF the test itself made
+    ns = {"x": "http://www.w3.org/1999/xhtml"}
+    pages = []
+    for page in root.iter("{http://www.w3.org/1999/xhtml}page"):
+        words = [
+            (w.text or "", float(w.get("xMin")), float(w.get("yMin")), float(w.get("xMax")), float(w.get("yMax")))
+            for w in page.iterfind(".//x:word", ns)
+        ]
+        pages.append({"width": float(page.get("width")), "height": float(page.get("height")), "words": words})
+    return pages

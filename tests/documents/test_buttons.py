@@ -21,7 +21,7 @@ def page(client, user, url):
 def test_official_application_page_offers_documents_and_certificate(client):
     application = awarded_application()
     html = page(client, province_official(), reverse("review:application_detail", args=[application.pk]))
-    for name in ("report_pdf", "form_pdf", "verification_pdf", "dossier", "certificate_pdf"):
+    for name in ("report_pdf", "form_pdf", "verification_pdf", "dossier", "paper_copy", "certificate_pdf"):
         assert reverse(f"documents:{name}", args=[application.pk]) in html, name
     assert "下载证书" in html
 
@@ -36,7 +36,8 @@ def test_city_page_offers_summary_and_recommendation_letter(client):
     awarded_application()
     html = page(client, city_official("131100"), reverse("review:city_clusters"))
     assert "导出汇总表" in html and reverse("documents:summary_xlsx") in html
-    assert reverse("documents:recommendation_letter") in html
+    assert reverse("documents:letter_issue", args=["recommendation"]) in html
+    assert reverse("documents:forwarded_bundle") in html
 
 
 def test_province_list_offers_summary_and_certificate_batch(client):
@@ -44,10 +45,15 @@ def test_province_list_offers_summary_and_certificate_batch(client):
     html = page(client, province_official(), reverse("review:province_list"))
     assert "导出汇总表" in html and "生成证书" in html
     assert reverse("documents:certificate_batch") in html
+    assert reverse("documents:letter_issue", args=["announcement"]) in html
 
 
 def test_public_list_links_the_announcement_pdf(client):
     awarded_application()
     Campaign.objects.filter(year=2024).update(results_published_at=timezone.now())
-    html = client.get(reverse("review:public_awarded")).content.decode()
-    assert reverse("documents:announcement_pdf", args=[2024]) in html
+    url = reverse("documents:announcement_pdf", args=[2024])
+    assert url not in client.get(reverse("review:public_awarded")).content.decode()  # not issued yet
+    client.force_login(province_official())
+    client.post(reverse("documents:letter_issue", args=["announcement"]), {"document_number": "冀企产〔2024〕30号", "dated": "2024-12-20"})
+    client.logout()
+    assert url in client.get(reverse("review:public_awarded")).content.decode()

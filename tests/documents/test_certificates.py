@@ -45,7 +45,7 @@ def test_certificate_pdf_has_number_title_enterprise_and_cjk_font(client, pdf_fi
     text = pdf_text(data)
     for expected in ("证书编号：冀企产龙〔2024〕第001号", "河北省产业集群龙头企业", application.enterprise.name,
                      application.enterprise.credit_code, "安平县丝网产业集群", "河北省中小企业局", "特发此证",
-                     "（印章）", "扫码验证证书真伪"):
+                     "有效期至", "扫码验证证书真伪"):
         assert expected in text, expected
     page = PdfReader(io.BytesIO(data)).pages[0]
     assert float(page.mediabox.width) > float(page.mediabox.height)  # landscape
@@ -116,7 +116,9 @@ def test_certificate_ignores_a_seal_that_is_not_png_or_jpeg(client):
     application = awarded_application()
     campaign = application.campaign
     campaign.seal_image.save("seal.png", ContentFile(b"GIF89a" + b"\x00" * 20), save=True)
-    assert "（印章）" in pdf_text(download_certificate(client, province_official(), application))
+    data = download_certificate(client, province_official(), application)
+    assert "特发此证" in pdf_text(data)
+    assert len(PdfReader(io.BytesIO(data)).pages[0].images) == 0  # nothing printed: room for a hand stamp
 
 
 def campaign_form(campaign, upload):
@@ -258,3 +260,72 @@ def test_certificate_batch_abandoned_by_its_worker_does_not_block_forever(client
     stuck.refresh_from_db()
     assert stuck.status == "failed" and "超时" in stuck.error
     assert CertificateBatch.objects.filter(status="queued").count() == 1
+
+
+FIFTY = "河北省衡水市安平县高新技术产业开发区恒信达精密丝网机械制造与智能装备科技研发销售服务集团股份有限公司"
+
+
+def qr_box(pdf_path):
+    """The QR code's box on page 1 in points from the top left, read from the PDF's drawing operators:
+    WeasyPrint clips the image to its box (a square `re`) and then moves the origin there (`cm`)."""
+    import pikepdf
+
+    pdf = pikepdf.open(pdf_path)
+    page = pdf.pages[0]
+    height = float(page.mediabox[3])
+    scale, last_rect, boxes = 1.0, None, []
+    for operands, operator in pikepdf.parse_content_stream(page):
+        values = [float(v) for v in operands] if str(operator) in ("cm", "re") else []
+        if str(operator) == "cm" and values[:4] == [1, 0, 0, -1] and abs(values[5] - height) < 0.01:
+            continue  # the page's flip to top-left coordinates
+        if str(operator) == "cm" and values[1:3] == [0, 0] and values[0] == values[3] and values[4:] == [0, 0]:
+            scale = scale if boxes or last_rect else values[0]  # the CSS px → pt scale set once at the start
+        if str(operator) == "re":
+            last_rect = values
+        elif str(operator) == "cm" and last_rect and values[:4] == [1, 0, 0, 1] and values[4:] == last_rect[:2]:
+            x, y, w, h = last_rect
+            if abs(w - h) < 0.01 and w > 50:
+                boxes.append((x * scale, y * scale, (x + w) * scale, (y + h) * scale))
+    assert len(boxes) == 1, boxes
+    return boxes[0]
+
+
+def test_certificate_with_a_fifty_character_name_keeps_the_qr_code_clear(client, pdf_file, tmp_path):
+    from applications.models import Enterprise
+    from review.documents.certificates import valid_until
+    from tests.documents.helpers import save_pages_png, word_boxes
+
+    assert len(FIFTY) == 50
+    application = awarded_application()
+    Enterprise.objects.filter(pk=application.enterprise_id).update(name=FIFTY)
+    data = download_certificate(client, province_official(), application)
+    save_pages_png(data, "certificate-50-characters")
+    path = pdf_file(data)
+    x0, y0, x1, y1 = qr_box(path)
+    assert abs((x1 - x0) - 32 * 72 / 25.4) < 1  # the 32 mm QR code
+    words = word_boxes(path)[0]["words"]
+    text = "".join(w[0] for w in words)
+    assert FIFTY in text
+    certificate = Certificate.objects.get(application=application)
+    until = certificate_date(valid_until(certificate.issued_on, 3))
+    assert f"有效期至{until}" in text
+    assert "“河北省产业集群龙头企业”" in text and "「" not in text
+    assert "（印章）" not in text  # no placeholder where the seal goes
+    for word, wx0, wy0, wx1, wy1 in words:
+        if word == "扫码验证证书真伪":
+            continue  # the QR code's own caption, below it
+        overlap = min(x1, wx1) - max(x0, wx0) > 0 and min(y1, wy1) - max(y0, wy0) > 0
+        assert not overlap, f"{word} overlaps the QR code"
+    # The name takes at most two lines and the text after it stays in its column above the issuer.
+    name_lines = [w for w in words if w[0] and w[0] in FIFTY + "："]
+    assert 1 <= len({round(w[2]) for w in name_lines}) <= 2
+
+
+def test_valid_until_is_the_day_before_the_anniversary():
+    import datetime as dt
+
+    from review.documents.certificates import valid_until
+
+    assert valid_until(dt.date(2024, 12, 20), 3) == dt.date(2027, 12, 19)
+    assert valid_until(dt.date(2024, 2, 29), 3) == dt.date(2027, 2, 28)
+    assert valid_until(dt.date(2024, 1, 1), 1) == dt.date(2024, 12, 31)

@@ -32,7 +32,7 @@ def test_province_exports_generates_and_the_qr_code_verifies(client, django_capt
 
     workbook = load_workbook(io.BytesIO(b"".join(client.get(link(listing, "导出汇总表")).streaming_content)))
     total = list(workbook["全省汇总"].iter_rows(min_row=4))[-1]
-    assert (total[1].value, total[4].value, total[7].value, total[8].value) == ("合计", 3, 153000, 7800)
+    assert (total[1].value, total[5].value, total[8].value, total[9].value) == ("合计", 3, 153000, 7800)
 
     batch_page = link(listing, "生成证书")
     with django_capture_on_commit_callbacks(execute=True):

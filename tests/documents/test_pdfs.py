@@ -1,11 +1,9 @@
 """申请报告, 推荐审核表, 核实情况证明: content, embedded Chinese fonts, fingerprint footer, jurisdiction."""
 
-import io
 
 import pytest
 from django.conf import settings
 from django.urls import reverse
-from pypdf import PdfReader
 
 from portal.audit.models import AuditEvent, Event
 from review.documents import pdf as pdf_module
@@ -14,8 +12,10 @@ from review.models import ReviewRecord
 from tests.documents.conftest import embedded_cjk_fonts
 from tests.documents.helpers import (
     awarded_application,
+    pdf_pages_text,
     pdf_text,
     pdffonts,
+    save_pages_png,
     squash,
     submitted_application,
     verify,
@@ -34,7 +34,7 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-DOCUMENTS = ["report_pdf", "form_pdf", "verification_pdf", "certificate_pdf", "dossier"]
+DOCUMENTS = ["report_pdf", "form_pdf", "verification_pdf", "certificate_pdf", "dossier", "paper_copy"]
 
 
 def get(client, user, name, application):
@@ -53,11 +53,19 @@ def test_report_pdf_has_cover_sections_and_page_numbers(client, pdf_file):
     assert response["Content-Type"] == "application/pdf"
     assert "attachment" in response["Content-Disposition"] and "filename*=utf-8''" in response["Content-Disposition"]
     data = body(response)
+    save_pages_png(data, "report")
     text = pdf_text(data)
-    for expected in ("河北省产业集群龙头企业", "申请报告", "申报企业", application.enterprise.name, "所属产业集群",
-                     "安平县丝网产业集群", "申报日期", "一、企业基本情况", "二、在区域经济发展中的地位作用",
-                     "八、带动中小企业", "企业成立于2005年，主营丝网制品。", "第 2 页，共 2 页"):
+    for expected in ("河北省产业集群龙头企业", "申请报告", "申报单位（盖章）", application.enterprise.name, "所属产业集群",
+                     "安平县丝网产业集群", "法定代表人（签字）", "推荐单位安平县工业和信息化局", "一、企业基本情况",
+                     "二、在区域经济发展中的地位作用", "八、带动中小企业", "企业成立于2005年，主营丝网制品。"):
         assert squash(expected) in text, expected
+    pages = pdf_pages_text(data)
+    # The cover carries no footer and no number; the text pages are numbered from 1.
+    assert "数据指纹" not in pages[0] and "页，共" not in pages[0]
+    assert f"第1页，共{len(pages) - 1}页" in pages[1]
+    assert f"第{len(pages) - 1}页，共{len(pages) - 1}页" in pages[-1]
+    # The closing signature block ends the report.
+    assert pages[-1].index("法定代表人（签字）") > pages[-1].index("申报单位（盖章）")
     fonts = embedded_cjk_fonts(pdffonts(pdf_file(data)))
     assert any(name.replace("-", "").startswith(("NotoSansCJK", "NotoSerifCJK")) for name in fonts), fonts
 
@@ -67,13 +75,15 @@ def test_form_pdf_has_data_verdicts_and_three_opinion_blocks(client, pdf_file):
     data = body(get(client, province_official(), "form_pdf", application))
     text = pdf_text(data)
     for expected in (
-        "河北省产业集群龙头企业推荐审核表", application.enterprise.credit_code, "52000.00", "申报条件核查",
+        "河北省产业集群龙头企业推荐审核表", application.enterprise.credit_code, "52,000.00", "申报条件核查",
         "A3", "年营业收入1亿元以上", "满足", "县级初审意见", "设区市工信局审核意见", "省局审定意见",
         "初审通过", "经核实，符合申报条件，同意推荐。", "张核实", "审核通过并上报", "同意上报。", "李审核",
-        "认定", "经会议研究，予以认定。", "王审定", "（盖章）", "安平县协作企业12",
+        "认定", "经会议研究，予以认定。", "王审定", "单位（盖章）：安平县工业和信息化局", "负责人（签字）",
+        "单位（盖章）：衡水市工业和信息化局", "单位（盖章）：河北省中小企业局", "安平县协作企业12",
     ):
         assert squash(expected) in text, expected
     assert "尚未审核" not in text
+    assert "52000.00" not in text and "年06月" not in text  # one number format, one date format
     assert len(embedded_cjk_fonts(pdffonts(pdf_file(data)))) >= 2  # serif body and sans headings
 
 
@@ -88,10 +98,11 @@ def test_verification_pdf_shows_declared_and_verified_figures(client, pdf_file):
     application = submitted_application()
     verify(application, county=county_official("131125", full_name="刘核实"), revenue=51000)
     data = body(get(client, county_official("131125"), "verification_pdf", application))
+    save_pages_png(data, "verification")
     text = pdf_text(data)
     for expected in ("县级中小企业管理部门核实情况证明", "衡水市工业和信息化局", application.enterprise.name,
-                     "企业申报数", "县级核实数", "52000.00", "51000.00", "不一致", "刘核实", "安平县中小企业管理部门",
-                     "经实地核查，数据基本属实。"):
+                     "企业申报数", "县级核实数", "52,000.00", "51,000.00", "不一致", "刘核实", "安平县工业和信息化局",
+                     "经实地核查，数据基本属实。", "核实结论：经核实，该企业符合申报条件。", "负责人（签字）"):
         assert squash(expected) in text, expected
     assert embedded_cjk_fonts(pdffonts(pdf_file(data)))
 
@@ -112,7 +123,7 @@ def test_document_footer_qr_opens_the_signed_record_check(client, pdf_file, qr_c
     page = client.get(f"/verify/document/{sha}")
     assert page.status_code == 200
     content = page.content.decode()
-    assert application.enterprise.name in content and "有签署记录" in content
+    assert application.enterprise.name in content and "与签署记录一致" in content
     # Nothing about the application's state or figures.
     for secret in ("待县级初审", "52000", application.enterprise.credit_code):
         assert secret not in content
@@ -210,4 +221,38 @@ def test_pdf_with_hostile_text_stays_text(client):
     application.save(update_fields=["report_basic"])
     data = body(get(client, application.enterprise.users.first(), "report_pdf", application))
     assert squash('<img src="file:///etc/passwd">') in pdf_text(data)
-    assert len(PdfReader(io.BytesIO(data)).pages) == 2
+    assert "加粗" in pdf_text(data)
+
+
+def test_multi_page_form_repeats_header_rows_on_every_page(client):
+    from applications.models import PartnerSME
+    application = awarded_application()
+    PartnerSME.objects.bulk_create(
+        [PartnerSME(application=application, name=f"衡水市协作配套企业第{n}号有限公司", credit_code=f"P{n:017d}",
+                    cooperation="提供丝网原材料与配套加工服务") for n in range(60)]
+    )
+    data = body(get(client, province_official(), "form_pdf", application))
+    save_pages_png(data, "form", first=1, last=3)
+    pages = pdf_pages_text(data)
+    assert len(pages) >= 4
+    partner_pages = [page for page in pages if "协作配套企业第" in page]
+    assert len(partner_pages) >= 2
+    for page in partner_pages:
+        assert "序号企业名称统一社会信用代码协作方式" in page  # the header rows repeat
+    condition_pages = [page for page in pages if "不满足" in page or "满足" in page]
+    for page in condition_pages:
+        assert "条件申报条件结果依据" in page
+    # Opinion blocks are whole on one page each (a row never splits).
+    for title in ("县级初审意见", "设区市工信局审核意见", "省局审定意见"):
+        holding = [page for page in pages if title in page]
+        assert len(holding) == 1
+        assert "负责人（签字）" in holding[0]
+
+
+def test_verification_pdf_concludes_which_conditions_are_not_met(client):
+    application = submitted_application()
+    verify(application, county=county_official("131125"), revenue=8000, owners_equity=30000)
+    text = pdf_text(body(get(client, county_official("131125"), "verification_pdf", application)))
+    assert "经核实，该企业不符合申报条件" in text
+    assert "A3“年营业收入1亿元以上”" in text and "E1“资产所有者权益超过50%”" in text
+    assert "A4“" not in text  # 纳税总额 is met

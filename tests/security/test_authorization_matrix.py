@@ -32,6 +32,7 @@ from applications.models import Application, MaterialKind
 from portal.accounts.models import Role
 from portal.directory.models import Division
 from portal.directory.reference import load_divisions
+from review.documents.services import letter_issue
 from review.models import CertificateBatch, ReviewRecord
 from review.services import (
     DecisionInput,
@@ -207,6 +208,12 @@ TABLE = {
     "documents:verification_pdf": Row(DOCUMENT_OF_A, kwargs=lambda w: {"pk": w.a.pk}),
     "documents:certificate_pdf": Row(DOCUMENT_OF_A, kwargs=lambda w: {"pk": w.a.pk}),
     "documents:dossier": Row(DOCUMENT_OF_A, kwargs=lambda w: {"pk": w.a.pk}),
+    "documents:paper_copy": Row(DOCUMENT_OF_A, kwargs=lambda w: {"pk": w.a.pk}),
+    "documents:forwarded_bundle": Row(answers(city_131100=200, city_130500=200), note="each city its own"),
+    "documents:letter_issue": (
+        Row(answers(city_131100=200, city_130500=200), kwargs=lambda w: {"kind": "recommendation"}),
+        Row(answers(province=200), kwargs=lambda w: {"kind": "announcement"}),
+    ),
     "documents:summary_xlsx": Row(answers(city_131100=200, city_130500=200, province=200)),
     "documents:recommendation_letter": Row(
         answers(city_131100=200, city_130500=200, province=200), query="?city=131100",
@@ -361,6 +368,15 @@ def build_world() -> World:
     meeting_close(actor=u["province"], meeting_id=w.meeting.pk)
     meeting_award(actor=u["province"], meeting_id=w.meeting.pk)
     campaign_publish_results(actor=u["province"], campaign=w.campaign)
+    for actor, kind, unit, number in (
+        ("city_131100", "recommendation", "131100", "衡工信字〔2024〕15号"),
+        ("city_130500", "recommendation", "130500", "邢工信字〔2024〕9号"),
+        ("province", "announcement", "130000", "冀企产〔2024〕30号"),
+    ):
+        letter_issue(
+            actor=u[actor], kind=kind, campaign=w.campaign, unit=Division.objects.get(code=unit),
+            values={"document_number": number, "signer": "张建国", "dated": timezone.localdate()},
+        )
     w.batch = CertificateBatch.objects.create(
         campaign=w.campaign, requested_by=u["province"], total=2, done=2, status="finished", finished_at=timezone.now(),
     )

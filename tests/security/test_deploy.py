@@ -25,7 +25,7 @@ def production_env(**extra):
         DJANGO_SETTINGS_MODULE="portal.settings.production",
         SECRET_KEY="".join(secrets.choice(alphabet) for _ in range(50)),
         ALLOWED_HOSTS="x",
-        **extra,
+        **{"PUBLIC_BASE_URL": "https://portal.example.gov.cn", **extra},
     )
     return env
 
@@ -140,3 +140,13 @@ def test_no_template_needs_inline_script_or_style():
             if pattern.search(text):
                 offenders.append(f"{template.relative_to(ROOT)}: inline {name}")
     assert offenders == []
+
+
+@pytest.mark.parametrize("url", ["", "http://127.0.0.1:8000", "http://localhost:8000", "http://[::1]/"])
+def test_check_deploy_refuses_a_missing_or_loopback_public_address(url):
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy"],
+        cwd=ROOT, env=production_env(PUBLIC_BASE_URL=url), capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode != 0
+    assert "documents.E001" in result.stderr + result.stdout

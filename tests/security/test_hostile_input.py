@@ -378,7 +378,9 @@ def test_formulas_typed_at_registration_are_text_in_the_summary_workbook(client,
               "owners_equity": application.owners_equity, "cluster_rank": 1, "remarks": ""},
     )
     perform_transition(application_id=application.pk, action="county_pass", actor=county, opinion="-2+3")
-    client.force_login(city_official("131100"))
+    city = city_official("131100")
+    perform_transition(application_id=application.pk, action="city_forward", actor=city)  # the 汇总表 lists the recommended
+    client.force_login(city)
     download = client.get(reverse("documents:summary_xlsx"))
     assert download.status_code == 200
     workbook = load_workbook(io.BytesIO(b"".join(download.streaming_content)))

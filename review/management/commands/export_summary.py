@@ -9,6 +9,7 @@ from portal.audit.services import audit
 from portal.directory.models import Campaign, Division
 from review.documents import summary
 from review.documents.excel import write_summary_workbook
+from review.documents.selectors import province_office
 
 
 class Command(BaseCommand):
@@ -30,16 +31,14 @@ class Command(BaseCommand):
                 raise CommandError(f"{city} 不是设区市（市级单位）的区划代码。")
         # Run by the operator on the server: the province's jurisdiction (the same selector the province's pages use).
         visible = submitted_applications()
-        queryset = summary.summary_queryset(
-            visible=visible, campaign=campaign_obj, states=summary.FORWARDED_STATES, city_code=city
-        )
+        queryset = summary.recommended_queryset(visible=visible, campaign=campaign_obj, city_code=city)
         path = Path(out)
         path.parent.mkdir(parents=True, exist_ok=True)
         result = write_summary_workbook(
             str(path),
             rows=summary.summary_rows(queryset),
             plaques=summary.plaque_rows(visible=visible, campaign=campaign_obj, city_code=city),
-            unit="河北省中小企业局",
+            unit=province_office(),
             on=timezone.localdate(),
             main_title=division.name if division else "全省汇总",
             split_by_city=division is None,

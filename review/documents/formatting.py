@@ -1,0 +1,50 @@
+"""How documents print numbers, dates and quotations: one format each, everywhere (forms, letters, 汇总表)."""
+
+import datetime as dt
+import re
+from decimal import Decimal
+
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import SafeString, mark_safe
+
+# Dates written by other code as 2003年06月18日 are printed like every other date: 2003年6月18日.
+PADDED_DATE = re.compile(r"(\d{4})年0?(\d{1,2})月0?(\d{1,2})日")
+# A bare amount with two decimals and no separators (68000.00) gets them (68,000.00).
+BARE_AMOUNT = re.compile(r"(?<![\d,.])(\d{4,})\.(\d{2})(?![\d])")
+
+
+def chinese_date(day: dt.date | dt.datetime | None) -> str:
+    """2003年6月18日 (no leading zeros, as GB/T 9704 writes 成文日期)."""
+    return f"{day.year}年{day.month}月{day.day}日" if day else ""
+
+
+def money(value) -> str:
+    """68,000.00 — thousands separators and two decimals; an empty value is a dash."""
+    if value is None or value == "":
+        return "—"
+    return f"{Decimal(value):,.2f}"
+
+
+def quoted(text: str) -> str:
+    """Mainland quotation marks: “河北省产业集群龙头企业”."""
+    return f"“{text}”"
+
+
+def normalised(text: str) -> str:
+    """Text from elsewhere (verdict reasons) in the documents' formats: dates, amounts and quotation marks."""
+    text = PADDED_DATE.sub(lambda m: f"{m[1]}年{int(m[2])}月{int(m[3])}日", text)
+    text = BARE_AMOUNT.sub(lambda m: f"{int(m[1]):,}.{m[2]}", text)
+    return text.replace("「", "“").replace("」", "”")
+
+
+def keep_tail(text: str, size: int = 3) -> SafeString:
+    """Escaped text whose last `size` characters never wrap apart: no line holding a lone 「位」."""
+    text = str(text or "")
+    if len(text) <= size:
+        return conditional_escape(text)
+    head, tail = text[:-size], text[-size:]
+    return format_html('{}<span class="nowrap">{}</span>', head, tail)
+
+
+def nowrap_safe(text: str) -> SafeString:
+    return mark_safe(f'<span class="nowrap">{conditional_escape(text)}</span>')  # noqa: S308 - escaped above
