@@ -1,8 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from guide import views as guide_views
 from portal import views as portal_views
-from portal.guide import views as guide_views
 from review.documents import views as document_views
 
 admin.site.site_header = "河北省产业集群龙头企业认定系统 · 后台管理"
@@ -11,7 +11,7 @@ admin.site.index_title = "系统管理"
 
 urlpatterns = [
     path("", guide_views.front, name="home"),
-    path("", include("portal.guide.urls")),
+    path("", include("guide.urls")),
     path("accounts/", include("portal.accounts.urls")),
     path("enterprise/", include("applications.urls")),
     path("", include("review.urls")),  # /review/… and the public /public/awarded/

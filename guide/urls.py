@@ -1,6 +1,6 @@
 from django.urls import path
 
-from portal.guide import views
+from guide import views
 
 urlpatterns = [
     path("guide/", views.guide, name="guide"),

@@ -12,7 +12,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Pt
 
-from portal.guide.content import REPORT_OUTLINE, TRUTHFULNESS_PLEDGE
+from guide.content import REPORT_OUTLINE, TRUTHFULNESS_PLEDGE
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 # name → (title shown and used as file name, builder of the paragraphs)

@@ -7,10 +7,10 @@ from django.utils.http import content_disposition_header
 
 from applications.eligibility import CONDITIONS
 from applications.models import MaterialKind
+from guide import documents
+from guide.content import FAQ, REPORT_OUTLINE, notice
 from portal.accounts.navigation import ROLE_HOME
 from portal.directory.models import Campaign, Division
-from portal.guide import documents
-from portal.guide.content import FAQ, REPORT_OUTLINE, notice
 
 
 def front(request):
