@@ -9,10 +9,10 @@ def draft_verdicts(application, *, form=None, honour_formset=None, partner_forms
     Fields the user typed wrongly count as not filled in, so the checklist never shows a number that
     is not on the screen. Nothing is saved.
     """
-    _overlay_form(application, form)
+    invalid = _overlay_form(application, form)
     facts = eligibility.rule_facts(
         application, honours=_typed_honours(honour_formset), partner_count=_typed_partner_count(partner_formset),
-        verification=None,
+        verification=None, invalid=invalid,
     )
     return eligibility.evaluate(facts)
 
@@ -21,14 +21,19 @@ def _bound(form) -> bool:
     return form is not None and form.is_bound
 
 
-def _overlay_form(application, form) -> None:
+def _overlay_form(application, form) -> list[tuple[str, str]]:
+    """Puts the form's valid values on the (unsaved) instance; returns (field, message) of what was typed wrongly,
+    so the rules say what is wrong instead of 「尚未填写」."""
     if not _bound(form):
-        return
+        return []
     form.is_valid()  # builds form.instance from the valid fields; the instance is never saved
-    for name in form.errors:
+    invalid = []
+    for name, errors in form.errors.items():
         if name in form._meta.fields:
             field = application._meta.get_field(name)
             setattr(application, name, None if field.null else field.get_default())
+            invalid.append((name, f"「{form.fields[name].label}」填写有误：{errors[0]}"))
+    return invalid
 
 
 def _typed_honours(formset):

@@ -11,6 +11,7 @@ from decimal import ROUND_DOWN, Decimal
 
 from applications import uscc
 from applications.fields import VERIFIED_FIELDS, facts_for, percent
+from portal.dates import chinese_date
 
 MET, UNMET, PENDING = "met", "unmet", "pending"
 STATUS_LABELS = {MET: "满足", UNMET: "不满足", PENDING: "待核实"}
@@ -45,9 +46,16 @@ class Facts:
     declares_no_violations: bool = False
     cluster_in_campaign: bool = False
     verified: frozenset = field(default_factory=frozenset)  # names of the figures the county verified
+    # (field, message) of what the user typed but the form refused: the rules say that, not 「尚未填写」.
+    invalid: tuple[tuple[str, str], ...] = ()
+
+    def problem(self, *names: str) -> str | None:
+        """The form's message for the first of `names` that was typed wrongly (None when none was)."""
+        refused = dict(self.invalid)
+        return next((f"{refused[name].rstrip('。')}。" for name in names if name in refused), None)
 
 
-def rule_facts(application, *, honours=None, partner_count=None, verification=None) -> Facts:
+def rule_facts(application, *, honours=None, partner_count=None, verification=None, invalid=()) -> Facts:
     """What the rules look at. The figures come from fields.facts_for: with a `verification` (the county's
     核实情况证明, saved or being filled in) its figures replace the declared ones; without one, the declared."""
     if honours is None:
@@ -74,6 +82,7 @@ def rule_facts(application, *, honours=None, partner_count=None, verification=No
         declares_no_violations=application.declares_no_violations,
         cluster_in_campaign=campaign.eligible_clusters().filter(pk=application.cluster_id).exists(),
         verified=figures.verified,
+        invalid=tuple(invalid),
         **{name: figures.values[name] for name in VERIFIED_FIELDS},
     )
 
@@ -116,13 +125,20 @@ def wan(value: Decimal) -> str:
 
 
 def shown_percent(numerator: Decimal, denominator: Decimal, threshold: int) -> str:
-    """The share for the reason text; rules compare exact values, so a share that only rounds to the
-    threshold (2.9999%) is shown with enough digits not to contradict the verdict."""
+    """The share for the reason text, two decimals. The rules compare exact values, so a share that only rounds
+    to the threshold is shown truthfully instead: just below it rounds down (2.99), just above it gets as many
+    decimals as it takes to differ (22500.01 / 45000 → 50.00002), and beyond eight decimals it reads 略高于."""
     exact = Decimal(numerator) * 100 / Decimal(denominator)
     share = percent(numerator, denominator)
-    if share == threshold and exact != threshold:
-        return f"{exact.quantize(Decimal('0.0001'), rounding=ROUND_DOWN)}"
-    return f"{share}"
+    if share != threshold or exact == threshold:
+        return f"{share}"
+    if exact < threshold:
+        return f"{exact.quantize(Decimal('0.01'), rounding=ROUND_DOWN)}"
+    for places in range(3, 9):
+        shown = exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_DOWN)
+        if shown > threshold:
+            return f"{shown}".rstrip("0")
+    return f"略高于 {threshold}"
 
 
 def source(facts: Facts, name: str) -> str:
@@ -149,20 +165,20 @@ def rule_a1(f: Facts):
 
 def rule_a2(f: Facts):
     if f.established_on is None:
-        return UNMET, "尚未填写成立日期。"
+        return UNMET, f.problem("established_on") or "尚未填写成立日期。"
     if f.deadline is None:
         return PENDING, "申报截止日期未设定。"
     threshold = add_years(f.established_on, 3)
     if threshold <= f.deadline:
-        return MET, f"成立于 {f.established_on:%Y年%m月%d日}，至申报截止日已满三年。"
-    return UNMET, f"成立于 {f.established_on:%Y年%m月%d日}，至申报截止日（{f.deadline:%Y年%m月%d日}）不满三年。"
+        return MET, f"成立于 {chinese_date(f.established_on)}，至申报截止日已满三年。"
+    return UNMET, f"成立于 {chinese_date(f.established_on)}，至申报截止日（{chinese_date(f.deadline)}）不满三年。"
 
 
 def threshold_rule(name: str, label: str, minimum: Decimal, missing: str):
     def rule(f: Facts):
         value = getattr(f, name)
         if value is None:
-            return UNMET, missing
+            return UNMET, f.problem(name) or missing
         shown = f"{label}{source(f, name)} {wan(value)}"
         if value >= minimum:
             return MET, f"{shown}，达到 {wan(minimum)}。"
@@ -173,7 +189,7 @@ def threshold_rule(name: str, label: str, minimum: Decimal, missing: str):
 
 def rule_a5(f: Facts):
     if f.cluster_rank is None:
-        return UNMET, "尚未填写集群内排名。"
+        return UNMET, f.problem("cluster_rank") or "尚未填写集群内排名。"
     shown = f"集群内排名{source(f, 'cluster_rank')}第 {f.cluster_rank} 位"
     if f.cluster_rank <= 3:
         return MET, f"{shown}，在前3位。"
@@ -193,10 +209,10 @@ def rule_b2(f: Facts):
     if not f.iso9000_number:
         return UNMET, "尚未填写ISO9000质量体系认证证书编号。"
     if f.iso9000_valid_until is None:
-        return UNMET, "尚未填写ISO9000证书有效期。"
+        return UNMET, f.problem("iso9000_valid_until") or "尚未填写ISO9000证书有效期。"
     if f.deadline and f.iso9000_valid_until < f.deadline:
-        return UNMET, f"ISO9000证书有效期至 {f.iso9000_valid_until:%Y年%m月%d日}，申报截止日已过期。"
-    return MET, f"ISO9000证书 {f.iso9000_number}，有效期至 {f.iso9000_valid_until:%Y年%m月%d日}。"
+        return UNMET, f"ISO9000证书有效期至 {chinese_date(f.iso9000_valid_until)}，申报截止日已过期。"
+    return MET, f"ISO9000证书 {f.iso9000_number}，有效期至 {chinese_date(f.iso9000_valid_until)}。"
 
 
 def honour_rule(kinds: set[str], wanted: str, any_level_kinds: Iterable[str] = ()):
@@ -221,7 +237,7 @@ def rule_c1(f: Facts):
 
 def rule_c2(f: Facts):
     if f.rd_spend is None or f.revenue is None:
-        return UNMET, "尚未填写科技投入或上年度营业收入。"
+        return UNMET, f.problem("rd_spend", "revenue") or "尚未填写科技投入或上年度营业收入。"
     if f.revenue <= 0:
         return UNMET, "上年度营业收入为0，无法计算科技投入占比。"
     share = shown_percent(f.rd_spend, f.revenue, 3)
@@ -250,7 +266,7 @@ def rule_d1(f: Facts):
 
 def rule_e1(f: Facts):
     if f.owners_equity is None or f.total_assets is None:
-        return UNMET, "尚未填写资产总额或所有者权益。"
+        return UNMET, f.problem("owners_equity", "total_assets") or "尚未填写资产总额或所有者权益。"
     if f.total_assets <= 0:
         return UNMET, "资产总额为0，无法计算所有者权益占比。"
     share = shown_percent(f.owners_equity, f.total_assets, 50)

@@ -18,6 +18,7 @@ from applications.models import REPORT_SECTIONS, Application
 MONEY = "money"  # 万元, two decimals
 RANK = "rank"  # 第 n 位
 COUNT = "count"  # 项
+PEOPLE = "people"  # 人
 DATE = "date"
 YES_NO = "yes_no"
 CHOICE = "choice"
@@ -68,6 +69,25 @@ FIELDS: list[FieldSpec] = [
     FieldSpec("total_assets", "资产总额（万元）", MONEY, required=True, verified=True, unit="万元"),
     FieldSpec("owners_equity", "所有者权益（万元）", MONEY, required=True, verified=True, unit="万元"),
     FieldSpec("rd_spend", "科技投入（万元）", MONEY, required=True, unit="万元"),
+    FieldSpec("net_profit", "上年度净利润（万元）", MONEY, unit="万元"),
+    # The two years before 上年度: growth only (the conditions are computed on 上年度, as the notice says).
+    FieldSpec("revenue_y2", "前年营业收入（万元）", MONEY, unit="万元"),
+    FieldSpec("revenue_y3", "大前年营业收入（万元）", MONEY, unit="万元"),
+    FieldSpec("tax_total_y2", "前年纳税总额（万元）", MONEY, unit="万元"),
+    FieldSpec("tax_total_y3", "大前年纳税总额（万元）", MONEY, unit="万元"),
+    FieldSpec("net_profit_y2", "前年净利润（万元）", MONEY, unit="万元"),
+    FieldSpec("net_profit_y3", "大前年净利润（万元）", MONEY, unit="万元"),
+    FieldSpec("rd_spend_y2", "前年科技投入（万元）", MONEY, unit="万元"),
+    FieldSpec("rd_spend_y3", "大前年科技投入（万元）", MONEY, unit="万元"),
+    FieldSpec("registered_capital", "注册资本（万元）", MONEY, unit="万元"),
+    FieldSpec("employees", "从业人员（人）", PEOPLE, unit="人"),
+    FieldSpec("rd_staff", "研发人员（人）", PEOPLE, unit="人"),
+    FieldSpec("main_products", "主导产品", TEXT),
+    FieldSpec("market_share", "主导产品市场占有率（%）", TEXT, unit="%"),
+    FieldSpec("postal_address", "通讯地址", TEXT),
+    FieldSpec("postcode", "邮政编码", TEXT),
+    FieldSpec("contact_mobile", "联系人手机", TEXT),
+    FieldSpec("contact_email", "联系人电子邮箱", TEXT),
     FieldSpec("cluster_rank", "集群内排名", RANK, required=True, verified=True, unit="位"),
     FieldSpec("iso9000_number", "ISO9000认证证书编号", TEXT, required=True),
     FieldSpec("iso9000_issuer", "ISO9000发证机构", TEXT, required=True),

@@ -1,6 +1,5 @@
 """Forms of the enterprise side: registration, 申请报告, 推荐审核表 (with honours and partner SMEs), uploads."""
 
-import datetime as dt
 import re
 import unicodedata
 
@@ -9,7 +8,7 @@ from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from applications import uscc
+from applications import plausibility, uscc
 from applications.fields import COUNT_FIELDS, FORM_FIELDS, MONEY_FIELDS
 from applications.models import (
     REPORT_SECTION_MAX,
@@ -20,6 +19,7 @@ from applications.models import (
     MaterialKind,
     PartnerSME,
 )
+from portal.accounts.captcha import captcha_field
 from portal.accounts.models import User
 from portal.directory.models import Campaign, Cluster, Division
 
@@ -87,9 +87,11 @@ class RegistrationForm(forms.Form):
     password2 = forms.CharField(
         label="确认密码", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
     )
+    captcha = captcha_field()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        refuse_over_limit(self)
         clusters = campaign_clusters()
         self.fields["cluster"].queryset = clusters
         self.fields["county"].queryset = Division.objects.filter(clusters__in=clusters).distinct().order_by("code")
@@ -139,6 +141,18 @@ class RegistrationForm(forms.Form):
         return data
 
 
+LIMIT_MESSAGE = "最多 %(limit_value)d 个字，现有 %(show_value)d 个字，请删减后再保存（内容已保留）。"
+
+
+def refuse_over_limit(form):
+    """Browsers silently cut pasted text at `maxlength`: drop the attribute and refuse on the server with a message
+    that says by how much, keeping the text on the page."""
+    for field in form.fields.values():
+        field.widget.attrs.pop("maxlength", None)
+        if getattr(field, "max_length", None):
+            field.error_messages["max_length"] = LIMIT_MESSAGE
+
+
 class LineTextField(forms.CharField):
     """Browsers send line breaks as CRLF but count them as one character: count them as the user sees them."""
 
@@ -152,6 +166,10 @@ class VersionedForm(forms.ModelForm):
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        refuse_over_limit(self)
+
 
 class ReportForm(VersionedForm):
     class Meta:
@@ -163,13 +181,51 @@ class ReportForm(VersionedForm):
         }
 
 
+def plain_number(value):
+    """「26,800」「２６８００」「26 800」 → "26800": separators and full-width digits as users type them."""
+    if isinstance(value, str):
+        return plain_text(value).replace(",", "").replace("，", "").replace(" ", "")
+    return value
+
+
+MONEY_MESSAGES = {
+    "invalid": "请输入数字（单位：万元），如 26800 或 26,800。",
+    "max_digits": "数字过长，请核对单位（万元）。",
+    "max_whole_digits": "数字过长，请核对单位（万元）。",
+    "max_decimal_places": "最多保留两位小数。",
+}
+INTEGER_MESSAGES = {"invalid": "请输入整数，如 120 或 1,200。"}
+
+
 class MoneyField(forms.DecimalField):
     """万元 with two decimals; accepts thousands separators and full-width digits."""
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.error_messages.update(MONEY_MESSAGES)
+
     def to_python(self, value):
-        if isinstance(value, str):
-            value = plain_text(value).replace(",", "").replace("，", "").replace(" ", "")
-        return super().to_python(value)
+        return super().to_python(plain_number(value))
+
+
+class CountField(forms.IntegerField):
+    """Whole numbers (people, patents, ranks); accepts thousands separators and full-width digits."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.error_messages.update(INTEGER_MESSAGES)
+
+    def to_python(self, value):
+        return super().to_python(plain_number(value))
+
+
+class PercentField(forms.DecimalField):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.error_messages.update({**MONEY_MESSAGES, "invalid": "请输入百分数（0 至 100），如 12.5。"})
+
+    def to_python(self, value):
+        return super().to_python(plain_number(value).rstrip("%％") if isinstance(value, str) else value)
 
 
 class YesNoSelect(forms.NullBooleanSelect):
@@ -178,48 +234,101 @@ class YesNoSelect(forms.NullBooleanSelect):
         self.choices = [("unknown", "请选择"), ("true", "是"), ("false", "否")]
 
 
+# The two years before 上年度: growth on the officials' screens and in the 推荐审核表.
+HISTORY_FIELDS = [
+    "revenue_y2", "revenue_y3", "tax_total_y2", "tax_total_y3",
+    "net_profit_y2", "net_profit_y3", "rd_spend_y2", "rd_spend_y3",
+]
+PATENT_FIELDS = COUNT_FIELDS  # 项: an empty one counts as 0
+WHOLE_NUMBER_FIELDS = ["cluster_rank", "employees", "rd_staff", *PATENT_FIELDS]
+
+
 class ApplicationForm(VersionedForm):
     """推荐审核表: every field may stay empty in a draft; completeness is checked on 提交申报."""
+
+    confirm_large_amounts = forms.BooleanField(
+        label="以上金额核对无误（单位为万元）", required=False,
+        help_text="金额超过 10,000,000 万元（1,000 亿元）时须勾选确认。",
+    )
 
     class Meta:
         model = Application
         fields = FORM_FIELDS
-        field_classes = dict.fromkeys(MONEY_FIELDS, MoneyField)
+        field_classes = {
+            **dict.fromkeys(MONEY_FIELDS, MoneyField),
+            **dict.fromkeys(WHOLE_NUMBER_FIELDS, CountField),
+            "market_share": PercentField,
+        }
         labels = {"independent_legal_person": "是否具有独立法人资格"}
         widgets = {
             "established_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "iso9000_valid_until": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "independent_legal_person": YesNoSelect,
-            **{name: forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}) for name in MONEY_FIELDS},
+            **{
+                name: forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off", "data-unit": "万元"})
+                for name in MONEY_FIELDS
+            },
+            **{name: forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}) for name in WHOLE_NUMBER_FIELDS},
+            "market_share": forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off", "data-unit": "%"}),
+            "postcode": forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "postal-code"}),
+            "contact_mobile": forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+            "contact_email": forms.EmailInput(attrs={"autocomplete": "email"}),
         }
         help_texts = {
             "cluster_rank": "企业规模和经济实力在所属产业集群内的排名（县级核实）。",
             "iso9000_valid_until": "须在企业申报截止日仍有效。",
             "rd_spend": "上年度研究与试验发展经费投入。",
+            "net_profit": "亏损填负数。",
+            "main_products": "如：不锈钢丝网、过滤网。",
         }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name in COUNT_FIELDS:
+        for name in PATENT_FIELDS:
             self.fields[name].required = False
         self.fields["rd_institution_level"].choices = [("", "请选择"), *self.fields["rd_institution_level"].choices[1:]]
+        self.fields["contact_email"].error_messages["invalid"] = "请填写正确的电子邮箱，如 zhangsan@example.cn。"
+        year = self.instance.campaign.year if self.instance.campaign_id else timezone.localdate().year
+        for name in HISTORY_FIELDS:
+            # 「前年营业收入（万元）」 reads better with the year: 「2022年营业收入（万元）」.
+            offset = 2 if name.endswith("_y2") else 3
+            label = self.fields[name].label.split("年", 1)[1].removeprefix("度")
+            self.fields[name].label = f"{year - offset}年{label}"
+        for name in ("revenue", "tax_total", "rd_spend", "net_profit"):
+            self.fields[name].label = self.fields[name].label.replace("上年度", f"上年度（{year - 1}年）")
+
+    def clean_postcode(self):
+        code = plain_text(self.cleaned_data["postcode"])
+        if code and not re.fullmatch(r"\d{6}", code):
+            raise ValidationError("邮政编码为6位数字，如 053600。")
+        return code
+
+    def clean_contact_mobile(self):
+        mobile = re.sub(r"[\s-]", "", plain_text(self.cleaned_data["contact_mobile"]))
+        if mobile and not MOBILE.match(mobile):
+            raise ValidationError("请填写11位手机号码，如 13812345678。")
+        return mobile
 
     def clean(self):
         data = super().clean()
-        for name in COUNT_FIELDS:
+        for name in PATENT_FIELDS:
             if data.get(name) is None and name not in self.errors:
                 data[name] = 0
-        self._check_established(data.get("established_on"))
-        equity, assets = data.get("owners_equity"), data.get("total_assets")
-        if equity is not None and assets is not None and equity > assets:
-            self.add_error("owners_equity", "所有者权益不能大于资产总额，请核对（单位均为万元）。")
+        labels = {name: self.fields[name].label for name in MONEY_FIELDS}
+        problems = plausibility.form_problems(
+            data, labels, today=timezone.localdate(), confirmed=bool(data.get("confirm_large_amounts"))
+        )
+        for name, message in problems:
+            if name not in self.errors:
+                self.add_error(name, message)
         return data
 
-    def _check_established(self, established):
-        if established and established > timezone.localdate():
-            self.add_error("established_on", "成立日期不能晚于今天。")
-        if established and established < dt.date(1949, 1, 1):
-            self.add_error("established_on", "成立日期有误，请核对。")
+    @property
+    def asks_confirmation(self) -> bool:
+        """The 「以上金额核对无误」 box is shown once a large amount was refused (or when it is already ticked)."""
+        return bool(self.data.get("confirm_large_amounts")) or any(
+            "核对无误" in str(e) for name in MONEY_FIELDS for e in self.errors.get(name, [])
+        )
 
 
 def compact_widgets(form):
@@ -233,12 +342,25 @@ class HonourForm(forms.ModelForm):
     class Meta:
         model = Honour
         fields = ["kind", "level", "name", "year", "issuer"]
+        field_classes = {"year": CountField}
+        widgets = {"year": forms.TextInput(attrs={"inputmode": "numeric"})}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for name in ("kind", "level"):
             self.fields[name].choices = [("", "请选择"), *self.fields[name].choices[1:]]
         compact_widgets(self)
+        refuse_over_limit(self)
+        self.fields["year"].error_messages.update(
+            {"min_value": "获得年份不能早于 1949 年。", "max_value": "获得年份有误，请核对。"}
+        )
+
+    def clean_year(self):
+        year = self.cleaned_data["year"]
+        problem = plausibility.honour_year_not_in_future(year, timezone.localdate())
+        if problem:
+            raise ValidationError(problem)
+        return year
 
 
 class PartnerForm(forms.ModelForm):
@@ -251,6 +373,7 @@ class PartnerForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["credit_code"].max_length = 30
         compact_widgets(self)
+        refuse_over_limit(self)
         self.fields["cooperation"].widget.attrs["placeholder"] = "如：零部件配套、委托加工"
 
     def clean_credit_code(self):
@@ -284,31 +407,27 @@ class ListFormSet(forms.BaseInlineFormSet):
 
 
 class PartnerFormSet(ListFormSet):
-    def _codes(self):
-        """(row number, credit code) of each kept row that has a code."""
-        for number, form in enumerate(self.forms, start=1):
-            if self._should_delete_form(form) or not form.has_changed() and form.instance.pk is None:
-                continue
-            code = form.cleaned_data.get("credit_code")
-            if code:
-                yield number, code
-
     def clean(self):
-        # Replaces the model formset's generic unique check with messages that name the rows.
+        # Replaces the model formset's generic unique check with messages on the rows concerned.
         if any(self.errors):
             return
         own_code = self.instance.enterprise.credit_code
         seen = {}
-        problems = []
-        for number, code in self._codes():
+        for number, form in enumerate(self.forms, start=1):
+            if self._should_delete_form(form) or not form.has_changed() and form.instance.pk is None:
+                continue
+            code = form.cleaned_data.get("credit_code")
+            if not code:
+                continue
             if code == own_code:
-                problems.append(f"第{number}行填写的是本企业自己的统一社会信用代码，请填写被带动的中小企业。")
+                form.add_error("credit_code", f"第{number}行填写的是本企业自己的统一社会信用代码，请填写被带动的中小企业。")
             elif code in seen:
-                problems.append(f"统一社会信用代码 {code} 重复：第{seen[code]}行与第{number}行是同一家企业，请删除其中一行。")
+                form.add_error(
+                    "credit_code",
+                    f"与第{seen[code]}行重复（同一家企业只计一次），请删除本行或改为另一家企业。",
+                )
             else:
                 seen[code] = number
-        if problems:
-            raise ValidationError(problems)
 
 
 HonourFormSet = forms.inlineformset_factory(

@@ -15,7 +15,17 @@ MONEY = {
     "blank": True,
     "validators": [MinValueValidator(0, "金额不能为负数。"), MaxValueValidator(MONEY_MAX, "金额超出合理范围，请核对单位（万元）。")],
 }
+# Profit may be a loss: negative, within the same magnitude.
+PROFIT = {
+    **MONEY,
+    "validators": [
+        MinValueValidator(-MONEY_MAX, "金额超出合理范围，请核对单位（万元）。"),
+        MaxValueValidator(MONEY_MAX, "金额超出合理范围，请核对单位（万元）。"),
+    ],
+}
 REPORT_SECTION_MAX = 5000
+# Revenue above this many 万元 (1,000 亿元) is almost always 元 typed into a 万元 field: the form asks to confirm.
+REVENUE_CONFIRM_ABOVE = 10_000_000
 
 
 class State(models.TextChoices):
@@ -92,6 +102,28 @@ class Application(models.Model):
     total_assets = models.DecimalField("资产总额（万元）", **MONEY)
     owners_equity = models.DecimalField("所有者权益（万元）", **MONEY)
     rd_spend = models.DecimalField("科技投入（万元）", **MONEY)
+    net_profit = models.DecimalField("上年度净利润（万元）", **PROFIT)
+    # The two years before 上年度 (the conditions are computed on 上年度 only, as the notice says; these show growth).
+    revenue_y2 = models.DecimalField("前年营业收入（万元）", **MONEY)
+    revenue_y3 = models.DecimalField("大前年营业收入（万元）", **MONEY)
+    tax_total_y2 = models.DecimalField("前年纳税总额（万元）", **MONEY)
+    tax_total_y3 = models.DecimalField("大前年纳税总额（万元）", **MONEY)
+    net_profit_y2 = models.DecimalField("前年净利润（万元）", **PROFIT)
+    net_profit_y3 = models.DecimalField("大前年净利润（万元）", **PROFIT)
+    rd_spend_y2 = models.DecimalField("前年科技投入（万元）", **MONEY)
+    rd_spend_y3 = models.DecimalField("大前年科技投入（万元）", **MONEY)
+    registered_capital = models.DecimalField("注册资本（万元）", **MONEY)
+    employees = models.PositiveIntegerField("从业人员（人）", null=True, blank=True, validators=[MaxValueValidator(2_000_000)])
+    rd_staff = models.PositiveIntegerField("研发人员（人）", null=True, blank=True, validators=[MaxValueValidator(2_000_000)])
+    main_products = models.CharField("主导产品", max_length=200, blank=True)
+    market_share = models.DecimalField(
+        "主导产品市场占有率（%）", max_digits=5, decimal_places=2, null=True, blank=True,
+        validators=[MinValueValidator(0, "市场占有率不能为负数。"), MaxValueValidator(100, "市场占有率不能超过 100%%。")],
+    )
+    postal_address = models.CharField("通讯地址", max_length=200, blank=True)
+    postcode = models.CharField("邮政编码", max_length=6, blank=True)
+    contact_mobile = models.CharField("联系人手机", max_length=20, blank=True)
+    contact_email = models.EmailField("联系人电子邮箱", blank=True)
     cluster_rank = models.PositiveSmallIntegerField(
         "集群内排名", null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(9999)]
     )
@@ -114,6 +146,8 @@ class Application(models.Model):
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
     submitted_at = models.DateTimeField("提交时间", null=True, blank=True)
+    # 申报编号 such as 2024-131125-0007, assigned at the first 提交申报 and kept on resubmission.
+    filing_number = models.CharField("申报编号", max_length=20, blank=True, default="")
     # Incremented on each save of the form: a stale form (another tab, a double click) is detected.
     version = models.PositiveIntegerField(default=0)
 
@@ -123,6 +157,10 @@ class Application(models.Model):
         ordering = ["-created_at"]
         constraints = [
             models.UniqueConstraint(fields=["campaign", "enterprise"], name="one_application_per_campaign"),
+            models.UniqueConstraint(
+                fields=["campaign", "filing_number"], condition=~models.Q(filing_number=""),
+                name="filing_number_unique_per_campaign",
+            ),
         ]
         indexes = [models.Index(fields=["campaign", "cluster", "state"])]
 

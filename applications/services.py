@@ -20,6 +20,7 @@ from applications.uploads import validate_upload
 from portal.accounts.models import Role, User
 from portal.audit.models import Event
 from portal.audit.services import audit
+from portal.dates import chinese_date
 from portal.directory.models import CampaignState
 
 
@@ -84,7 +85,7 @@ def _check_may_start(*, enterprise, campaign, copy_from) -> None:
     if campaign.state != CampaignState.OPEN:
         raise ApplicationError("本申报批次未开放，不能开始申报。")
     if campaign.deadline_passed("enterprise"):
-        raise ApplicationError(f"本批次企业申报已于 {campaign.enterprise_deadline:%Y年%m月%d日} 截止。")
+        raise ApplicationError(f"本批次企业申报已于 {chinese_date(campaign.enterprise_deadline)} 截止。")
     if copy_from is not None and (copy_from.enterprise_id != enterprise.pk or copy_from.campaign_id == campaign.pk):
         raise ApplicationError("只能复制本企业往年的申报内容。")
 

@@ -11,7 +11,7 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
-from applications import eligibility
+from applications import eligibility, return_targets
 from applications.checklist import draft_verdicts
 from applications.completeness import missing_items
 from applications.fields import FORM_FIELDS
@@ -23,7 +23,9 @@ from applications.forms import (
     ReportForm,
     partner_formset_class,
 )
+from applications.growth import years_of
 from applications.models import MULTIPLE_FILE_MATERIALS, REPORT_SECTIONS, Application, MaterialKind
+from applications.progress import progress_for
 from applications.selectors import applications_visible_to, enterprise_applications, materials_visible_to
 from applications.services import (
     ApplicationError,
@@ -41,20 +43,45 @@ from portal.accounts.decorators import permission_required, public
 from portal.audit.models import Event
 from portal.audit.services import audit
 from portal.directory.models import Campaign
-from review.selectors import timeline_for, transitions_open_to
+from review.selectors import open_return_for, timeline_for, transitions_open_to
 from review.services import TransitionRefused, perform_transition
 from review.workflow import Action
 
 LOCKED_MESSAGE = "申报当前状态为「{state}」，已锁定，不能修改。"
 TOO_MANY_FILES = "一次最多上传 {n} 个文件，本次选择的文件过多，均未上传。请分批上传。"
-# Where each kind of missing item is fixed: the anchor's prefix names the page.
-FIX_PAGES = {"report": "applications:report", "field": "applications:form", "condition": "applications:form",
-             "form": "applications:form", "material": "applications:materials"}
+INVALID_MESSAGE = "有 {n} 处内容需要修改（见页面顶部的列表和标红处），本次尚未保存；您填写的内容都保留在页面上。"
+# 「下一步」 saves, then moves on to the next tab.
+NEXT_PAGES = {"form": "applications:form", "materials": "applications:materials"}
 
 
 def fix_url(application, anchor: str) -> str:
-    page = FIX_PAGES.get(anchor.split("-", 1)[0], "applications:form")
-    return f"{reverse(page, args=[application.pk])}#{anchor}"
+    return return_targets.fix_url(application.pk, anchor)
+
+
+def _page(application, step: str, **context) -> dict:
+    """What every page of one application shows: the open 退回修改 and where the application stands."""
+    return {
+        "application": application,
+        "step": step,
+        "open_return": open_return_for(application),
+        "progress": progress_for(application),
+        **context,
+    }
+
+
+def _after_save(request, application, default: str):
+    target = NEXT_PAGES.get(request.POST.get("next", ""))
+    return redirect(target or default, application.pk)
+
+
+def _error_count(*forms) -> int:
+    """Messages on the page, counted as the error summary at its top lists them."""
+    count = 0
+    for form in forms:
+        rows = form.forms if hasattr(form, "forms") else [form]  # a formset, or one form
+        count += len(form.non_form_errors()) if hasattr(form, "forms") else 0
+        count += sum(len(errors) for row in rows for errors in row.errors.values())
+    return count
 
 
 def _application(request, pk, *related, lists=False):
@@ -62,7 +89,9 @@ def _application(request, pk, *related, lists=False):
 
     `lists` loads honours, partners and materials once for the checklist, completeness and the page.
     """
-    queryset = applications_visible_to(request.user).select_related("campaign", "cluster", "enterprise", *related)
+    queryset = applications_visible_to(request.user).select_related(
+        "campaign", "cluster", "enterprise__county__reviewing_city", *related
+    )
     if lists:
         queryset = queryset.prefetch_related("honours", "partners", "materials")
     return get_object_or_404(queryset, pk=pk)
@@ -89,6 +118,7 @@ def register(request):
         data = dict(form.cleaned_data)
         data["password"] = data.pop("password1")
         data.pop("password2")
+        data.pop("captcha")
         try:
             user = enterprise_register(**data)
         except ApplicationError as error:
@@ -111,6 +141,9 @@ def enterprise_home(request):
         "earlier": earlier,
         "copy_source": next((a for a in earlier if campaign is None or a.campaign.year < campaign.year), None),
         "can_start": campaign is not None and current is None and not campaign.deadline_passed("enterprise"),
+        # The enterprise deadline only while it still applies: not after it passed, not once submitted.
+        "show_deadline": campaign is not None and not campaign.deadline_passed("enterprise")
+        and (current is None or current.is_editable),
     }
     if current is not None:
         context.update(_current_application_context(request, current.pk))
@@ -127,7 +160,7 @@ def _current_application_context(request, pk) -> dict:
     current = _application(request, pk, "certificate", lists=True)
     verdicts = eligibility.evaluate(eligibility.rule_facts(current))
     return {
-        "application": current,
+        **_page(current, "home"),
         "verdicts": verdicts,
         "missing": _missing(current, verdicts) if current.is_editable else [],
         "timeline": timeline_for(current, request.user),
@@ -186,13 +219,24 @@ def report(request, pk):
                 return redirect("applications:detail", application.pk)
             else:
                 messages.success(request, "申请报告已保存为草稿。")
-                return redirect("applications:report", application.pk)
+                return _after_save(request, application, "applications:report")
         else:
-            messages.error(request, "有内容需要修改（见标红处），本次尚未保存；您填写的内容都保留在页面上。")
+            messages.error(request, INVALID_MESSAGE.format(n=_error_count(form)))
     else:
         stashed = pop_stash(request)
         form = ReportForm(stashed, instance=application, initial={"version": application.version})
-    return render(request, "applications/report.html", {"application": application, "form": form, "step": "report"})
+    return render(request, "applications/report.html", _page(application, "report", form=form))
+
+
+def _as_new_rows(data, version: int):
+    """A stale page's lists as new rows: the other tab's save replaced the rows (and their ids) this page knew,
+    so the typed rows are kept as they are and will replace the list on the next save."""
+    data = _with_version(data, version)
+    for prefix in ("honours", "partners"):
+        data[f"{prefix}-INITIAL_FORMS"] = "0"
+        for key in [k for k in data if k.startswith(f"{prefix}-") and k.endswith("-id")]:
+            data[key] = ""
+    return data
 
 
 def _form_bundle(application, data=None):
@@ -208,7 +252,7 @@ def _save_form_post(request, application, bundle):
     """Save the posted 推荐审核表: (a redirect, bundle) when saved or refused, (None, bundle to show) otherwise."""
     form, honours, partners = bundle
     if not (form.is_valid() and honours.is_valid() and partners.is_valid()):
-        messages.error(request, "有内容需要修改（见标红处），本次尚未保存；您填写的内容都保留在页面上。")
+        messages.error(request, INVALID_MESSAGE.format(n=_error_count(form, honours, partners)))
         return None, bundle
     try:
         application_save_form(
@@ -219,12 +263,12 @@ def _save_form_post(request, application, bundle):
     except StaleVersion as error:
         messages.error(request, str(error))
         application.refresh_from_db()
-        return None, _form_bundle(application, _with_version(request.POST, error.current_version))
+        return None, _form_bundle(application, _as_new_rows(request.POST, error.current_version))
     except ApplicationError as error:
         messages.error(request, str(error))
         return redirect("applications:detail", application.pk), bundle
     messages.success(request, "推荐审核表已保存为草稿。")
-    return redirect("applications:form", application.pk), bundle
+    return _after_save(request, application, "applications:form"), bundle
 
 
 @enterprise_edit_page
@@ -232,9 +276,9 @@ def application_form(request, pk):
     application = _application(request, pk, "enterprise__county")
     if not application.is_editable:
         return _locked(request, application)
-    data = request.POST if request.method == "POST" else pop_stash(request)
+    data, stale = _form_data(request, application)
     form, honours, partners = _form_bundle(application, data)
-    if request.method == "POST":
+    if request.method == "POST" and not stale:
         done, (form, honours, partners) = _save_form_post(request, application, (form, honours, partners))
         if done is not None:
             return done
@@ -242,9 +286,20 @@ def application_form(request, pk):
     return render(
         request,
         "applications/form.html",
-        {"application": application, "form": form, "honours": honours, "partners": partners,
-         "verdicts": verdicts, "link_anchors": True, "step": "form"},
+        _page(application, "form", form=form, honours=honours, partners=partners, verdicts=verdicts,
+              link_anchors=True, history_years=years_of(application)[::-1]),
     )
+
+
+def _form_data(request, application):
+    """(the data the page shows, whether it came from a stale page). A stale page is caught before the lists are
+    validated: their row ids may no longer exist, which would show errors nobody can see."""
+    if request.method != "POST":
+        return pop_stash(request), False
+    if request.POST.get("version") != str(application.version):
+        messages.error(request, str(StaleVersion(application.version)))
+        return _as_new_rows(request.POST, application.version), True
+    return request.POST, False
 
 
 @permission_required("applications.use_enterprise_pages")
@@ -284,8 +339,8 @@ def materials(request, pk):
     return render(
         request,
         "applications/materials.html",
-        {"application": application, "kinds": kinds, "step": "materials",
-         "max_upload_bytes": settings.MAX_UPLOAD_BYTES, "max_files": settings.DATA_UPLOAD_MAX_NUMBER_FILES},
+        _page(application, "materials", kinds=kinds, max_upload_bytes=settings.MAX_UPLOAD_BYTES,
+              max_files=settings.DATA_UPLOAD_MAX_NUMBER_FILES),
     )
 
 
@@ -352,7 +407,12 @@ def submit(request, pk):
             return redirect("applications:submit", application.pk)
         except Application.DoesNotExist as error:
             raise Http404 from error
-        messages.success(request, "已提交申报，等待县级初审。提交后申报已锁定，不能修改；县级审核员处理前可以撤回。")
+        application.refresh_from_db(fields=["filing_number"])
+        messages.success(
+            request,
+            f"已提交申报，申报编号 {application.filing_number}，等待县级初审。请下载并保存「提交回执」。"
+            "提交后申报已锁定，不能修改；县级审核员处理前可以撤回。",
+        )
         return redirect("applications:detail", application.pk)
     if not application.is_editable:
         return _locked(request, application)
@@ -361,8 +421,8 @@ def submit(request, pk):
     return render(
         request,
         "applications/submit.html",
-        {"application": application, "missing": _missing(application, verdicts), "verdicts": verdicts,
-         "deadline_passed": application.campaign.deadline_passed("enterprise"), "step": "submit"},
+        _page(application, "submit", missing=_missing(application, verdicts), verdicts=verdicts,
+              deadline_passed=application.campaign.deadline_passed("enterprise")),
     )
 
 
@@ -389,7 +449,7 @@ def detail(request, pk):
         request,
         "applications/detail.html",
         {
-            "application": application,
+            **_page(application, "detail"),
             "verdicts": verdicts,
             "missing": _missing(application, verdicts) if application.is_editable else [],
             "timeline": timeline_for(application, request.user),
@@ -398,6 +458,5 @@ def detail(request, pk):
             "report_sections": [
                 (application._meta.get_field(name).verbose_name, getattr(application, name)) for name in REPORT_SECTIONS
             ],
-            "step": "detail",
         },
     )

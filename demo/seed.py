@@ -131,6 +131,9 @@ def _seed_demo():
             state=CampaignState.OPEN,
             **demo_campaign_dates(timezone.localdate()),
         )
+    for code, (office, phone) in DEMO_OFFICES.items():
+        # Filled once; what the 系统管理员 later enters in the admin is never overwritten.
+        Division.objects.filter(code=code, office_name="").update(office_name=office, office_phone=phone)
     for username, role, unit, name in OFFICIALS:
         ensure_user(
             username, role=role, unit_id=unit, full_name=name, email=f"{username}@demo.smehb.gov.cn",
@@ -160,6 +163,14 @@ def _seed_demo():
 # Applications in every state
 # ---------------------------------------------------------------------------------------------------------------
 
+# The demo units' responsible departments (Division.office_name / office_phone; the 系统管理员 keeps them).
+DEMO_OFFICES = {
+    "131125": ("安平县工业和信息化局", "0318-7522345"),
+    "130534": ("清河县工业和信息化局", "0319-8162301"),
+    "131100": ("衡水市工业和信息化局", "0318-2125678"),
+    "130500": ("邢台市工业和信息化局", "0319-3686012"),
+}
+
 DEMO_FIELDS = {
     "report_basic": "企业成立于2003年，是集研发、生产、销售于一体的骨干企业，现有职工860人。",
     "report_position": "上年度营业收入位居集群前列，带动上下游就业三千余人，是县域经济的重要支撑。",
@@ -176,6 +187,24 @@ DEMO_FIELDS = {
     "total_assets": 80000,
     "owners_equity": 48000,
     "rd_spend": 2080,
+    "net_profit": 4160,
+    "revenue_y2": 47300,
+    "revenue_y3": 43100,
+    "tax_total_y2": 2380,
+    "tax_total_y3": 2150,
+    "net_profit_y2": 3790,
+    "net_profit_y3": 3320,
+    "rd_spend_y2": 1850,
+    "rd_spend_y3": 1600,
+    "registered_capital": 12000,
+    "employees": 860,
+    "rd_staff": 96,
+    "main_products": "不锈钢丝网、过滤网",
+    "market_share": 8.5,
+    "postal_address": "河北省衡水市安平县工业园区",
+    "postcode": "053600",
+    "contact_mobile": "13903181234",
+    "contact_email": "liming@demo.example.cn",
     "cluster_rank": 1,
     "iso9000_number": "00123Q45678R0M",
     "iso9000_issuer": "中国质量认证中心",
@@ -206,7 +235,7 @@ class Story:
     """How one demo enterprise's application got where it is: its figures and the steps taken, in order."""
 
     state: str
-    steps: tuple = ()  # "submit", "withdraw", "verify", ("act", action, opinion), ("rank", n)
+    steps: tuple = ()  # "submit", "withdraw", "verify", ("act", action, opinion[, return targets]), ("rank", n)
     figures: tuple = ()  # overrides of DEMO_FIELDS as (name, value) pairs
     verified: tuple = ()  # overrides of the declared figures in the county's 核实情况证明
 
@@ -217,7 +246,8 @@ DEMO_STORIES = {
     "ent-131125-1": Story(State.DRAFT, (), (("revenue", 61000), ("rd_spend", 2440), ("cluster_rank", 1))),
     "ent-131125-2": Story(
         State.RETURNED,
-        ("submit", ("act", "county_return", "上一年度纳税证明未加盖税务部门印章，请补充上传盖章的纳税证明后重新提交。")),
+        ("submit", ("act", "county_return", "上一年度纳税证明未加盖税务部门印章，请补充上传盖章的纳税证明后重新提交。",
+                    ("material-tax",))),
         (("revenue", 23800), ("tax_total", 1150), ("rd_spend", 900), ("cluster_rank", 2)),
     ),
     "ent-131125-3": Story(
@@ -361,9 +391,12 @@ def _walk(application, story, users):
         elif step[0] == "rank":
             Application.objects.filter(pk=application.pk).update(city_rank=step[1])
         else:
-            _, action, opinion = step
+            _, action, opinion, *targets = step
             official = COUNTY_OFFICIAL[county] if action.startswith("county") else CITY_OFFICIAL[county]
-            perform_transition(application_id=application.pk, action=action, actor=users[official], opinion=opinion)
+            perform_transition(
+                application_id=application.pk, action=action, actor=users[official], opinion=opinion,
+                return_targets=targets[0] if targets else (),
+            )
 
 
 def seed_demo_applications(campaign):

@@ -1,8 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from guide import views as guide_views
 from portal import views as portal_views
-from portal.accounts import views as account_views
 from review.documents import views as document_views
 
 admin.site.site_header = "河北省产业集群龙头企业认定系统 · 后台管理"
@@ -10,7 +10,8 @@ admin.site.site_title = "龙头企业认定系统后台"
 admin.site.index_title = "系统管理"
 
 urlpatterns = [
-    path("", account_views.role_home, name="home"),
+    path("", guide_views.front, name="home"),
+    path("", include("guide.urls")),
     path("accounts/", include("portal.accounts.urls")),
     path("enterprise/", include("applications.urls")),
     path("", include("review.urls")),  # /review/… and the public /public/awarded/

@@ -5,6 +5,7 @@ import datetime as dt
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 
+from applications import return_targets
 from applications.fields import VERIFIED_FIELDS
 from applications.models import MONEY_MAX, State
 from portal.directory.models import DeadlineLevel
@@ -36,6 +37,12 @@ class TransitionForm(forms.Form):
         label="内部备注（企业不可见）", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )
     expected_state = forms.ChoiceField(choices=State.choices, required=False, widget=forms.HiddenInput)
+    # 退回修改 (to the enterprise): what the return concerns, so the enterprise is led to it.
+    return_targets = forms.MultipleChoiceField(
+        label="需修改的内容", required=False, choices=return_targets.grouped_choices(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": "所选的修改内容无效，请刷新页面后重新选择。"},
+    )
 
 
 class CountyVerificationForm(forms.Form):

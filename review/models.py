@@ -49,6 +49,8 @@ class ReviewRecord(AppendOnlyModel):
     at = models.DateTimeField("时间", auto_now_add=True)
     opinion = models.TextField("意见", blank=True, max_length=2000)
     internal_note = models.TextField("内部备注", blank=True, max_length=2000)
+    # What a 退回修改 concerns (applications.return_targets keys, e.g. "material-tax"): the enterprise is led there.
+    return_targets = models.JSONField("退回涉及的内容", default=list, blank=True)
     data_sha256 = models.CharField("签署数据SHA-256", max_length=64)
 
     class Meta:

@@ -6,6 +6,7 @@ from django.db.models import Q
 
 from applications.models import State
 from portal.accounts.models import OFFICIAL_ROLES, User
+from portal.dates import chinese_datetime
 from portal.directory.models import DivisionKind
 
 
@@ -28,12 +29,34 @@ def recipients_for(application):
     ]
 
 
+# What happened, as a sentence about the enterprise (「…的申报已提交申报」 read twice).
+EVENT_PHRASES = {
+    "submit": "「{name}」已提交申报",
+    "withdraw": "「{name}」已撤回申报",
+    "county_pass": "「{name}」的申报已通过县级初审",
+    "county_return": "「{name}」的申报被县级退回修改",
+    "county_reject": "「{name}」的申报经县级初审不予推荐",
+    "city_forward": "「{name}」的申报已审核通过并上报省局",
+    "city_return_county": "「{name}」的申报被市级退回县级重新初审",
+    "city_return_enterprise": "「{name}」的申报被市级退回修改",
+    "city_reject": "「{name}」的申报经市级审核不予推荐",
+    "award": "「{name}」已被认定为河北省产业集群龙头企业",
+    "decline": "「{name}」的申报经省局审定未予认定",
+}
+
+
+def transition_message(record, enterprise_name: str) -> str:
+    phrase = EVENT_PHRASES.get(record.action, "「{name}」的申报：" + record.action_label)
+    when = chinese_datetime(record.at)
+    return f"{phrase.format(name=enterprise_name)}（{when}），当前状态：{State(record.to_state).label}。"
+
+
 def notify_transition(record_id):
     from review.models import Notification, ReviewRecord
 
     record = ReviewRecord.objects.select_related("application__enterprise__county").get(pk=record_id)
     application = record.application
-    message = f"「{application.enterprise.name}」的申报已{record.action_label}，当前状态：{State(record.to_state).label}。"
+    message = transition_message(record, application.enterprise.name)
     # Who must act is asked of the state this transition made (the commit may come after later transitions).
     application.state = record.to_state
     recipients = recipients_for(application)
@@ -41,7 +64,7 @@ def notify_transition(record_id):
         [Notification(recipient=user, application=application, message=message) for user in recipients]
     )
     mails = [
-        ("【龙头企业认定】" + message[:60], message + f"\n\n请登录系统查看：{settings.PUBLIC_BASE_URL}/", None, [user.email])
+        ("【龙头企业认定】" + message[:60], f"您好：\n\n{message}\n\n请登录系统查看：{settings.PUBLIC_BASE_URL}/", None, [user.email])
         for user in recipients
         if user.email
     ]

@@ -7,7 +7,7 @@ from itertools import groupby
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
-from applications import eligibility
+from applications import eligibility, return_targets
 from applications.fields import FigureRow, facts_for
 from applications.models import Application, State
 from applications.selectors import applications_visible_to
@@ -102,9 +102,43 @@ def timeline_for(application, user):
             "opinion": r.opinion,
             "internal_note": r.internal_note if show_internal else "",
             "data_sha256": r.data_sha256,
+            "targets": return_targets.links(application.pk, r.return_targets) if r.to_state == State.RETURNED else [],
         }
         for r in records
     ]
+
+
+@dataclass(frozen=True)
+class OpenReturn:
+    """The 退回修改 the enterprise has yet to act on: the opinion and the places it concerns."""
+
+    opinion: str
+    unit: str
+    role: str
+    at: dt.datetime
+    targets: list  # (label, url, tab) from applications.return_targets.links
+
+    @property
+    def first_url(self) -> str | None:
+        return self.targets[0][1] if self.targets else None
+
+    def targets_on(self, tab: str) -> list:
+        return [t for t in self.targets if t[2] == tab]
+
+
+def open_return_for(application) -> OpenReturn | None:
+    """The latest return while the application is 退回修改 (None in any other state)."""
+    if application.state != State.RETURNED:
+        return None
+    record = (
+        application.review_records.filter(to_state=State.RETURNED).order_by("-at", "-id").first()
+    )
+    if record is None:
+        return None
+    return OpenReturn(
+        opinion=record.opinion, unit=record.actor_unit_name, role=Role(record.actor_role).label, at=record.at,
+        targets=return_targets.links(application.pk, record.return_targets),
+    )
 
 
 def campaign_in_view(year=None):

@@ -18,9 +18,11 @@ from django.utils import timezone
 from applications.fields import VERIFIED_FIELDS
 from applications.fingerprint import fingerprint
 from applications.models import Application, State
+from applications.return_targets import TARGETS
 from applications.selectors import applications_visible_to
 from portal.audit.models import Event
 from portal.audit.services import audit
+from portal.dates import chinese_date
 from portal.directory.models import Campaign, DeadlineLevel
 from review.errors import ActionForbidden, Refused, TransitionRefused, VerificationChanged
 from review.models import (
@@ -52,6 +54,7 @@ def perform_transition(
     actor,
     opinion: str = "",
     internal_note: str = "",
+    return_targets: list[str] | tuple = (),
     expected_state: str | None = None,
     now: dt.datetime | None = None,
 ) -> ReviewRecord:
@@ -60,11 +63,13 @@ def perform_transition(
     Locks the application row, checks the table, role, jurisdiction and guards, changes the state,
     writes the append-only record with the signed data's hash and queues the notifications.
     `expected_state` is the state the actor saw: a second click or a stale page is refused, not repeated.
+    `return_targets` (keys of applications.return_targets) say what a 退回修改 to the enterprise concerns.
     """
     try:
         return _perform_transition(
             application_id=application_id, action=action, actor=actor, opinion=opinion,
-            internal_note=internal_note, expected_state=expected_state, now=now or timezone.now(),
+            internal_note=internal_note, return_targets=list(return_targets or ()), expected_state=expected_state,
+            now=now or timezone.now(),
         )
     except TransitionRefused as refusal:
         # Refusals are security-relevant (a crafted POST, an out-of-turn action): they are logged too.
@@ -102,7 +107,7 @@ def _check_turn(application, transition, *, actor, expected_state) -> None:
         )
 
 
-def _record(step: Step, *, from_state, internal_note) -> ReviewRecord:
+def _record(step: Step, *, from_state, internal_note, return_targets) -> ReviewRecord:
     actor, transition = step.actor, step.transition
     return ReviewRecord.objects.create(
         application=step.application,
@@ -117,14 +122,25 @@ def _record(step: Step, *, from_state, internal_note) -> ReviewRecord:
         actor_unit_name=actor.unit.name if actor.unit else "",
         opinion=step.opinion.strip(),
         internal_note=internal_note.strip(),
+        return_targets=return_targets,
         data_sha256=fingerprint(step.application),
     )
 
 
-def _perform_transition(*, application_id, action, actor, opinion, internal_note, expected_state, now):
+def _checked_targets(transition, keys: list[str]) -> list[str]:
+    """What a return points at, in the catalogue's order; only a return to the enterprise points at anything."""
+    if keys and transition.target != State.RETURNED:
+        raise TransitionRefused("只有退回企业修改时才能指明需修改的内容。")
+    if any(key not in TARGETS for key in keys):
+        raise TransitionRefused("指明的修改内容无效，请刷新页面后重新选择。")
+    return [key for key in TARGETS if key in set(keys)]
+
+
+def _perform_transition(*, application_id, action, actor, opinion, internal_note, return_targets, expected_state, now):
     transition = TRANSITIONS.get(action)
     if transition is None:
         raise ActionForbidden("不存在的操作。")
+    return_targets = _checked_targets(transition, return_targets)
     try:
         with transaction.atomic():
             application = _locked_application(actor, application_id)
@@ -137,7 +153,7 @@ def _perform_transition(*, application_id, action, actor, opinion, internal_note
             for effect in transition.effects:
                 effect(step)
             application.save(update_fields=["state", "updated_at", *step.update_fields])
-            record = _record(step, from_state=from_state, internal_note=internal_note)
+            record = _record(step, from_state=from_state, internal_note=internal_note, return_targets=return_targets)
             audit(
                 Event.TRANSITION, user=actor, obj=application,
                 detail=f"{transition.label}：{State(from_state).label} → {State(transition.target).label}",
@@ -164,7 +180,7 @@ def _verifiable_application(actor, application_id, now) -> Application:
     if application.state != State.COUNTY_REVIEW:
         raise Refused(f"当前状态为「{application.get_state_display()}」，不能修改核实情况证明。")
     if application.campaign.deadline_passed("county", now):
-        raise Refused(f"已超过县级初审截止时间（{application.campaign.county_deadline:%Y年%m月%d日} 23:59），不能修改。")
+        raise Refused(f"已超过县级初审截止时间（{chinese_date(application.campaign.county_deadline)} 23:59），不能修改。")
     return application
 
 
@@ -239,7 +255,7 @@ def application_set_city_ranks(
     if not actor.has_perm("review.rank_applications"):
         raise ActionForbidden("只有市级审核员可以排序。")
     if campaign.deadline_passed("city", now):
-        raise Refused(f"已超过市级审核截止时间（{campaign.city_deadline:%Y年%m月%d日} 23:59），不能再调整排序。")
+        raise Refused(f"已超过市级审核截止时间（{chinese_date(campaign.city_deadline)} 23:59），不能再调整排序。")
     with transaction.atomic():
         in_cluster = list(
             applications_visible_to(actor)
@@ -477,7 +493,7 @@ def certificate_revoke(*, certificate, actor, reason: str, basis: str, now: dt.d
     with transaction.atomic():
         locked = Certificate.objects.select_for_update().select_related("application__enterprise").get(pk=certificate.pk)
         if locked.revoked_at is not None:
-            raise Refused(f"证书 {locked.number} 已于 {timezone.localtime(locked.revoked_at):%Y年%m月%d日} 撤销。")
+            raise Refused(f"证书 {locked.number} 已于 {chinese_date(timezone.localtime(locked.revoked_at))} 撤销。")
         locked.revoked_at = now or timezone.now()
         locked.revoked_reason = reason[:200]
         locked.revoked_basis = basis[:200]
@@ -502,7 +518,7 @@ def campaign_extend_deadline(*, actor, campaign_id: int, level: str, new_date: d
         campaign = Campaign.objects.select_for_update().get(pk=campaign_id)
         old_date = campaign.deadline(level)
         if new_date <= old_date:
-            raise Refused(f"新的截止日期须晚于原截止日期（{old_date:%Y年%m月%d日}）。")
+            raise Refused(f"新的截止日期须晚于原截止日期（{chinese_date(old_date)}）。")
         Campaign.objects.filter(pk=campaign.pk).update(**{f"{level}_deadline": new_date})
         extension = DeadlineExtension.objects.create(
             campaign=campaign, level=level, old_date=old_date, new_date=new_date, reason=reason.strip(), by=actor

@@ -16,6 +16,7 @@ from django.utils import timezone
 from applications.completeness import missing_items
 from applications.models import Application, State
 from portal.accounts.models import Role
+from portal.dates import chinese_date
 from portal.directory.models import Campaign, CampaignState
 from review.errors import TransitionRefused
 from review.models import Certificate, ClusterQuota, Decision
@@ -55,7 +56,7 @@ def _deadline(level: str):
         campaign = step.application.campaign
         if campaign.deadline_passed(level, step.now):
             raise TransitionRefused(
-                f"已超过截止时间（{campaign.deadline(level):%Y年%m月%d日} 23:59），不能再进行此操作。"
+                f"已超过截止时间（{chinese_date(campaign.deadline(level))} 23:59），不能再进行此操作。"
             )
 
     guard.__name__ = guard.__qualname__ = f"{level}_deadline_not_passed"
@@ -134,6 +135,28 @@ def stamp_submission(step: Step) -> None:
     step.update_fields.append("submitted_at")
 
 
+def assign_filing_number(step: Step) -> None:
+    """申报编号 `<year>-<county code>-<sequence>` at the first 提交申报; kept on resubmission.
+
+    The campaign row is locked (as for certificates), so two submissions never draw the same number; the
+    constraint filing_number_unique_per_campaign backs it up.
+    """
+    application = step.application
+    if application.filing_number:
+        return
+    Campaign.objects.select_for_update().get(pk=application.campaign_id)
+    prefix = f"{application.campaign.year}-{application.enterprise.county_id}-"
+    last = (
+        Application.objects.filter(campaign_id=application.campaign_id, filing_number__startswith=prefix)
+        .order_by("-filing_number")
+        .values_list("filing_number", flat=True)
+        .first()
+    )
+    sequence = int(last.rsplit("-", 1)[1]) + 1 if last else 1
+    application.filing_number = f"{prefix}{sequence:04d}"
+    step.update_fields.append("filing_number")
+
+
 def take_quota_slot(step: Step) -> None:
     """Claim one of the cluster's slots with a single conditional UPDATE: the database decides, not Python."""
     application = step.application
@@ -187,7 +210,7 @@ TRANSITIONS = {
         Transition(
             Action.SUBMIT, "提交申报", frozenset({State.DRAFT, State.RETURNED, State.WITHDRAWN}),
             State.COUNTY_REVIEW, Role.ENTERPRISE, (enterprise_deadline_not_passed, campaign_open, application_complete),
-            effects=(stamp_submission,),
+            effects=(stamp_submission, assign_filing_number),
         ),
         Transition(
             Action.WITHDRAW, "撤回", frozenset({State.COUNTY_REVIEW}), State.WITHDRAWN, Role.ENTERPRISE,

@@ -1,5 +1,12 @@
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
+from django.contrib.auth.forms import (
+    AuthenticationForm,
+    PasswordChangeForm,
+    PasswordResetForm,
+    SetPasswordForm,
+)
+
+from portal.accounts.captcha import captcha_field
 
 
 class LoginForm(AuthenticationForm):
@@ -46,3 +53,33 @@ class OTPVerifyForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autofocus": True}),
         help_text="输入验证器应用中的6位数字；手机不在身边时，可输入一个恢复码（每个只能用一次）。",
     )
+
+
+class PortalPasswordResetForm(PasswordResetForm):
+    """找回密码: an e-mail address and the 图形验证码. Only enterprise accounts are reset this way (officials and
+    administrators are reset by the 系统管理员); whether the address is known is never revealed."""
+
+    email = forms.EmailField(
+        label="注册时填写的电子邮箱", max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        error_messages={"invalid": "请填写正确的电子邮箱，如 zhangsan@example.cn。", "required": "请填写电子邮箱。"},
+    )
+    captcha = captcha_field()
+
+    def get_users(self, email):
+        return (
+            user
+            for user in super().get_users(email)
+            if user.has_perm("applications.use_enterprise_pages")
+        )
+
+
+class PortalSetPasswordForm(SetPasswordForm):
+    error_messages = {**SetPasswordForm.error_messages, "password_mismatch": "两次输入的新密码不一致。"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["new_password1"].label = "新密码"
+        self.fields["new_password1"].help_text = "至少8位，须包含大写字母、小写字母、数字、特殊字符中的三类，不能与用户名相似。"
+        self.fields["new_password2"].label = "确认新密码"
+        self.fields["new_password2"].help_text = ""

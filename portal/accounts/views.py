@@ -10,6 +10,7 @@ from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render, resolve_url
+from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
@@ -18,8 +19,14 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice
 
 from portal.accounts.decorators import PUBLIC, permission_required
-from portal.accounts.forms import LoginForm, OTPTokenForm, OTPVerifyForm, PortalPasswordChangeForm
-from portal.accounts.navigation import ROLE_HOME
+from portal.accounts.forms import (
+    LoginForm,
+    OTPTokenForm,
+    OTPVerifyForm,
+    PortalPasswordChangeForm,
+    PortalPasswordResetForm,
+    PortalSetPasswordForm,
+)
 from portal.accounts.services import (
     SecondFactorRefused,
     has_confirmed_device,
@@ -29,8 +36,9 @@ from portal.accounts.services import (
     second_factor_verify,
     totp_device_for_enrolment,
 )
+from portal.accounts.throttle import throttle_hit
 from portal.audit.models import Event
-from portal.audit.services import audit
+from portal.audit.services import audit, client_address
 from portal.directory.models import Campaign, Cluster, Division
 
 
@@ -43,6 +51,74 @@ class LoginView(auth_views.LoginView):
 
 class LogoutView(auth_views.LogoutView):
     permission_required = PUBLIC
+
+
+# 找回密码: at most this many e-mails per address and requests per source address in an hour.
+RESET_LIMIT_PER_EMAIL = 3
+RESET_LIMIT_PER_ADDRESS = 10
+RESET_WINDOW_SECONDS = 3600
+
+
+def masked_email(email: str) -> str:
+    """z***@example.cn: enough for the audit log to connect requests, not a list of addresses."""
+    local, _, domain = email.partition("@")
+    return f"{local[:1]}***@{domain}"
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """找回密码 for enterprise users. Every request gets the same answer (no user enumeration); the mail is sent
+    only while the per-address limits hold; each request is audited."""
+
+    permission_required = PUBLIC
+
+    template_name = "accounts/password_reset_form.html"
+    email_template_name = "accounts/password_reset_email.txt"
+    subject_template_name = "accounts/password_reset_subject.txt"
+    form_class = PortalPasswordResetForm
+    success_url = reverse_lazy("accounts:password_reset_done")
+    extra_email_context = {"site_name": "河北省产业集群龙头企业认定系统"}
+
+    def form_valid(self, form):
+        email = form.cleaned_data["email"].strip().lower()
+        within_limits = all([
+            throttle_hit(scope="password_reset_email", key=email, limit=RESET_LIMIT_PER_EMAIL,
+                         window_seconds=RESET_WINDOW_SECONDS),
+            throttle_hit(scope="password_reset_address", key=client_address(self.request) or "unknown",
+                         limit=RESET_LIMIT_PER_ADDRESS, window_seconds=RESET_WINDOW_SECONDS),
+        ])
+        accounts = len(list(form.get_users(email)))
+        if within_limits:
+            form.save(
+                domain_override=None, use_https=self.request.is_secure(), request=self.request,
+                subject_template_name=self.subject_template_name, email_template_name=self.email_template_name,
+                from_email=None, extra_email_context=self.extra_email_context,
+            )
+        outcome = "超过频率限制，未发送" if not within_limits else f"已发送 {accounts} 封" if accounts else "无对应企业账号，未发送"
+        audit(Event.PASSWORD_RESET, request=self.request, success=within_limits,
+              detail=f"找回密码申请：{masked_email(email)}（{outcome}）")
+        return redirect(self.success_url)
+
+
+class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+    permission_required = PUBLIC
+    template_name = "accounts/password_reset_done.html"
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    permission_required = PUBLIC
+    template_name = "accounts/password_reset_confirm.html"
+    form_class = PortalSetPasswordForm
+    success_url = reverse_lazy("accounts:password_reset_complete")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        audit(Event.PASSWORD_RESET, user=form.user, request=self.request, detail="通过邮件链接重设密码")
+        return response
+
+
+class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+    permission_required = PUBLIC
+    template_name = "accounts/password_reset_complete.html"
 
 
 def _next_url(request, default="home") -> str:
@@ -102,11 +178,6 @@ def admin_login(request, extra_context=None):
             return redirect(_next_url(request, "admin:index"))
         raise PermissionDenied("后台管理仅限系统管理员使用。")
     return redirect(_with_next("accounts:login", _next_url(request, "admin:index")))
-
-
-@permission_required("accounts.use_portal")
-def role_home(request):
-    return redirect(ROLE_HOME[request.user.role])
 
 
 @sensitive_post_parameters()

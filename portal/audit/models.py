@@ -28,6 +28,7 @@ class Event(models.TextChoices):
     ACCESS_DENIED = "access_denied", "拒绝访问"
     ADMIN_CHANGE = "admin_change", "管理操作"
     UPLOAD = "upload", "上传文件"
+    PASSWORD_RESET = "password_reset", "找回密码"
 
 
 class AuditEvent(models.Model):

@@ -114,6 +114,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "portal.accounts.validators.CharacterClassValidator"},
 ]
 
+# 找回密码 links work once (the token changes with the password) and for one hour.
+PASSWORD_RESET_TIMEOUT = 3600
+
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
@@ -123,6 +126,8 @@ LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文")]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
+# The portal's wording of Django's default messages (locale/zh_Hans): it takes precedence over every app's.
+LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_TZ = True
 
 STATIC_URL = "/static/"

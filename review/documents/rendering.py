@@ -4,7 +4,7 @@ from review.selectors import verification_of
 
 from .certificates import render_certificates
 from .pdf import render_documents_pdf, render_template_pdf
-from .selectors import certificate_of, form_context, report_context, verification_context
+from .selectors import certificate_of, form_context, receipt_context, report_context, verification_context
 
 
 def report_pdf(application) -> bytes:
@@ -16,6 +16,10 @@ def report_pdf(application) -> bytes:
 
 def form_pdf(application) -> bytes:
     return render_template_pdf("documents/pdf/form.html", form_context(application))
+
+
+def receipt_pdf(application) -> bytes:
+    return render_template_pdf("documents/pdf/receipt.html", receipt_context(application))
 
 
 def verification_pdf(application) -> bytes:

@@ -12,6 +12,7 @@ from django.utils import timezone
 from applications import eligibility
 from applications.fields import facts_for
 from applications.fingerprint import fingerprint
+from applications.growth import growth_rows, years_of
 from applications.models import REPORT_SECTIONS, Application
 from applications.selectors import applications_visible_to
 from portal.directory.models import Campaign
@@ -188,6 +189,28 @@ def form_context(application) -> dict:
         "opinions": opinion_blocks(application),
         "fingerprint": document_fingerprint(application),
         "submitted_on": submitted_on(application),
+        "growth": growth_rows(application),
+        "growth_years": years_of(application),
+    }
+
+
+def receipt_context(application) -> dict:
+    """提交回执: the 申报编号, when it was (last) submitted, the fingerprint of what was submitted, what happens next."""
+    from applications.progress import office_of
+
+    submits = [r for r in application.review_records.all() if r.action == Action.SUBMIT]
+    record = submits[-1]
+    county = application.enterprise.county
+    campaign = application.campaign
+    return {
+        "application": application,
+        "enterprise": application.enterprise,
+        "submitted_at": timezone.localtime(record.at),
+        "resubmission": len(submits) > 1,
+        "county_office": office_of(county),
+        "county_phone": county.office_phone,
+        "county_deadline": chinese_date(campaign.county_deadline),
+        "fingerprint": DocumentFingerprint(record.data_sha256, signed=True),
     }
 
 

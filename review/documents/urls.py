@@ -6,6 +6,7 @@ app_name = "documents"
 urlpatterns = [
     path("applications/<int:pk>/report.pdf", views.report_pdf_download, name="report_pdf"),
     path("applications/<int:pk>/form.pdf", views.form_pdf_download, name="form_pdf"),
+    path("applications/<int:pk>/receipt.pdf", views.receipt_pdf_download, name="receipt_pdf"),
     path("applications/<int:pk>/verification.pdf", views.verification_pdf_download, name="verification_pdf"),
     path("applications/<int:pk>/certificate.pdf", views.certificate_pdf_download, name="certificate_pdf"),
     path("applications/<int:pk>/dossier.zip", views.dossier, name="dossier"),

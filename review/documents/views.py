@@ -74,6 +74,15 @@ def form_pdf_download(request, pk):
 
 @require_GET
 @permission_required("review.download_document")
+def receipt_pdf_download(request, pk):
+    return _pdf_download(
+        request, pk, build=rendering.receipt_pdf, label="提交回执",
+        available=lambda application: bool(application.filing_number),
+    )
+
+
+@require_GET
+@permission_required("review.download_document")
 def verification_pdf_download(request, pk):
     return _pdf_download(
         request, pk, build=rendering.verification_pdf, label="县级核实情况证明",

@@ -10,6 +10,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from applications.fields import BY_NAME, DECLARATION, DECLARATION_FIELDS, FIELDS
+from applications.growth import growth_rows, years_of
 from applications.models import REPORT_SECTIONS, Application, MaterialKind, State
 from portal.accounts.decorators import permission_required, public
 from review import selectors
@@ -72,10 +73,13 @@ def detail_context(request, application, form=None):
             for numeral, n in zip("一二三四五六七八", REPORT_SECTIONS, strict=True)
         ],
         "fields": field_rows(application),
+        "growth": growth_rows(application),
+        "growth_years": years_of(application),
         "declarations": [(BY_NAME[n].label, getattr(application, n)) for n in DECLARATION_FIELDS],
         "materials": material_previews(application),
         "timeline": selectors.timeline_for(application, user),
         "actions": actions,
+        "returns_to_enterprise": any(t.target == State.RETURNED for t in actions),
         "form": form or TransitionForm(initial={"expected_state": application.state}),
         "needs_verification": application.state == State.COUNTY_REVIEW
         and user.has_perm("review.verify_application", application),
@@ -126,9 +130,12 @@ def transition(request, pk):
         return render(request, "review/application_detail.html", detail_context(request, application, form), status=400)
     data = form.cleaned_data
     try:
+        returns_to_enterprise = TRANSITIONS[data["action"]].target == State.RETURNED
         perform_transition(
             application_id=pk, action=data["action"], actor=request.user, opinion=data["opinion"],
             internal_note=data["internal_note"], expected_state=data["expected_state"] or None,
+            # The targets belong to a return to the enterprise; with any other decision they do not apply.
+            return_targets=data["return_targets"] if returns_to_enterprise else (),
         )
     except Application.DoesNotExist:
         raise Http404("申报不存在或不在您的管辖范围内。") from None
@@ -139,7 +146,8 @@ def transition(request, pk):
         if (data["opinion"] or data["internal_note"]) or not request.POST.get("next"):
             application = application_or_404(request.user, pk)
             fresh = TransitionForm(
-                initial={"opinion": data["opinion"], "internal_note": data["internal_note"], "expected_state": application.state}
+                initial={"opinion": data["opinion"], "internal_note": data["internal_note"],
+                         "return_targets": data["return_targets"], "expected_state": application.state}
             )
             return render(request, "review/application_detail.html", detail_context(request, application, fresh))
         return redirect(safe_next(request, detail_url))

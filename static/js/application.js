@@ -26,6 +26,21 @@
     update();
   });
 
+  // 万元 fields: a number that large is usually 元 typed as 万元 (the server asks to confirm it too).
+  var LARGE_WAN = 10000000;
+  document.querySelectorAll("input[data-unit='万元']").forEach(function (input) {
+    var warning = document.querySelector(".magnitude-warning[data-for='" + input.id + "']");
+    if (!warning) { return; }
+    function check() {
+      var value = parseFloat(input.value.replace(/[,，\s]/g, ""));
+      warning.textContent = value > LARGE_WAN
+        ? "金额超过 1,000 亿元：单位是万元，请核对是否把「元」填成了「万元」（3.2 亿元应填 32000）。"
+        : "";
+    }
+    input.addEventListener("input", check);
+    check();
+  });
+
   // "添加一行": clone the formset's empty form, numbering it like Django does.
   document.querySelectorAll("[data-add-row]").forEach(function (button) {
     var prefix = button.getAttribute("data-add-row");

@@ -58,7 +58,7 @@ def test_report_page_shows_character_count_and_maximum(owner_client, draft):
     draft.save()
     page = owner_client.get(reverse("applications:report", args=[draft.pk])).content.decode()
     assert "已输入 3 字 / 最多 5000 字" in page
-    assert 'maxlength="5000"' in page
+    assert 'data-char-count="5000"' in page and 'maxlength="5000"' not in page  # refused with a message, never cut
     assert "js/application.js" in page
 
 
@@ -121,13 +121,14 @@ def test_form_saves_honours_and_partners(owner_client, draft):
     assert draft.partners.count() == 9
 
 
-def test_duplicate_partner_code_is_refused_with_a_clear_message(owner_client, draft):
+def test_duplicate_partner_code_is_refused_on_its_row(owner_client, draft):
     rows = partners(3)
     rows.append(("重复企业", rows[0][1].lower(), "委托加工"))
     response = owner_client.post(reverse("applications:form", args=[draft.pk]), form_data(draft, partners=rows))
     assert response.status_code == 200
-    message = " ".join(response.context["partners"].non_form_errors())
-    assert f"统一社会信用代码 {rows[0][1]} 重复：第1行与第4行" in message
+    row_errors = [f.errors.get("credit_code", []) for f in response.context["partners"].forms[:4]]
+    assert row_errors[:3] == [[], [], []]
+    assert "与第1行重复" in row_errors[3][0]
     assert not PartnerSME.objects.exists()
 
 
@@ -141,7 +142,7 @@ def test_partner_code_is_validated(owner_client, draft):
 def test_partner_cannot_be_the_enterprise_itself(owner_client, draft):
     rows = [("本企业", draft.enterprise.credit_code, "配套")]
     response = owner_client.post(reverse("applications:form", args=[draft.pk]), form_data(draft, partners=rows))
-    assert "本企业自己的统一社会信用代码" in " ".join(response.context["partners"].non_form_errors())
+    assert "本企业自己的统一社会信用代码" in response.context["partners"].forms[0].errors["credit_code"][0]
 
 
 def test_equity_above_assets_is_refused(owner_client, draft):
@@ -222,7 +223,7 @@ def test_checklist_endpoint_evaluates_unsaved_form_data(owner_client, draft):
     assert response.status_code == 200
     html = response.content.decode()
     assert 'id="eligibility-checklist"' in html
-    assert "科技投入占营业收入 2.9999%，低于 3%" in html
+    assert "科技投入占营业收入 2.99%，低于 3%" in html
     assert "带动中小企业 10 家，达到10家" in html
     assert "集群内排名第 4 位，不在前3位" in html
     assert 'href="#form-finance"' in html

@@ -21,7 +21,7 @@ def verdict(code, **facts):
     ("revenue", "rd_spend", "status"),
     [
         (Decimal("10000"), Decimal("300"), MET),  # exactly 3%
-        (Decimal("10000"), Decimal("299.99"), UNMET),  # 2.9999%: rounds to 3.00 but is below
+        (Decimal("10000"), Decimal("299.99"), UNMET),  # 2.9999%: rounds to 3.00 but is below, shown as 2.99%
         (Decimal("10000"), Decimal("300.01"), MET),
     ],
 )
@@ -29,7 +29,7 @@ def test_c2_research_share_threshold_is_three_percent_inclusive(revenue, rd_spen
     result = verdict("C2", revenue=revenue, rd_spend=rd_spend)
     assert result.status == status
     if status == UNMET:
-        assert "2.9999%" in result.reason and "低于 3%" in result.reason
+        assert "2.99%，低于 3%" in result.reason
 
 
 @pytest.mark.parametrize(
@@ -41,6 +41,29 @@ def test_e1_equity_share_must_exceed_fifty_percent(equity, status):
     assert result.status == status
     if equity == Decimal("50000"):
         assert result.reason == "所有者权益占资产总额 50.00%，未超过 50%。"
+
+
+@pytest.mark.parametrize(
+    ("equity", "assets", "reason"),
+    [
+        # 50.00002%: two decimals would read 50.00% next to 超过 50%; enough decimals to be truthful instead
+        (Decimal("22500.01"), Decimal("45000"), "所有者权益占资产总额 50.00002%，超过 50%。"),
+        (Decimal("22499.99"), Decimal("45000"), "所有者权益占资产总额 49.99%，未超过 50%。"),
+        (Decimal("22500"), Decimal("45000"), "所有者权益占资产总额 50.00%，未超过 50%。"),
+        (Decimal("30000"), Decimal("45000"), "所有者权益占资产总额 66.67%，超过 50%。"),
+        (Decimal("500000000.01"), Decimal("1000000000"), "所有者权益占资产总额 略高于 50%，超过 50%。"),
+    ],
+)
+def test_e1_share_shown_never_contradicts_the_verdict(equity, assets, reason):
+    assert verdict("E1", owners_equity=equity, total_assets=assets).reason == reason
+
+
+def test_rules_name_what_was_typed_wrongly_instead_of_missing():
+    invalid = (("established_on", "「成立日期」填写有误：成立日期（2031年1月1日）晚于今天，请核对。"),
+               ("owners_equity", "「所有者权益（万元）」填写有误：所有者权益（200 万元）不能大于资产总额（100 万元）"))
+    assert "晚于今天" in verdict("A2", invalid=invalid).reason
+    assert "不能大于资产总额" in verdict("E1", total_assets=Decimal("100"), invalid=invalid).reason
+    assert verdict("A2").reason == "尚未填写成立日期。"
 
 
 @pytest.mark.parametrize(

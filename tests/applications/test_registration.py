@@ -34,6 +34,8 @@ def registration(home_cluster, **overrides):
         "username": "xinxing",
         "password1": "Wire#mesh2024",
         "password2": "Wire#mesh2024",
+        "captcha_0": "any",
+        "captcha_1": "PASSED",  # CAPTCHA_TEST_MODE
     }
     data.update(overrides)
     return data

@@ -39,7 +39,7 @@ def submit(client, application):
 
 def test_submit_locks_the_application_for_its_own_county(ready_client, ready):
     response = submit(ready_client, ready)
-    assert "已提交申报，等待县级初审" in message_text(response)
+    assert "已提交申报，申报编号 2024-131125-0001，等待县级初审" in message_text(response)
     ready.refresh_from_db()
     assert ready.state == State.COUNTY_REVIEW
     assert ready.submitted_at is not None

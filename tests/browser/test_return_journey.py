@@ -47,13 +47,13 @@ def test_returned_application_is_fixed_by_the_enterprise_and_resubmitted(open_as
     screenshot(enterprise, "22-enterprise-returned")
 
     # It fixes the rank, replaces the tax certificate and submits again; nothing else it entered was lost.
-    enterprise.click("text=继续填写")
-    enterprise.click("text=二、推荐审核表")
+    enterprise.click("a.btn:has-text('按退回意见修改')")
+    enterprise.click(".application-steps >> text=第2步 推荐审核表")
     assert enterprise.input_value("#id_revenue").replace(",", "") in ("52000.00", "52000")
     enterprise.fill("#id_cluster_rank", "2")
     enterprise.click("button:has-text('保存草稿')")
     alert(enterprise).to_contain_text("推荐审核表已保存为草稿")
-    enterprise.click("text=四至八、申报材料")
+    enterprise.click(".application-steps >> text=第3步 上传材料")
     tax = tmp_path / "2023年度纳税证明.pdf"
     tax.write_bytes(MINIMAL_PDF)
     enterprise.set_input_files("#material-tax input[type=file]", str(tax))

@@ -112,7 +112,7 @@ def test_deadline_refusal_through_the_view_keeps_the_opinion(client):
         reverse("review:transition", args=[application.pk]), {"action": "county_return", "opinion": "请补充纳税证明原件"}
     )
     page = response.content.decode()
-    assert "已超过截止时间（2024年09月30日 23:59）" in page
+    assert "已超过截止时间（2024年9月30日 23:59）" in page
     assert "请补充纳税证明原件</textarea>" in page
 
 

@@ -107,7 +107,10 @@ class Row:
 
 # One entry per URL name (or, for unnamed patterns, the route). A tuple checks several objects.
 TABLE = {
-    "home": Row(answers(REDIRECT)),
+    "home": Row(answers(REDIRECT, anonymous=200), note="the 办事指南 for anyone not signed in, else the role's home"),
+    "guide": Row(PUBLIC),
+    "guide_notice": Row(PUBLIC),
+    "guide_template": Row(PUBLIC, kwargs=lambda w: {"name": "report-outline", "extension": "docx"}),
     "health": Row(PUBLIC),
     "verify": Row(PUBLIC, kwargs=lambda w: {"token": w.certificate_token}),
     "verify_document": Row(PUBLIC, kwargs=lambda w: {"sha256": w.signed_sha256}),
@@ -115,6 +118,12 @@ TABLE = {
     "accounts:login": Row(answers(REDIRECT, anonymous=200)),
     "accounts:logout": Row(answers(REDIRECT, anonymous=REDIRECT), method="POST"),
     "accounts:password_change": Row(SIGNED_IN),
+    "accounts:password_reset": Row(PUBLIC),
+    "accounts:password_reset_done": Row(PUBLIC),
+    "accounts:password_reset_confirm": Row(
+        PUBLIC, kwargs=lambda w: {"uidb64": "MQ", "token": "invalid-token"}, note="an invalid link: 链接已失效",
+    ),
+    "accounts:password_reset_complete": Row(PUBLIC),
     "accounts:otp_verify": Row(answers(REDIRECT), note="already verified (or not required): on to `next`"),
     "accounts:otp_enrol": Row(answers(REDIRECT)),
     "accounts:sysadmin_home": Row(answers(sysadmin=200)),
@@ -205,6 +214,7 @@ TABLE = {
     # documents
     "documents:report_pdf": Row(DOCUMENT_OF_A, kwargs=lambda w: {"pk": w.a.pk}),
     "documents:form_pdf": Row(DOCUMENT_OF_A, kwargs=lambda w: {"pk": w.a.pk}),
+    "documents:receipt_pdf": Row(DOCUMENT_OF_A, kwargs=lambda w: {"pk": w.a.pk}),
     "documents:verification_pdf": Row(DOCUMENT_OF_A, kwargs=lambda w: {"pk": w.a.pk}),
     "documents:certificate_pdf": Row(DOCUMENT_OF_A, kwargs=lambda w: {"pk": w.a.pk}),
     "documents:dossier": Row(DOCUMENT_OF_A, kwargs=lambda w: {"pk": w.a.pk}),

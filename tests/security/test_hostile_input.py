@@ -113,7 +113,7 @@ def registration(cluster, **overrides):
         "name": "安平县新星丝网有限公司", "credit_code": "91131125MA0CX7R254", "county": cluster.county_id,
         "cluster": cluster.pk, "legal_representative": "王强", "contact_name": "赵丽", "contact_phone": "13812345678",
         "email": "zhaoli@example.cn", "address": "河北省衡水市安平县工业园区8号", "username": "xinxing",
-        "password1": "Wire#mesh2024", "password2": "Wire#mesh2024",
+        "password1": "Wire#mesh2024", "password2": "Wire#mesh2024", "captcha_0": "any", "captcha_1": "PASSED",
     }
     data.update(overrides)
     return data
@@ -189,20 +189,20 @@ def test_an_over_long_review_opinion_is_refused_and_kept(client):
         ("revenue", "-1", "金额不能为负数"),
         ("revenue", "1000000000000.01", "金额超出合理范围"),  # just above 10^12 万元
         ("tax_total", "1e13", "金额超出合理范围"),
-        ("total_assets", "99999999999999999999", "16"),
-        ("owners_equity", "NaN", "输入一个数字"),
-        ("rd_spend", "Infinity", "输入一个数字"),
-        ("revenue", "五万", "输入一个数字"),
-        ("cluster_rank", "-5", "大于或等于"),
-        ("cluster_rank", "100000", "小于或等于"),
-        ("patents_invention", "-1", "大于或等于"),
+        ("total_assets", "99999999999999999999", "请核对"),
+        ("owners_equity", "NaN", "请输入数字"),
+        ("rd_spend", "Infinity", "请输入数字"),
+        ("revenue", "五万", "请输入数字"),
+        ("cluster_rank", "-5", "不能小于"),
+        ("cluster_rank", "100000", "不能大于"),
+        ("patents_invention", "-1", "不能小于"),
         ("patents_utility", "1e9", "整数"),
-        ("established_on", "2024-02-30", "有效的日期"),
-        ("established_on", "abc", "有效的日期"),
-        ("established_on", "0001-01-01", "成立日期有误"),
-        ("established_on", "10000-01-01", "有效的日期"),
-        ("established_on", "2999-01-01", "不能晚于今天"),
-        ("iso9000_valid_until", "2024-02-30", "有效的日期"),
+        ("established_on", "2024-02-30", "正确的日期"),
+        ("established_on", "abc", "正确的日期"),
+        ("established_on", "0001-01-01", "早于1949年10月1日"),
+        ("established_on", "10000-01-01", "正确的日期"),
+        ("established_on", "2999-01-01", "晚于今天"),
+        ("iso9000_valid_until", "2024-02-30", "正确的日期"),
     ],
 )
 def test_absurd_numbers_and_dates_are_refused_with_a_chinese_message_and_kept(owner_client, draft, field, typed, expected):

@@ -1,0 +1,18 @@
+"""One date format across pages, messages, notifications and e-mails: 2026年12月2日 (no leading zeros)."""
+
+import datetime as dt
+
+from django.utils import timezone
+
+
+def chinese_date(day: dt.date | dt.datetime | None) -> str:
+    if day is None:
+        return ""
+    if isinstance(day, dt.datetime):
+        day = timezone.localtime(day) if timezone.is_aware(day) else day
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def chinese_datetime(moment: dt.datetime) -> str:
+    local = timezone.localtime(moment) if timezone.is_aware(moment) else moment
+    return f"{chinese_date(local)} {local:%H:%M}"
