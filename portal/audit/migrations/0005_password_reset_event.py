@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('audit', '0003_append_only_trigger'),
+        ('audit', '0004_admin_change_values'),
     ]
 
     operations = [

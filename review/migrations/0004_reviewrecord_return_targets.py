@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('review', '0002_certificate_revocation_record'),
+        ('review', '0003_issued_letter'),
     ]
 
     operations = [
