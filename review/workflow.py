@@ -18,7 +18,7 @@ from applications.models import Application, State
 from portal.accounts.models import Role
 from portal.directory.models import Campaign, CampaignState
 from review.errors import TransitionRefused
-from review.models import Certificate, ClusterQuota, Decision
+from review.models import Certificate, ClusterQuota, Decision, validity_end
 
 
 class Action:
@@ -101,8 +101,15 @@ def _quota_full(application) -> TransitionRefused:
     )
 
 
+def takes_quota(application) -> bool:
+    """复核 of a title in force takes no slot unless the campaign says so."""
+    return not application.renews_id or application.campaign.renewal_counts_quota
+
+
 def cluster_has_free_slot(step: Step) -> None:
     application = step.application
+    if not takes_quota(application):
+        return
     quota = ClusterQuota.objects.filter(campaign_id=application.campaign_id, cluster_id=application.cluster_id).first()
     used, limit = (quota.used, quota.quota) if quota else (0, application.campaign.quota_per_cluster)
     if used >= limit:
@@ -138,6 +145,8 @@ def take_quota_slot(step: Step) -> None:
     """Claim one of the cluster's slots with a single conditional UPDATE: the database decides, not Python."""
     application = step.application
     campaign = application.campaign
+    if not takes_quota(application):
+        return
     ClusterQuota.objects.bulk_create(
         [ClusterQuota(campaign=campaign, cluster_id=application.cluster_id, quota=campaign.quota_per_cluster)],
         ignore_conflicts=True,
@@ -155,13 +164,21 @@ def issue_certificate(step: Step) -> None:
     Campaign.objects.select_for_update().get(pk=application.campaign_id)
     last = Certificate.objects.filter(campaign_id=application.campaign_id).aggregate(m=Max("serial"))["m"] or 0
     serial = last + 1
-    Certificate.objects.create(
+    issued_on = timezone.localdate(step.now)
+    certificate = Certificate.objects.create(
         application=application,
+        issued_for=application,
         campaign_id=application.campaign_id,
         serial=serial,
         number=application.campaign.certificate_number(serial),
-        issued_on=timezone.localdate(step.now),
+        issued_on=issued_on,
+        expires_on=validity_end(issued_on, application.campaign.title_validity_years),
     )
+    if application.renews_id:
+        # 复核 passed: the renewed title's certificate is superseded by this one.
+        Certificate.objects.filter(application_id=application.renews_id, replaced_by__isnull=True).update(
+            replaced_by=certificate, replaced_at=step.now, reissue_reason="复核通过，换发新证书"
+        )
 
 
 # The table ------------------------------------------------------------------------------------------------------

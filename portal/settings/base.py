@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "portal.audit",
     "applications",
     "review",
+    "titles",
     "demo",
     "operations",
 ]
