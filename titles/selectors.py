@@ -126,3 +126,66 @@ def monitoring_rows(user, year: int, *, only_failing=False, only_missing=False):
     if only_failing:
         rows = [r for r in rows if r.failing]
     return rows
+
+
+# 证书 ------------------------------------------------------------------------------------------------------------
+
+STATUS_FILTERS = {
+    "valid": Q(revoked_at__isnull=True, replaced_by__isnull=True),  # and not expired: see certificates_for_province
+    "expired": Q(revoked_at__isnull=True, replaced_by__isnull=True),
+    "revoked": Q(revoked_at__isnull=False),
+    "replaced": Q(revoked_at__isnull=True, replaced_by__isnull=False),
+}
+
+
+def certificates_visible_to(user):
+    """Certificates follow the jurisdiction of the application they were issued for."""
+    from review.models import Certificate
+
+    return Certificate.objects.filter(issued_for__in=applications_visible_to(user))
+
+
+def certificates_for_province(user, *, status="", q="", today=None):
+    today = today or timezone.localdate()
+    certificates = (
+        certificates_visible_to(user)
+        .select_related("issued_for__enterprise", "issued_for__cluster", "campaign")
+        .only(
+            "number", "issued_on", "expires_on", "revoked_at", "replaced_by", "campaign__year",
+            "issued_for__enterprise__name", "issued_for__enterprise__credit_code", "issued_for__cluster__name",
+        )
+        .order_by("-campaign__year", "serial", "reissue_index")
+    )
+    if status in STATUS_FILTERS:
+        certificates = certificates.filter(STATUS_FILTERS[status])
+        if status == "valid":
+            certificates = certificates.filter(expires_on__gte=today)
+        elif status == "expired":
+            certificates = certificates.filter(expires_on__lt=today)
+    if q:
+        certificates = certificates.filter(
+            Q(number__icontains=q) | Q(issued_for__enterprise__name__icontains=q)
+            | Q(issued_for__enterprise__credit_code__iexact=q)
+        )
+    return certificates
+
+
+def titles_of_enterprise(user):
+    """Every title the enterprise won, in force or not, newest first."""
+    return (
+        applications_visible_to(user)
+        .filter(state=State.AWARDED, certificate__isnull=False)
+        .select_related("certificate__replaced_by", "campaign", "cluster")
+        .order_by("-campaign__year")
+    )
+
+
+def renewals_of(user) -> dict:
+    """{title id: its 复核 application} for the enterprise's titles."""
+    return {a.renews_id: a for a in applications_visible_to(user).filter(renews__isnull=False).select_related("campaign")}
+
+
+def reports_due(title, year: int) -> bool:
+    """A title in force issued in or before `year` reports that year."""
+    certificate = title.certificate
+    return certificate.status() == "valid" and certificate.issued_on.year <= year

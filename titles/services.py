@@ -248,3 +248,40 @@ def notify_enterprises(applications, message: str) -> None:
         if u.email
     ]
     transaction.on_commit(lambda: send_mass_mail(mails, fail_silently=True))
+
+
+# 复核 ------------------------------------------------------------------------------------------------------------
+
+RENEWAL_WINDOW_DAYS = 365
+
+
+def renewal_blocker(title, campaign, today: dt.date | None = None) -> str | None:
+    """Why the holder of `title` (an awarded application) cannot apply for 复核 in `campaign` now; None if it can."""
+    today = today or timezone.localdate()
+    certificate = getattr(title, "certificate", None)
+    if title.state != State.AWARDED or certificate is None or certificate.status(today) != "valid":
+        return "只有有效期内的称号可以申请复核。"
+    if (certificate.expires_on - today).days > RENEWAL_WINDOW_DAYS:
+        return f"称号有效期至{certificate.expires_on:%Y年%-m月%-d日}，到期前一年内方可申请复核。"
+    if campaign is None or campaign.state != "open" or campaign.deadline_passed("enterprise"):
+        return "目前没有开放申报的批次，请在下一批次开放后申请复核。"
+    if title.campaign_id == campaign.pk:
+        return "称号所属批次与本批次相同，不能在本批次复核。"
+    return None
+
+
+def renewal_start(*, actor, title_id: int, campaign, today: dt.date | None = None):
+    """复核: the holder starts a prefilled application that goes through county → city → province again."""
+    from applications.selectors import applications_visible_to
+    from applications.services import application_start
+
+    title = applications_visible_to(actor).select_related("certificate", "campaign").get(pk=title_id)
+    problem = renewal_blocker(title, campaign, today)
+    if problem:
+        raise Refused(problem)
+    existing = title.enterprise.applications.filter(campaign=campaign).first()
+    if existing is not None and existing.renews_id != title.pk:
+        raise Refused(f"贵企业已有{campaign.year}年度的申报，请在该申报中完成，或联系县级主管部门。")
+    application = application_start(enterprise=title.enterprise, campaign=campaign, actor=actor, renews=title)
+    audit(Event.TRANSITION, user=actor, obj=application, detail=f"申请复核（称号证书 {title.certificate.number}）")
+    return application

@@ -9,11 +9,13 @@ from django.utils import timezone
 from django.utils.encoding import escape_uri_path
 from django.views.decorators.http import require_POST
 
+from applications.models import Application
 from portal.accounts.models import Role
 from portal.accounts.permissions import role_required
 from portal.accounts.throttle import throttle_hit
 from portal.audit.models import Event
 from portal.audit.services import audit, client_address
+from portal.directory.models import Campaign
 from review import selectors as review_selectors
 from review.services import Refused
 from titles import dashboard, selectors, services
@@ -162,33 +164,57 @@ MONITORING_PAGE_SIZE = 50
 
 
 @role_required(Role.ENTERPRISE)
-def monitoring_enterprise(request):
+def my_titles(request):
+    """我的称号: each title's status and validity, 复核 when it nears its end, and the yearly monitoring report."""
     year = services.monitoring_year()
-    holders = list(selectors.holders_visible_to(request.user).select_related("certificate", "cluster", "campaign"))
+    campaign = Campaign.current()
+    if request.method == "POST" and request.POST.get("renew"):
+        return _start_renewal(request, campaign)
+    titles = list(selectors.titles_of_enterprise(request.user))
     reports = {r.application_id: r for r in selectors.monitoring_reports_visible_to(request.user).filter(year=year)}
-    forms_by_holder = []
+    renewals = selectors.renewals_of(request.user)
     bound_pk = request.POST.get("application") if request.method == "POST" else None
-    for holder in holders:
-        report = reports.get(holder.pk)
-        bound = bound_pk == str(holder.pk)
-        initial = {} if report else _monitoring_initial(holder)
-        form = MonitoringForm(request.POST if bound else None, instance=report, initial=initial, prefix=f"m{holder.pk}")
-        if bound and form.is_valid():
-            try:
-                services.monitoring_submit(
-                    actor=request.user, application_id=holder.pk, year=year,
-                    figures={n: form.cleaned_data[n] for n in services.MONITORED_FIGURES},
-                    narrative=form.cleaned_data["narrative"],
-                )
-            except Refused as refusal:
-                messages.error(request, str(refusal))
-            else:
-                messages.success(request, f"{year}年度运行监测数据已报送，待县级主管部门确认。")
-                return redirect("titles:monitoring_enterprise")
-        elif bound:
-            messages.error(request, "有内容需要修改，请查看标红的项目。")
-        forms_by_holder.append((holder, report, form))
-    return render(request, "titles/monitoring_enterprise.html", {"year": year, "items": forms_by_holder})
+    items = []
+    for title in titles:
+        report, form = reports.get(title.pk), None
+        if selectors.reports_due(title, year):
+            bound = bound_pk == str(title.pk)
+            initial = {} if report else _monitoring_initial(title)
+            form = MonitoringForm(request.POST if bound else None, instance=report, initial=initial, prefix=f"m{title.pk}")
+            if bound and form.is_valid():
+                try:
+                    services.monitoring_submit(
+                        actor=request.user, application_id=title.pk, year=year,
+                        figures={n: form.cleaned_data[n] for n in services.MONITORED_FIGURES},
+                        narrative=form.cleaned_data["narrative"],
+                    )
+                except Refused as refusal:
+                    messages.error(request, str(refusal))
+                else:
+                    messages.success(request, f"{year}年度运行监测数据已报送，待县级主管部门确认。")
+                    return redirect("titles:my_titles")
+            elif bound:
+                messages.error(request, "有内容需要修改，请查看标红的项目。")
+        items.append({
+            "title": title, "report": report, "form": form, "renewal": renewals.get(title.pk),
+            "renewal_blocker": services.renewal_blocker(title, campaign),
+        })
+    return render(request, "titles/my_titles.html", {"year": year, "items": items, "campaign": campaign})
+
+
+def _start_renewal(request, campaign):
+    title_id = request.POST.get("renew", "")
+    if not title_id.isdigit():
+        raise Http404("没有该称号。")
+    try:
+        application = services.renewal_start(actor=request.user, title_id=int(title_id), campaign=campaign)
+    except Application.DoesNotExist:
+        raise Http404("没有该称号。") from None
+    except Refused as refusal:
+        messages.error(request, str(refusal))
+        return redirect("titles:my_titles")
+    messages.success(request, "已按原申报内容生成复核申请，请核对更新各项数据、重新上传材料后提交。")
+    return redirect("applications:detail", application.pk)
 
 
 def _monitoring_initial(holder):
