@@ -8,7 +8,7 @@ import datetime as dt
 import hashlib
 
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from applications.models import State
@@ -231,9 +231,6 @@ def monitoring_remind(*, actor, year: int) -> int:
 
 def notify_enterprises(applications, message: str) -> None:
     """Tell each application's enterprise users, in the portal and by e-mail (after the transaction commits)."""
-    from django.conf import settings
-    from django.core.mail import send_mass_mail
-
     from portal.accounts.models import Role, User
     from review.models import Notification
 
@@ -242,12 +239,7 @@ def notify_enterprises(applications, message: str) -> None:
     Notification.objects.bulk_create(
         [Notification(recipient=u, application=by_enterprise[u.enterprise_id], message=message[:300]) for u in users]
     )
-    mails = [
-        ("【龙头企业认定】" + message[:60], message + f"\n\n请登录系统查看：{settings.PUBLIC_BASE_URL}/", None, [u.email])
-        for u in users
-        if u.email
-    ]
-    transaction.on_commit(lambda: send_mass_mail(mails, fail_silently=True))
+    _mail(users, message)
 
 
 # 复核 ------------------------------------------------------------------------------------------------------------
@@ -285,3 +277,116 @@ def renewal_start(*, actor, title_id: int, campaign, today: dt.date | None = Non
     application = application_start(enterprise=title.enterprise, campaign=campaign, actor=actor, renews=title)
     audit(Event.TRANSITION, user=actor, obj=application, detail=f"申请复核（称号证书 {title.certificate.number}）")
     return application
+
+
+# 撤销与换发 ------------------------------------------------------------------------------------------------------
+
+
+def revoke_certificate(certificate, *, actor, basis: str, reason: str, now: dt.datetime) -> None:
+    """The certificate side of 撤销称号: the certificate reads 已撤销 from now on, with its basis and reason."""
+    from review.models import CertificateStatus, RevocationBasis
+
+    if certificate.status(timezone.localdate(now)) != CertificateStatus.VALID:
+        raise Refused(f"证书 {certificate.number} 当前状态为{certificate.status_label()}，不能撤销。")
+    if basis not in RevocationBasis.values:
+        raise Refused("请选择撤销依据。")
+    certificate.revoked_at = now
+    certificate.revoked_by = actor
+    certificate.revocation_basis = basis
+    certificate.revoked_reason = reason.strip()[:200]
+    certificate.save(update_fields=["revoked_at", "revoked_by", "revocation_basis", "revoked_reason"])
+
+
+def reissue_certificate(certificate, *, reason: str, now: dt.datetime):
+    """The certificate side of 换发: a new number (第001号-1), the same validity; the old one reads 已换发."""
+    from django.db.models import Max
+
+    from review.models import Certificate, CertificateStatus
+
+    if certificate.status(timezone.localdate(now)) != CertificateStatus.VALID:
+        raise Refused(f"证书 {certificate.number} 当前状态为{certificate.status_label()}，不能换发。")
+    application = certificate.application
+    index = (
+        Certificate.objects.filter(campaign_id=certificate.campaign_id, serial=certificate.serial)
+        .aggregate(m=Max("reissue_index"))["m"]
+        + 1
+    )
+    certificate.application = None  # the application's current certificate becomes the new one
+    certificate.save(update_fields=["application"])
+    new = Certificate.objects.create(
+        application=application,
+        issued_for=application,
+        campaign_id=certificate.campaign_id,
+        serial=certificate.serial,
+        reissue_index=index,
+        number=f"{certificate.campaign.certificate_number(certificate.serial)}-{index}",
+        issued_on=timezone.localdate(now),
+        expires_on=certificate.expires_on,
+    )
+    certificate.replaced_by = new
+    certificate.replaced_at = now
+    certificate.reissue_reason = reason.strip()[:200]
+    certificate.save(update_fields=["replaced_by", "replaced_at", "reissue_reason"])
+    return new
+
+
+def title_revoke(*, actor, certificate_id: int, basis: str, reason: str, now: dt.datetime | None = None):
+    """撤销称号: the province revokes a title with its basis and reason; enterprise, county and city are told."""
+    from review.models import Certificate, RevocationBasis
+
+    if not reason.strip():
+        raise Refused("请填写撤销理由。")
+    now = now or timezone.now()
+    with transaction.atomic():
+        certificate = Certificate.objects.select_for_update().select_related("application").get(pk=certificate_id)
+        revoke_certificate(certificate, actor=actor, basis=basis, reason=reason, now=now)
+        audit(
+            Event.TRANSITION, user=actor, obj=certificate,
+            detail=f"撤销称号（{RevocationBasis(basis).label}）：{reason.strip()[:200]}",
+        )
+        notify_title_change(certificate.issued_for, f"河北省产业集群龙头企业称号（证书 {certificate.number}）已被撤销：{reason.strip()}")
+    return certificate
+
+
+def title_reissue(*, actor, certificate_id: int, reason: str, now: dt.datetime | None = None):
+    """换发证书 (renamed enterprise, corrected error): a new number; the old certificate reads 已换发."""
+    from review.models import Certificate
+
+    if not reason.strip():
+        raise Refused("请填写换发原因。")
+    now = now or timezone.now()
+    with transaction.atomic():
+        certificate = Certificate.objects.select_for_update().select_related("application", "campaign").get(pk=certificate_id)
+        new = reissue_certificate(certificate, reason=reason, now=now)
+        audit(Event.TRANSITION, user=actor, obj=new, detail=f"换发证书 {certificate.number} → {new.number}：{reason.strip()}")
+        notify_title_change(new.application, f"证书 {certificate.number} 已换发为 {new.number}（{reason.strip()}），请下载新证书。")
+    return new
+
+
+def notify_title_change(application, message: str) -> None:
+    """Tell the enterprise and the officials who oversee it (county and city) about a change of its title."""
+    from portal.accounts.models import Role, User
+    from review.models import Notification
+
+    county = application.enterprise.county
+    users = list(
+        User.objects.filter(is_active=True).filter(
+            models.Q(role=Role.ENTERPRISE, enterprise_id=application.enterprise_id)
+            | models.Q(role=Role.COUNTY, unit_id=county.pk)
+            | models.Q(role=Role.CITY, unit_id=county.reviewing_city_id)
+        )
+    )
+    Notification.objects.bulk_create([Notification(recipient=u, application=application, message=message[:300]) for u in users])
+    _mail(users, message)
+
+
+def _mail(users, message: str) -> None:
+    from django.conf import settings
+    from django.core.mail import send_mass_mail
+
+    mails = [
+        ("【龙头企业认定】" + message[:60], message + f"\n\n请登录系统查看：{settings.PUBLIC_BASE_URL}/", None, [u.email])
+        for u in users
+        if u.email
+    ]
+    transaction.on_commit(lambda: send_mass_mail(mails, fail_silently=True))

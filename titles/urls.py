@@ -16,4 +16,6 @@ urlpatterns = [
     path("review/county/monitoring/", views.monitoring_county, name="monitoring_county"),
     path("review/province/monitoring/", views.monitoring_province, name="monitoring_province"),
     path("review/province/dashboard/", views.province_dashboard, name="province_dashboard"),
+    path("review/province/certificates/", views.certificates, name="certificates"),
+    path("review/province/certificates/<int:pk>/", views.certificate_detail, name="certificate_detail"),
 ]

@@ -17,6 +17,7 @@ from portal.audit.models import Event
 from portal.audit.services import audit, client_address
 from portal.directory.models import Campaign
 from review import selectors as review_selectors
+from review.models import CertificateStatus
 from review.services import Refused
 from titles import dashboard, selectors, services
 from titles.forms import (
@@ -25,6 +26,8 @@ from titles.forms import (
     ObjectionForm,
     ObjectionHandleForm,
     PublicityForm,
+    ReissueForm,
+    RevokeForm,
 )
 from titles.models import MonitoringReport, Objection, Publicity
 
@@ -271,3 +274,58 @@ def province_dashboard(request):
     context["campaign"] = campaign
     context["charts_json"] = [chart.as_json() for chart in context["charts"]]
     return render(request, "titles/dashboard.html", context)
+
+
+# 证书管理：撤销与换发 ----------------------------------------------------------------------------------------------
+
+
+@role_required(Role.PROVINCE)
+def certificates(request):
+    status, q = request.GET.get("status", ""), request.GET.get("q", "").strip()[:60]
+    rows = selectors.certificates_for_province(request.user, status=status, q=q)
+    page = Paginator(rows, MONITORING_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request, "titles/certificates.html",
+        {"page": page, "status": status, "q": q, "query": query.urlencode(), "statuses": CertificateStatus.choices},
+    )
+
+
+@role_required(Role.PROVINCE)
+def certificate_detail(request, pk):
+    certificate = get_object_or_404(
+        selectors.certificates_visible_to(request.user).select_related(
+            "issued_for__enterprise", "issued_for__cluster", "campaign", "replaced_by", "revoked_by"
+        ),
+        pk=pk,
+    )
+    revoke_form, reissue_form = RevokeForm(prefix="revoke"), ReissueForm(prefix="reissue")
+    if request.method == "POST":
+        kind = request.POST.get("kind")
+        form = RevokeForm(request.POST, prefix="revoke") if kind == "revoke" else ReissueForm(request.POST, prefix="reissue")
+        if form.is_valid():
+            try:
+                if kind == "revoke":
+                    services.title_revoke(
+                        actor=request.user, certificate_id=certificate.pk,
+                        basis=form.cleaned_data["basis"], reason=form.cleaned_data["reason"],
+                    )
+                    messages.success(request, f"已撤销证书 {certificate.number} 对应的称号，并通知企业和县、市主管部门。")
+                    return redirect("titles:certificate_detail", pk=certificate.pk)
+                new = services.title_reissue(actor=request.user, certificate_id=certificate.pk, reason=form.cleaned_data["reason"])
+                messages.success(request, f"已换发新证书 {new.number}。")
+                return redirect("titles:certificate_detail", pk=new.pk)
+            except Refused as refusal:
+                messages.error(request, str(refusal))
+        else:
+            messages.error(request, "有内容需要修改，请查看标红的项目。")
+        if kind == "revoke":
+            revoke_form = form
+        else:
+            reissue_form = form
+    history = selectors.certificates_visible_to(request.user).filter(issued_for=certificate.issued_for).order_by("reissue_index")
+    return render(
+        request, "titles/certificate_detail.html",
+        {"certificate": certificate, "revoke_form": revoke_form, "reissue_form": reissue_form, "history": history},
+    )
