@@ -4,6 +4,7 @@ import datetime as dt
 
 from django.utils import timezone
 
+from portal.directory.models import Campaign
 from review import services as review_services
 from review.services import DecisionInput
 from tests.factories import province_official
@@ -13,6 +14,7 @@ from titles import services
 
 def closed_meeting(n=3, *, decisions=None):
     applications = forwarded(n)
+    Campaign.objects.filter(pk=applications[0].campaign_id).update(publicity_required=True)
     province = province_official()
     meeting = review_services.meeting_create(
         actor=province, campaign=applications[0].campaign, name="省局认定会议", held_on=timezone.localdate(),

@@ -189,3 +189,31 @@ def test_province_publishes_from_its_page(client):
     publicity = Publicity.objects.get()
     assert response.url == reverse("titles:publicity_detail", args=[publicity.pk])
     assert publicity.ends_on == services.add_working_days(today, 5)
+
+
+def test_award_waits_for_the_publicity_and_declines_an_upheld_objection():
+    from applications.models import State
+    from review import services as review_services
+    from review.services import TransitionRefused
+
+    province, meeting, publicity, applications = published(3)
+    first, second, third = applications
+    entries = {e.application_id: e for e in publicity.entries.all()}
+    objection = services.objection_lodge(
+        entry_id=entries[second.pk].pk, name="a", phone="13800000000", email="", content="x", evidence=None, address=None
+    )
+    with pytest.raises(Refused, match="公示期满后方可认定"):
+        review_services.meeting_award(actor=province, meeting_id=meeting.pk)
+    with pytest.raises(TransitionRefused, match="公示期满后方可认定"):
+        review_services.perform_transition(application_id=first.pk, action="award", actor=province)
+    later = after(publicity)
+    with pytest.raises(Refused, match="尚未处理"):
+        review_services.meeting_award(actor=province, meeting_id=meeting.pk, now=later)
+    services.objection_handle(actor=province, objection_id=objection.pk, outcome=ObjectionOutcome.UPHELD, reason="属实")
+    with pytest.raises(TransitionRefused, match="异议成立"):
+        review_services.perform_transition(application_id=second.pk, action="award", actor=province, now=later)
+    review_services.meeting_award(actor=province, meeting_id=meeting.pk, now=later)
+    states = {a.pk: a.state for a in applications[0].__class__.objects.filter(pk__in=[a.pk for a in applications])}
+    assert states == {first.pk: State.AWARDED, second.pk: State.NOT_AWARDED, third.pk: State.AWARDED}
+    declined = second.review_records.order_by("-id").first()
+    assert "异议成立" in declined.opinion
