@@ -11,11 +11,11 @@ from titles.services import PUBLICITY_WORKING_DAYS, add_working_days
 
 
 class PublicityForm(forms.Form):
-    starts_on = forms.DateField(label="公示开始日期", widget=forms.DateInput(attrs={"type": "date"}))
+    starts_on = forms.DateField(label="公示开始日期", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     ends_on = forms.DateField(
         label="公示截止日期",
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text=f"不填则为 {PUBLICITY_WORKING_DAYS} 个工作日（不含周六、周日）。",
     )
 
