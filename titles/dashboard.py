@@ -28,12 +28,18 @@ class Chart:
     title: str
     kind: str  # "bar", "stacked", "pie"
     categories: list = field(default_factory=list)
-    series: list = field(default_factory=list)  # [(name, [values…])]
+    series: list = field(default_factory=list)  # [(name, [values…])], drawn and tabled
     unit: str = "件"
+    table_only: list = field(default_factory=list)  # [(name, [values…])], in the table only
+
+    @property
+    def columns(self):
+        return [name for name, _ in self.series + self.table_only]
 
     @property
     def rows(self):
-        return [(category, [values[i] for _, values in self.series]) for i, category in enumerate(self.categories)]
+        every = self.series + self.table_only
+        return [(category, [values[i] for _, values in every]) for i, category in enumerate(self.categories)]
 
     def as_json(self):
         return {"key": self.key, "title": self.title, "kind": self.kind, "categories": self.categories,
@@ -75,8 +81,8 @@ def pass_rates(user, campaign) -> Chart:
         passed.append(ok)
         other.append(not_ok)
         rates.append(round(100 * ok / (ok + not_ok), 1) if ok + not_ok else 0)
-    return Chart("pass-rates", "各级审核通过率（%）", "bar", categories,
-                 [("通过率（%）", rates), ("通过（件）", passed), ("退回或不予（件）", other)], unit="%")
+    return Chart("pass-rates", "各级审核通过率（%）", "bar", categories, [("通过率（%）", rates)], unit="%",
+                 table_only=[("通过（件）", passed), ("退回或不予（件）", other)])
 
 
 def holders_by_city(user, today: dt.date) -> Chart:

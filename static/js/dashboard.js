@@ -11,12 +11,11 @@
       return;
     }
     var stacked = chart.kind === "stacked";
-    var series = chart.series.map(function (s, i) {
+    var series = chart.series.map(function (s) {
       return { name: s.name, type: "bar", data: s.data, stack: stacked ? "total" : undefined,
-               yAxisIndex: chart.unit === "%" && i > 0 ? 1 : 0, label: { show: !stacked, position: "top" } };
+               label: { show: !stacked, position: "top" } };
     });
-    var yAxis = [{ type: "value", name: chart.unit }];
-    if (chart.unit === "%") yAxis.push({ type: "value", name: "件" });
+    var yAxis = [{ type: "value", name: chart.unit, max: chart.unit === "%" ? 100 : null }];
     var instance = echarts.init(element, null, { renderer: "svg" });
     instance.setOption({
       color: palette,

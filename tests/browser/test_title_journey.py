@@ -73,7 +73,7 @@ def test_publicity_objection_award_revocation_and_expiry(page, open_as, screensh
 
     # Revocation from 证书管理; the certificate's QR page then reads 已撤销 with the date.
     revoked = Certificate.objects.get(application=applications[0])
-    province.click("nav >> text=证书管理")
+    province.click("nav >> text=证书")
     province.click(f"text={revoked.number}")
     province.select_option("#id_revoke-basis", value="illegal")
     province.fill("#id_revoke-reason", "经查，该企业存在偷税行为，已受行政处罚。")
@@ -88,6 +88,6 @@ def test_publicity_objection_award_revocation_and_expiry(page, open_as, screensh
     page.goto(live_server.url + f"/verify/{expired.token}")
     expect(page.locator("#verify-result")).to_contain_text("已过期")
 
-    province.click("nav >> text=统计分析")
-    expect(province.locator("#chart-holders-city svg")).to_be_visible()
+    province.click("nav >> text=统计")
+    expect(province.locator("#chart-by-city svg")).to_be_visible()
     screenshot(province, "44-province-dashboard")
