@@ -48,6 +48,7 @@ from review.models import (
     Meeting,
     MeetingDecision,
     ReviewRecord,
+    validity_end,
 )
 from review.workflow import TRANSITIONS, Action
 
@@ -632,10 +633,12 @@ def _award_rows(meeting, awarded: list[Plan], meeting_day) -> tuple[list, list]:
         certificates.append(
             Certificate(
                 application=plan.application,
+                issued_for=plan.application,
                 campaign=campaign,
                 serial=serial,
                 number=campaign.certificate_number(serial),
                 issued_on=meeting_day,
+                expires_on=validity_end(meeting_day, campaign.title_validity_years),
             )
         )
     return decisions, certificates

@@ -259,6 +259,8 @@ DEMO_STORIES = {
     ),
 }
 DEMO_MEETING = "2024年度河北省产业集群龙头企业认定会议（第一次）"
+DEMO_SECOND_MEETING = "2024年度河北省产业集群龙头企业认定会议（第二次）"
+DEMO_IN_PUBLICITY = "ent-131125-5"  # decided by the second meeting, its 公示 running, one objection open
 DEMO_DECISIONS = [("ent-130534-3", "award", 1), ("ent-130534-4", "award", 2), ("ent-130534-5", "decline", None)]
 DEMO_SPOT_CHECK_SEED = "demo-2024"
 
@@ -368,8 +370,10 @@ def _walk(application, story, users):
 
 def seed_demo_applications(campaign):
     """Each demo enterprise's application, walked to its state once; an existing application is left as it is."""
+    from demo.titles import seed_running_publicity, seed_title_history
     from review import services
     from review.models import Meeting
+    from titles import services as title_services
 
     users = {u.username: u for u in User.objects.filter(username__in=[*COUNTY_OFFICIAL.values(), *CITY_OFFICIAL.values(), "province"])}
     created = {}
@@ -390,8 +394,9 @@ def seed_demo_applications(campaign):
         draw = services.spot_check_draw(actor=province, campaign=campaign, share_percent=50, seed=DEMO_SPOT_CHECK_SEED)
         for check in draw.checks.all():
             services.spot_check_record(actor=province, check_id=check.pk, result="pass", notes="现场核查营业执照、纳税证明原件，与申报一致。")
+        today = timezone.localdate()
         meeting = services.meeting_create(
-            actor=province, campaign=campaign, name=DEMO_MEETING, held_on=timezone.localdate(),
+            actor=province, campaign=campaign, name=DEMO_MEETING, held_on=today - dt.timedelta(days=14),
             minutes_number="冀企产会纪〔2024〕3号",
         )
         services.meeting_save_decisions(
@@ -403,5 +408,18 @@ def seed_demo_applications(campaign):
             ],
         )
         services.meeting_close(actor=province, meeting_id=meeting.pk)
+        # The 拟认定名单 was on public notice for five working days, with no objection, before the 认定.
+        title_services.publicity_publish(actor=province, meeting_id=meeting.pk, starts_on=today - dt.timedelta(days=12))
         services.meeting_award(actor=province, meeting_id=meeting.pk)
         services.campaign_publish_results(actor=province, campaign=campaign)
+        second = services.meeting_create(
+            actor=province, campaign=campaign, name=DEMO_SECOND_MEETING, held_on=today - dt.timedelta(days=1),
+            minutes_number="冀企产会纪〔2024〕4号",
+        )
+        services.meeting_save_decisions(
+            actor=province, meeting_id=second.pk,
+            decisions=[services.DecisionInput(application_id=created[DEMO_IN_PUBLICITY].pk, decision="award", rank=1)],
+        )
+        services.meeting_close(actor=province, meeting_id=second.pk)
+        seed_running_publicity(second, province)
+        seed_title_history(users)
