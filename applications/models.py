@@ -28,6 +28,7 @@ class State(models.TextChoices):
     AWARDED = "awarded", "已认定"
     NOT_AWARDED = "not_awarded", "未予认定"
     WITHDRAWN = "withdrawn", "已撤回"
+    REVOKED = "revoked", "已撤销称号"
 
 
 EDITABLE_STATES = {State.DRAFT, State.RETURNED, State.WITHDRAWN}

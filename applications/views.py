@@ -44,7 +44,7 @@ from portal.audit.services import audit
 from portal.directory.models import Campaign
 from review.selectors import timeline_for
 from review.services import TransitionRefused, perform_transition
-from review.workflow import Action, available_actions
+from review.workflow import Action, application_page_actions
 
 LOCKED_MESSAGE = "申报当前状态为「{state}」，已锁定，不能修改。"
 TOO_MANY_FILES = "一次最多上传 {n} 个文件，本次选择的文件过多，均未上传。请分批上传。"
@@ -131,7 +131,7 @@ def _current_application_context(request, pk) -> dict:
         "verdicts": verdicts,
         "missing": _missing(current, verdicts) if current.is_editable else [],
         "timeline": timeline_for(current, request.user),
-        "actions": [t.action for t in available_actions(current, Role.ENTERPRISE)],
+        "actions": [t.action for t in application_page_actions(current, Role.ENTERPRISE)],
     }
 
 
@@ -393,7 +393,7 @@ def detail(request, pk):
             "verdicts": verdicts,
             "missing": _missing(application, verdicts) if application.is_editable else [],
             "timeline": timeline_for(application, request.user),
-            "actions": [t.action for t in available_actions(application, Role.ENTERPRISE)],
+            "actions": [t.action for t in application_page_actions(application, Role.ENTERPRISE)],
             "certificate": getattr(application, "certificate", None),
             "report_sections": [
                 (application._meta.get_field(name).verbose_name, getattr(application, name)) for name in REPORT_SECTIONS

@@ -99,7 +99,7 @@ def _after_award(plans, province) -> None:
         certificate = Certificate.objects.get(application=plan.application)
         if what == "revoked":
             services.title_revoke(
-                actor=province, certificate_id=certificate.pk, basis="accident",
+                actor=province, certificate_id=certificate.pk, ground="accident", basis="冀企产〔2026〕5号",
                 reason=f"该企业{year}年发生一般生产安全事故（清河县应急管理局通报），不再符合“近两年未发生质量、安全、环保等事故”的条件。",
             )
         elif what == "reissued":

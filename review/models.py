@@ -2,12 +2,14 @@
 
 import datetime as dt
 import secrets
+import uuid
 
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
 from applications.models import MONEY, Application
+from portal.directory.models import end_of_day
 
 
 class AppendOnlyQuerySet(models.QuerySet):
@@ -309,6 +311,96 @@ class Certificate(models.Model):
     @property
     def is_valid(self):
         return self.status() == CertificateStatus.VALID
+
+
+class Publicity(models.Model):
+    """公示: the 拟认定名单 of one closed meeting, on a public page for a period the province sets."""
+
+    campaign = models.ForeignKey("directory.Campaign", on_delete=models.PROTECT, related_name="publicities")
+    meeting = models.OneToOneField(Meeting, on_delete=models.PROTECT, related_name="publicity")
+    starts_on = models.DateField("公示开始日期")
+    ends_on = models.DateField("公示截止日期")
+    published_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    published_at = models.DateTimeField("发布时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "拟认定名单公示"
+        verbose_name_plural = "拟认定名单公示"
+        ordering = ["-starts_on", "-id"]
+
+    def __str__(self):
+        return f"{self.campaign.title}拟认定名单公示（{self.starts_on:%Y-%m-%d}至{self.ends_on:%Y-%m-%d}）"
+
+    def has_started(self, now: dt.datetime | None = None) -> bool:
+        return timezone.localdate(now or timezone.now()) >= self.starts_on
+
+    def has_ended(self, now: dt.datetime | None = None) -> bool:
+        return (now or timezone.now()) >= end_of_day(self.ends_on)
+
+    def is_running(self, now: dt.datetime | None = None) -> bool:
+        return self.has_started(now) and not self.has_ended(now)
+
+
+class PublicityEntry(models.Model):
+    """One enterprise on the 拟认定名单, in the meeting's ranking order (a snapshot: the list never shifts)."""
+
+    publicity = models.ForeignKey(Publicity, on_delete=models.CASCADE, related_name="entries")
+    application = models.OneToOneField(Application, on_delete=models.PROTECT, related_name="publicity_entry")
+    position = models.PositiveSmallIntegerField("序号")
+    enterprise_name = models.CharField("企业名称", max_length=100)
+    cluster_name = models.CharField("产业集群", max_length=100)
+    city_name = models.CharField("设区市", max_length=60)
+
+    class Meta:
+        verbose_name = "公示名单条目"
+        verbose_name_plural = "公示名单条目"
+        ordering = ["publicity", "position"]
+        constraints = [models.UniqueConstraint(fields=["publicity", "position"], name="one_position_per_publicity")]
+
+    def __str__(self):
+        return self.enterprise_name
+
+
+class ObjectionOutcome(models.TextChoices):
+    OPEN = "open", "待处理"
+    UPHELD = "upheld", "异议成立"
+    DISMISSED = "dismissed", "异议不成立"
+
+
+def objection_evidence_path(instance, filename):
+    return f"objections/{uuid.uuid4().hex}"
+
+
+class Objection(models.Model):
+    """异议: lodged by anyone during the 公示 against one listed enterprise; its handling is recorded."""
+
+    entry = models.ForeignKey(PublicityEntry, on_delete=models.PROTECT, related_name="objections")
+    reference = models.CharField("异议编号", max_length=30, unique=True)
+    name = models.CharField("姓名或单位", max_length=50)
+    phone = models.CharField("联系电话", max_length=30)
+    email = models.EmailField("电子邮箱", blank=True)
+    content = models.TextField("异议内容", max_length=2000)
+    evidence = models.FileField("证明材料", upload_to=objection_evidence_path, blank=True, max_length=200)
+    evidence_name = models.CharField("证明材料文件名", max_length=255, blank=True)
+    evidence_sha256 = models.CharField(max_length=64, blank=True)
+    lodged_at = models.DateTimeField("提出时间", auto_now_add=True)
+    lodged_from = models.GenericIPAddressField("来源地址", null=True, blank=True)
+    outcome = models.CharField("处理结果", max_length=10, choices=ObjectionOutcome.choices, default=ObjectionOutcome.OPEN)
+    handling_reason = models.TextField("处理意见", max_length=2000, blank=True)
+    handled_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    handled_at = models.DateTimeField("处理时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "公示异议"
+        verbose_name_plural = "公示异议"
+        ordering = ["-lodged_at", "-id"]
+
+    def __str__(self):
+        return self.reference
+
+    @property
+    def is_open(self):
+        return self.outcome == ObjectionOutcome.OPEN
 
 
 class Notification(models.Model):

@@ -5,8 +5,7 @@ from django.utils import timezone
 
 from applications.uploads import UploadRefused, validate_upload
 from portal.accounts.captcha import captcha_field
-from review.models import RevocationBasis
-from titles.models import ObjectionOutcome
+from review.models import ObjectionOutcome, RevocationGround
 from titles.services import PUBLICITY_WORKING_DAYS, add_working_days
 
 
@@ -89,7 +88,8 @@ class ObjectionHandleForm(forms.Form):
 
 
 class RevokeForm(forms.Form):
-    basis = forms.ChoiceField(label="撤销依据", choices=[("", "请选择")] + RevocationBasis.choices)
+    ground = forms.ChoiceField(label="撤销事由", choices=[("", "请选择")] + RevocationGround.choices)
+    basis = forms.CharField(label="撤销依据（决定文号）", max_length=200, help_text="如：冀企产〔2026〕5号。")
     reason = forms.CharField(
         label="撤销理由", max_length=200, widget=forms.Textarea(attrs={"rows": 3}),
         help_text="写明事实、核查情况和文件依据，将记入证书记录并通知企业、县级和市级主管部门。",

@@ -8,8 +8,8 @@ from django.utils import timezone
 from applications.eligibility import CONDITIONS, UNMET, Facts
 from applications.models import Application, State
 from applications.selectors import applications_visible_to
-from review.models import Meeting
-from titles.models import MonitoringReport, Objection, ObjectionOutcome, Publicity, PublicityEntry
+from review.models import Meeting, Objection, ObjectionOutcome, Publicity, PublicityEntry
+from titles.models import MonitoringReport
 
 
 def publicities_public():

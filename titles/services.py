@@ -11,13 +11,13 @@ from django.core.files.base import ContentFile
 from django.db import models, transaction
 from django.utils import timezone
 
-from applications.models import State
 from applications.uploads import CheckedFile
 from portal.audit.models import Event
 from portal.audit.services import audit
-from review.models import Decision, Meeting
-from review.services import Refused
-from titles.models import MonitoringReport, Objection, ObjectionOutcome, Publicity, PublicityEntry
+from review.models import Certificate, Decision, Meeting, Objection, Publicity, PublicityEntry
+from review.services import Refused, certificate_revoke, perform_transition
+from review.workflow import Action
+from titles.models import MonitoringReport
 
 PUBLICITY_WORKING_DAYS = 5
 
@@ -47,12 +47,15 @@ def publicity_publish(*, actor, meeting_id: int, starts_on: dt.date, ends_on: dt
         if Publicity.objects.filter(meeting=meeting).exists():
             raise Refused("该会议的拟认定名单已经公示。")
         decisions = list(
-            meeting.decisions.filter(decision=Decision.AWARD, application__state=State.PROVINCE_REVIEW)
+            meeting.decisions.filter(decision=Decision.AWARD)
             .select_related("application__enterprise__county__reviewing_city", "application__cluster")
             .order_by("rank", "id")
         )
         if not decisions:
             raise Refused("该会议没有“认定”的结论，无需公示。")
+        opinion = f"经{meeting.name}研究拟予认定，{starts_on:%Y年%-m月%-d日}至{ends_on:%Y年%-m月%-d日}在门户公示。"
+        for d in decisions:
+            perform_transition(application_id=d.application_id, action=Action.PUBLICIZE, actor=actor, opinion=opinion)
         publicity = Publicity.objects.create(
             campaign=meeting.campaign, meeting=meeting, starts_on=starts_on, ends_on=ends_on, published_by=actor
         )
@@ -129,48 +132,16 @@ def objection_lodge(
 
 
 def objection_handle(*, actor, objection_id: int, outcome: str, reason: str, now=None) -> Objection:
-    """The province records its finding on an objection: 异议成立 or 异议不成立, with the reason."""
-    if outcome not in (ObjectionOutcome.UPHELD, ObjectionOutcome.DISMISSED):
-        raise Refused("请选择处理结果：异议成立或异议不成立。")
+    """The province records its finding on an objection (异议成立 / 异议不成立, with the reason): a transition of
+    the application in 公示, so it is signed, audited and in the timeline like every other step."""
     if not reason.strip():
         raise Refused("请填写处理意见（核查情况和理由）。")
-    with transaction.atomic():
-        objection = Objection.objects.select_for_update().select_related("entry").get(pk=objection_id)
-        if objection.entry.application.state != State.PROVINCE_REVIEW:
-            raise Refused("该企业的认定已办结，不能再改变异议处理结果。")
-        objection.outcome = outcome
-        objection.handling_reason = reason.strip()
-        objection.handled_by = actor
-        objection.handled_at = now or timezone.now()
-        objection.save(update_fields=["outcome", "handling_reason", "handled_by", "handled_at"])
-        audit(
-            Event.TRANSITION, user=actor, obj=objection,
-            detail=f"异议处理：{objection.get_outcome_display()}（「{objection.entry.enterprise_name}」）",
-        )
-    return objection
-
-
-def publicity_blocker(application, now: dt.datetime | None = None) -> str | None:
-    """Why 认定 of `application` must wait or cannot happen because of its 公示; None when it may proceed."""
-    if not application.campaign.publicity_required:
-        return None
-    entry = getattr(application, "publicity_entry", None)
-    if entry is None:
-        return "认定前须公示拟认定名单：请先发布公示。"
-    publicity = entry.publicity
-    if not publicity.has_ended(now):
-        return f"拟认定名单公示期至{publicity.ends_on:%Y年%-m月%-d日}，公示期满后方可认定。"
-    outcomes = set(entry.objections.values_list("outcome", flat=True))
-    if ObjectionOutcome.OPEN in outcomes:
-        return "公示期间收到的异议尚未处理完毕，处理后方可认定。"
-    if ObjectionOutcome.UPHELD in outcomes:
-        return "公示期间对该企业的异议成立，不能认定。"
-    return None
-
-
-def objection_upheld(application) -> bool:
-    entry = getattr(application, "publicity_entry", None)
-    return entry is not None and entry.objections.filter(outcome=ObjectionOutcome.UPHELD).exists()
+    objection = Objection.objects.select_related("entry").get(pk=objection_id)
+    perform_transition(
+        application_id=objection.entry.application_id, action=Action.HANDLE_OBJECTION, actor=actor, opinion=reason,
+        now=now, details={"objection": objection, "outcome": outcome},
+    )
+    return Objection.objects.get(pk=objection_id)
 
 
 # 年度运行监测 ------------------------------------------------------------------------------------------------------
@@ -244,122 +215,36 @@ def notify_enterprises(applications, message: str) -> None:
 
 # 复核 ------------------------------------------------------------------------------------------------------------
 
-RENEWAL_WINDOW_DAYS = 365
-
-
-def renewal_blocker(title, campaign, today: dt.date | None = None) -> str | None:
-    """Why the holder of `title` (an awarded application) cannot apply for 复核 in `campaign` now; None if it can."""
-    today = today or timezone.localdate()
-    certificate = getattr(title, "certificate", None)
-    if title.state != State.AWARDED or certificate is None or certificate.status(today) != "valid":
-        return "只有有效期内的称号可以申请复核。"
-    if (certificate.expires_on - today).days > RENEWAL_WINDOW_DAYS:
-        return f"称号有效期至{certificate.expires_on:%Y年%-m月%-d日}，到期前一年内方可申请复核。"
-    if campaign is None or campaign.state != "open" or campaign.deadline_passed("enterprise"):
-        return "目前没有开放申报的批次，请在下一批次开放后申请复核。"
-    if title.campaign_id == campaign.pk:
-        return "称号所属批次与本批次相同，不能在本批次复核。"
-    return None
-
-
-def renewal_start(*, actor, title_id: int, campaign, today: dt.date | None = None):
+def renewal_start(*, actor, title_id: int, campaign):
     """复核: the holder starts a prefilled application that goes through county → city → province again."""
-    from applications.selectors import applications_visible_to
-    from applications.services import application_start
-
-    title = applications_visible_to(actor).select_related("certificate", "campaign").get(pk=title_id)
-    problem = renewal_blocker(title, campaign, today)
-    if problem:
-        raise Refused(problem)
-    existing = title.enterprise.applications.filter(campaign=campaign).first()
-    if existing is not None and existing.renews_id != title.pk:
-        raise Refused(f"贵企业已有{campaign.year}年度的申报，请在该申报中完成，或联系县级主管部门。")
-    application = application_start(enterprise=title.enterprise, campaign=campaign, actor=actor, renews=title)
-    audit(Event.TRANSITION, user=actor, obj=application, detail=f"申请复核（称号证书 {title.certificate.number}）")
-    return application
+    details = {"campaign": campaign}
+    perform_transition(application_id=title_id, action=Action.RENEW, actor=actor, details=details)
+    return details["renewal"]
 
 
 # 撤销与换发 ------------------------------------------------------------------------------------------------------
 
 
-def revoke_certificate(certificate, *, actor, basis: str, reason: str, now: dt.datetime) -> None:
-    """The certificate side of 撤销称号: the certificate reads 已撤销 from now on, with its basis and reason."""
-    from review.models import CertificateStatus, RevocationBasis
-
-    if certificate.status(timezone.localdate(now)) != CertificateStatus.VALID:
-        raise Refused(f"证书 {certificate.number} 当前状态为{certificate.status_label()}，不能撤销。")
-    if basis not in RevocationBasis.values:
-        raise Refused("请选择撤销依据。")
-    certificate.revoked_at = now
-    certificate.revoked_by = actor
-    certificate.revocation_basis = basis
-    certificate.revoked_reason = reason.strip()[:200]
-    certificate.save(update_fields=["revoked_at", "revoked_by", "revocation_basis", "revoked_reason"])
-
-
-def reissue_certificate(certificate, *, reason: str, now: dt.datetime):
-    """The certificate side of 换发: a new number (第001号-1), the same validity; the old one reads 已换发."""
-    from django.db.models import Max
-
-    from review.models import Certificate, CertificateStatus
-
-    if certificate.status(timezone.localdate(now)) != CertificateStatus.VALID:
-        raise Refused(f"证书 {certificate.number} 当前状态为{certificate.status_label()}，不能换发。")
-    application = certificate.application
-    index = (
-        Certificate.objects.filter(campaign_id=certificate.campaign_id, serial=certificate.serial)
-        .aggregate(m=Max("reissue_index"))["m"]
-        + 1
+def title_revoke(*, actor, certificate_id: int, ground: str, basis: str, reason: str, now=None) -> Certificate:
+    """撤销称号 (the table's REVOKE); the enterprise and the officials overseeing it are told."""
+    certificate = certificate_revoke(
+        certificate=Certificate.objects.get(pk=certificate_id), actor=actor, reason=reason, basis=basis, ground=ground,
+        now=now,
     )
-    certificate.application = None  # the application's current certificate becomes the new one
-    certificate.save(update_fields=["application"])
-    new = Certificate.objects.create(
-        application=application,
-        issued_for=application,
-        campaign_id=certificate.campaign_id,
-        serial=certificate.serial,
-        reissue_index=index,
-        number=f"{certificate.campaign.certificate_number(certificate.serial)}-{index}",
-        issued_on=timezone.localdate(now),
-        expires_on=certificate.expires_on,
-    )
-    certificate.replaced_by = new
-    certificate.replaced_at = now
-    certificate.reissue_reason = reason.strip()[:200]
-    certificate.save(update_fields=["replaced_by", "replaced_at", "reissue_reason"])
-    return new
-
-
-def title_revoke(*, actor, certificate_id: int, basis: str, reason: str, now: dt.datetime | None = None):
-    """撤销称号: the province revokes a title with its basis and reason; enterprise, county and city are told."""
-    from review.models import Certificate, RevocationBasis
-
-    if not reason.strip():
-        raise Refused("请填写撤销理由。")
-    now = now or timezone.now()
-    with transaction.atomic():
-        certificate = Certificate.objects.select_for_update().select_related("application").get(pk=certificate_id)
-        revoke_certificate(certificate, actor=actor, basis=basis, reason=reason, now=now)
-        audit(
-            Event.TRANSITION, user=actor, obj=certificate,
-            detail=f"撤销称号（{RevocationBasis(basis).label}）：{reason.strip()[:200]}",
-        )
-        notify_title_change(certificate.issued_for, f"河北省产业集群龙头企业称号（证书 {certificate.number}）已被撤销：{reason.strip()}")
+    notify_title_change(certificate.issued_for, f"河北省产业集群龙头企业称号（证书 {certificate.number}）已被撤销：{reason.strip()}")
     return certificate
 
 
-def title_reissue(*, actor, certificate_id: int, reason: str, now: dt.datetime | None = None):
-    """换发证书 (renamed enterprise, corrected error): a new number; the old certificate reads 已换发."""
-    from review.models import Certificate
-
+def title_reissue(*, actor, certificate_id: int, reason: str, now=None) -> Certificate:
+    """换发证书 (the table's REISSUE: renamed enterprise, corrected error): a new number, the old one 已换发."""
     if not reason.strip():
         raise Refused("请填写换发原因。")
-    now = now or timezone.now()
-    with transaction.atomic():
-        certificate = Certificate.objects.select_for_update().select_related("application", "campaign").get(pk=certificate_id)
-        new = reissue_certificate(certificate, reason=reason, now=now)
-        audit(Event.TRANSITION, user=actor, obj=new, detail=f"换发证书 {certificate.number} → {new.number}：{reason.strip()}")
-        notify_title_change(new.application, f"证书 {certificate.number} 已换发为 {new.number}（{reason.strip()}），请下载新证书。")
+    old = Certificate.objects.get(pk=certificate_id)
+    if old.application_id is None:
+        raise Refused(f"证书 {old.number} 已换发，请换发现行证书。")
+    perform_transition(application_id=old.application_id, action=Action.REISSUE, actor=actor, opinion=reason, now=now)
+    new = Certificate.objects.get(pk=certificate_id).replaced_by
+    notify_title_change(new.application, f"证书 {old.number} 已换发为 {new.number}（{reason.strip()}），请下载新证书。")
     return new
 
 

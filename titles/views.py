@@ -17,8 +17,9 @@ from portal.audit.models import Event
 from portal.audit.services import audit, client_address
 from portal.directory.models import Campaign
 from review import selectors as review_selectors
-from review.models import CertificateStatus
+from review.models import CertificateStatus, Objection, Publicity
 from review.services import Refused
+from review.workflow import renewal_problem
 from titles import dashboard, selectors, services
 from titles.forms import (
     MonitoringConfirmForm,
@@ -29,7 +30,7 @@ from titles.forms import (
     ReissueForm,
     RevokeForm,
 )
-from titles.models import MonitoringReport, Objection, Publicity
+from titles.models import MonitoringReport
 
 province_only = role_required(Role.PROVINCE)
 OBJECTIONS_PER_ADDRESS_PER_HOUR = 5
@@ -200,7 +201,7 @@ def my_titles(request):
                 messages.error(request, "有内容需要修改，请查看标红的项目。")
         items.append({
             "title": title, "report": report, "form": form, "renewal": renewals.get(title.pk),
-            "renewal_blocker": services.renewal_blocker(title, campaign),
+            "renewal_blocker": renewal_problem(title, campaign),
         })
     return render(request, "titles/my_titles.html", {"year": year, "items": items, "campaign": campaign})
 
@@ -309,7 +310,8 @@ def certificate_detail(request, pk):
                 if kind == "revoke":
                     services.title_revoke(
                         actor=request.user, certificate_id=certificate.pk,
-                        basis=form.cleaned_data["basis"], reason=form.cleaned_data["reason"],
+                        ground=form.cleaned_data["ground"], basis=form.cleaned_data["basis"],
+                        reason=form.cleaned_data["reason"],
                     )
                     messages.success(request, f"已撤销证书 {certificate.number} 对应的称号，并通知企业和县、市主管部门。")
                     return redirect("titles:certificate_detail", pk=certificate.pk)

@@ -255,7 +255,7 @@ def certificate_by_token(token: str) -> Certificate | None:
             "issued_for__enterprise", "issued_for__cluster", "campaign", "replaced_by"
         )
         .only(
-            "number", "issued_on", "expires_on", "revoked_at", "revoked_reason", "revocation_basis", "token",
+            "number", "issued_on", "expires_on", "revoked_at", "revoked_reason", "revocation_ground", "token",
             "replaced_at", "replaced_by__number", "campaign__title",
             "issued_for__enterprise__name", "issued_for__enterprise__credit_code",
             "issued_for__cluster__name",

@@ -17,7 +17,7 @@ from portal.accounts.permissions import role_required
 from review import selectors
 from review.forms import TransitionForm
 from review.services import ActionForbidden, TransitionRefused, notifications_mark_read, perform_transition
-from review.workflow import MEETING_GUARDS, TRANSITIONS, available_actions
+from review.workflow import TRANSITIONS, application_page_actions
 
 
 def safe_next(request, fallback):
@@ -62,7 +62,7 @@ def detail_context(request, application, form=None):
     user = request.user
     verification = selectors.verification_of(application)
     # 认定 / 不予认定 are carried out from a closed meeting (会议研究), never one by one from the application page.
-    actions = [t for t in available_actions(application, user.role) if not set(t.guards) & MEETING_GUARDS]
+    actions = application_page_actions(application, user.role)
     context = {
         "application": application,
         "enterprise": application.enterprise,

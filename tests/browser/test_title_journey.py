@@ -9,10 +9,9 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from applications.models import Application, State
-from review.models import Certificate
+from review.models import Certificate, Objection, Publicity
 from tests.factories import MINIMAL_PDF
 from tests.titles.helpers import closed_meeting
-from titles.models import Objection, Publicity
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -75,7 +74,8 @@ def test_publicity_objection_award_revocation_and_expiry(page, open_as, screensh
     revoked = Certificate.objects.get(application=applications[0])
     province.click("nav >> text=证书")
     province.click(f"text={revoked.number}")
-    province.select_option("#id_revoke-basis", value="illegal")
+    province.select_option("#id_revoke-ground", value="illegal")
+    province.fill("#id_revoke-basis", "冀企产〔2026〕5号")
     province.fill("#id_revoke-reason", "经查，该企业存在偷税行为，已受行政处罚。")
     province.click("button:has-text('撤销称号')")
     expect(province.locator("#certificate-status")).to_contain_text("已撤销")

@@ -81,8 +81,8 @@ def test_seed_demo_leaves_room_for_the_demo_journey():
 
 
 def test_demo_has_the_title_in_every_new_state():
-    from review.models import Certificate
-    from titles.models import MonitoringReport, Objection, ObjectionOutcome, Publicity
+    from review.models import Certificate, Objection, ObjectionOutcome, Publicity
+    from titles.models import MonitoringReport
     from titles.selectors import holders_missing_report
     from titles.services import monitoring_year
 

@@ -8,11 +8,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from portal.audit.models import AuditEvent
+from review.models import Objection, ObjectionOutcome, Publicity
 from review.services import Refused
+from review.workflow import publicity_problem
 from tests.factories import MINIMAL_PDF, county_official
 from tests.titles.helpers import after, closed_meeting, published
 from titles import services
-from titles.models import Objection, ObjectionOutcome, Publicity
 
 pytestmark = pytest.mark.django_db
 
@@ -158,7 +159,7 @@ def test_blockers_while_running_open_or_upheld_and_clear_after(settings):
     province, _, publicity, applications = published(3)
     first, second, third = applications
     entries = {e.application_id: e for e in publicity.entries.all()}
-    assert "公示期满后方可认定" in services.publicity_blocker(first)
+    assert "公示期满后方可认定" in publicity_problem(first)
     open_one = services.objection_lodge(
         entry_id=entries[first.pk].pk, name="a", phone="13800000000", email="", content="x", evidence=None, address=None
     )
@@ -169,12 +170,12 @@ def test_blockers_while_running_open_or_upheld_and_clear_after(settings):
     later = after(publicity)
     for application in applications:
         application.refresh_from_db()
-    assert "尚未处理" in services.publicity_blocker(first, later)
-    assert "异议成立" in services.publicity_blocker(second, later)
-    assert services.publicity_blocker(third, later) is None
+    assert "尚未处理" in publicity_problem(first, later)
+    assert "异议成立" in publicity_problem(second, later)
+    assert publicity_problem(third, later) is None
     services.objection_handle(actor=province, objection_id=open_one.pk, outcome=ObjectionOutcome.DISMISSED, reason="不属实")
     first.refresh_from_db()
-    assert services.publicity_blocker(first, later) is None
+    assert publicity_problem(first, later) is None
 
 
 def test_province_publishes_from_its_page(client):

@@ -10,6 +10,7 @@ from applications.models import Application, State
 from portal.directory.models import Campaign, CampaignState
 from review.models import Certificate, ClusterQuota
 from review.services import Refused
+from review.workflow import renewal_problem
 from tests.factories import CampaignFactory, enterprise_user
 from tests.titles.test_monitoring import holder
 from titles import services
@@ -32,7 +33,7 @@ def test_renewal_is_offered_only_in_the_last_year():
     campaign = CampaignFactory(year=2025, state=CampaignState.NOT_STARTED)
     Certificate.objects.filter(application=title).update(expires_on=timezone.localdate() + dt.timedelta(days=400))
     title.refresh_from_db()
-    assert "到期前一年内" in services.renewal_blocker(title, campaign)
+    assert "到期前一年内" in renewal_problem(title, campaign)
 
 
 def test_holder_starts_a_prefilled_renewal_from_my_titles(client):
@@ -52,7 +53,7 @@ def test_a_revoked_title_cannot_be_renewed():
     title, campaign = expiring_title()
     Certificate.objects.filter(application=title).update(revoked_at=timezone.now())
     title.refresh_from_db()
-    assert "有效期内的称号" in services.renewal_blocker(title, campaign)
+    assert "有效期内的称号" in renewal_problem(title, campaign)
 
 
 def test_quota_and_certificate_rules_for_a_renewal():
