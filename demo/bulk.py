@@ -37,7 +37,7 @@ from applications.models import (
     PartnerSME,
     State,
 )
-from demo.seed import synthetic_credit_code
+from demo.codes import synthetic_credit_code
 from portal.accounts.models import Role, User
 from portal.directory.models import SHANGHAI, Campaign, CampaignState, Cluster, Division
 from review.models import (

@@ -18,9 +18,9 @@ from django.db import transaction
 from django.test.utils import override_settings
 from django.utils import timezone
 
-from applications import uscc
 from applications.fields import VERIFIED_FIELDS
 from applications.models import Application, Enterprise, Honour, Material, MaterialKind, PartnerSME, State
+from demo.codes import synthetic_credit_code
 from portal.accounts.models import Role, User
 from portal.directory.cluster_import import import_clusters
 from portal.directory.models import Campaign, CampaignState, Cluster, Division
@@ -51,28 +51,6 @@ ENTERPRISES = [
     ("ent-130534-4", "河北清河精工合金刀具有限公司", None, "130534", "清河稀有金属(暨合金刀具/再生利用)产业集群"),
     ("ent-130534-5", "清河县永安汽车饰件有限公司", None, "130534", "清河汽车及零部件产业集群"),
 ]
-
-ORG_CODE_WEIGHTS = [3, 7, 9, 10, 5, 8, 4, 2]
-
-
-def org_code_value(char):
-    return int(char) if char.isdigit() else ord(char) - ord("A") + 10
-
-
-def synthetic_credit_code(county_code: str, serial: int) -> str:
-    """A valid synthetic 统一社会信用代码: 91 + county + GB 11714 organisation code + GB 32100 check."""
-    body, n = "", serial
-    for _ in range(6):
-        n, r = divmod(n, len(uscc.CHARSET))
-        body = uscc.CHARSET[r] + body
-    body = "MA" + body
-    c = 11 - sum(org_code_value(ch) * w for ch, w in zip(body, ORG_CODE_WEIGHTS, strict=True)) % 11
-    org_check = {10: "X", 11: "0"}.get(c, str(c))
-    first17 = f"91{county_code}{body}{org_check}"
-    if org_check == "X" and "X" not in uscc.CHARSET:  # pragma: no cover - X is in the charset
-        raise ValueError
-    return first17 + uscc.expected_check_character(first17)
-
 
 def demo_campaign_dates(today: dt.date):
     """Deadlines in the future, so that a visitor can try every step; the city's is 10月31日."""

@@ -36,7 +36,7 @@ def test_revocation_marks_the_verify_page_and_tells_enterprise_county_and_city(c
     application = holder()
     county, city = county_official(application.enterprise.county_id), city_official()
     province = province_official()
-    with pytest.raises(Refused, match="撤销理由"):
+    with pytest.raises(Refused, match="撤销原因"):
         services.title_revoke(actor=province, certificate_id=application.certificate.pk, ground="accident", basis="冀企产〔2026〕5号", reason="")
     services.title_revoke(
         actor=province, certificate_id=application.certificate.pk, ground="accident", basis="冀企产〔2026〕5号", reason="2026年发生重大安全事故。"

@@ -34,7 +34,7 @@ def test_publicity_lists_the_award_decisions_in_ranking_order_for_five_working_d
     assert publicity.ends_on == dt.date(2026, 12, 4)
     names = list(publicity.entries.order_by("position").values_list("application_id", flat=True))
     assert names == [applications[2].pk, applications[0].pk]
-    assert AuditEvent.objects.filter(object_type="titles.Publicity", object_id=str(publicity.pk)).exists()
+    assert AuditEvent.objects.filter(object_type="review.Publicity", object_id=str(publicity.pk)).exists()
 
 
 def test_publicity_needs_a_closed_meeting_and_only_once():
