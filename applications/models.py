@@ -38,6 +38,7 @@ class State(models.TextChoices):
     AWARDED = "awarded", "已认定"
     NOT_AWARDED = "not_awarded", "未予认定"
     WITHDRAWN = "withdrawn", "已撤回"
+    REVOKED = "revoked", "已撤销称号"
 
 
 EDITABLE_STATES = {State.DRAFT, State.RETURNED, State.WITHDRAWN}
@@ -143,6 +144,10 @@ class Application(models.Model):
     declares_truthful = models.BooleanField("材料真实性承诺", default=False)
     # Set by the city: 集群内推荐排序
     city_rank = models.PositiveSmallIntegerField("集群内推荐排序", null=True, blank=True)
+    # 复核: a holder's application to keep its title at expiry; `renews` is the title (awarded application) renewed.
+    renews = models.ForeignKey(
+        "self", verbose_name="复核的称号", null=True, blank=True, on_delete=models.PROTECT, related_name="renewals"
+    )
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
     submitted_at = models.DateTimeField("提交时间", null=True, blank=True)

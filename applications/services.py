@@ -105,15 +105,28 @@ def _copy_application(source: Application, *, into: Application) -> None:
     )
 
 
-def application_start(*, enterprise: Enterprise, campaign, copy_from: Application | None = None, actor: User) -> Application:
-    """The enterprise's application in `campaign` (created if needed), optionally seeded from an earlier one."""
+def application_start(
+    *,
+    enterprise: Enterprise,
+    campaign,
+    copy_from: Application | None = None,
+    actor: User,
+    renews: Application | None = None,
+) -> Application:
+    """The enterprise's application in `campaign` (created if needed), optionally seeded from an earlier one.
+
+    `renews` makes it a 复核 of that title: seeded from it, and marked so the quota and certificate rules know.
+    """
+    copy_from = renews or copy_from
     existing = Application.objects.filter(enterprise=enterprise, campaign=campaign).first()
     if existing is not None:
         return existing
     _check_may_start(enterprise=enterprise, campaign=campaign, copy_from=copy_from)
     try:
         with transaction.atomic():
-            application = Application(enterprise=enterprise, campaign=campaign, cluster=enterprise.cluster)
+            application = Application(
+                enterprise=enterprise, campaign=campaign, cluster=enterprise.cluster, renews=renews
+            )
             if copy_from is None:
                 application.save()
             else:

@@ -164,7 +164,7 @@ def _current_application_context(request, pk) -> dict:
         "verdicts": verdicts,
         "missing": _missing(current, verdicts) if current.is_editable else [],
         "timeline": timeline_for(current, request.user),
-        "actions": [t.action for t in transitions_open_to(request.user, current)],
+        "actions": [t.action for t in transitions_open_to(request.user, current, pages=("application",))],
     }
 
 
@@ -453,7 +453,7 @@ def detail(request, pk):
             "verdicts": verdicts,
             "missing": _missing(application, verdicts) if application.is_editable else [],
             "timeline": timeline_for(application, request.user),
-            "actions": [t.action for t in transitions_open_to(request.user, application)],
+            "actions": [t.action for t in transitions_open_to(request.user, application, pages=("application",))],
             "certificate": getattr(application, "certificate", None),
             "report_sections": [
                 (application._meta.get_field(name).verbose_name, getattr(application, name)) for name in REPORT_SECTIONS

@@ -37,7 +37,7 @@ from applications.models import (
     PartnerSME,
     State,
 )
-from demo.seed import synthetic_credit_code
+from demo.codes import synthetic_credit_code
 from portal.accounts.models import Role, User
 from portal.directory.models import SHANGHAI, Campaign, CampaignState, Cluster, Division
 from review.models import (
@@ -48,6 +48,7 @@ from review.models import (
     Meeting,
     MeetingDecision,
     ReviewRecord,
+    validity_end,
 )
 from review.workflow import TRANSITIONS, Action
 
@@ -631,10 +632,12 @@ def _award_rows(meeting, awarded: list[Plan], meeting_day) -> tuple[list, list]:
         certificates.append(
             Certificate(
                 application=plan.application,
+                issued_for=plan.application,
                 campaign=campaign,
                 serial=serial,
                 number=campaign.certificate_number(serial),
                 issued_on=meeting_day,
+                expires_on=validity_end(meeting_day, campaign.title_validity_years),
             )
         )
     return decisions, certificates

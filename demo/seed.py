@@ -18,9 +18,9 @@ from django.db import transaction
 from django.test.utils import override_settings
 from django.utils import timezone
 
-from applications import uscc
 from applications.fields import VERIFIED_FIELDS
 from applications.models import Application, Enterprise, Honour, Material, MaterialKind, PartnerSME, State
+from demo.codes import synthetic_credit_code
 from portal.accounts.models import ADMIN_ROLES, Role, User
 from portal.directory.cluster_import import import_clusters
 from portal.directory.models import Campaign, CampaignState, Cluster, Division
@@ -51,28 +51,6 @@ ENTERPRISES = [
     ("ent-130534-4", "河北清河精工合金刀具有限公司", None, "130534", "清河稀有金属(暨合金刀具/再生利用)产业集群"),
     ("ent-130534-5", "清河县永安汽车饰件有限公司", None, "130534", "清河汽车及零部件产业集群"),
 ]
-
-ORG_CODE_WEIGHTS = [3, 7, 9, 10, 5, 8, 4, 2]
-
-
-def org_code_value(char):
-    return int(char) if char.isdigit() else ord(char) - ord("A") + 10
-
-
-def synthetic_credit_code(county_code: str, serial: int) -> str:
-    """A valid synthetic 统一社会信用代码: 91 + county + GB 11714 organisation code + GB 32100 check."""
-    body, n = "", serial
-    for _ in range(6):
-        n, r = divmod(n, len(uscc.CHARSET))
-        body = uscc.CHARSET[r] + body
-    body = "MA" + body
-    c = 11 - sum(org_code_value(ch) * w for ch, w in zip(body, ORG_CODE_WEIGHTS, strict=True)) % 11
-    org_check = {10: "X", 11: "0"}.get(c, str(c))
-    first17 = f"91{county_code}{body}{org_check}"
-    if org_check == "X" and "X" not in uscc.CHARSET:  # pragma: no cover - X is in the charset
-        raise ValueError
-    return first17 + uscc.expected_check_character(first17)
-
 
 def demo_campaign_dates(today: dt.date):
     """Deadlines in the future, so that a visitor can try every step; the city's is 10月31日."""
@@ -289,6 +267,8 @@ DEMO_STORIES = {
     ),
 }
 DEMO_MEETING = "2024年度河北省产业集群龙头企业认定会议（第一次）"
+DEMO_SECOND_MEETING = "2024年度河北省产业集群龙头企业认定会议（第二次）"
+DEMO_IN_PUBLICITY = "ent-131125-5"  # decided by the second meeting, its 公示 running, one objection open
 DEMO_DECISIONS = [("ent-130534-3", "award", 1), ("ent-130534-4", "award", 2), ("ent-130534-5", "decline", None)]
 DEMO_SPOT_CHECK_SEED = "demo-2024"
 
@@ -401,8 +381,10 @@ def _walk(application, story, users):
 
 def seed_demo_applications(campaign):
     """Each demo enterprise's application, walked to its state once; an existing application is left as it is."""
+    from demo.titles import seed_running_publicity, seed_title_history
     from review import services
     from review.models import Meeting
+    from titles import services as title_services
 
     users = {u.username: u for u in User.objects.filter(username__in=[*COUNTY_OFFICIAL.values(), *CITY_OFFICIAL.values(), "province"])}
     created = {}
@@ -423,8 +405,9 @@ def seed_demo_applications(campaign):
         draw = services.spot_check_draw(actor=province, campaign=campaign, share_percent=50, seed=DEMO_SPOT_CHECK_SEED)
         for check in draw.checks.all():
             services.spot_check_record(actor=province, check_id=check.pk, result="pass", notes="现场核查营业执照、纳税证明原件，与申报一致。")
+        today = timezone.localdate()
         meeting = services.meeting_create(
-            actor=province, campaign=campaign, name=DEMO_MEETING, held_on=timezone.localdate(),
+            actor=province, campaign=campaign, name=DEMO_MEETING, held_on=today - dt.timedelta(days=14),
             minutes_number="冀企产会纪〔2024〕3号",
         )
         services.meeting_save_decisions(
@@ -436,5 +419,18 @@ def seed_demo_applications(campaign):
             ],
         )
         services.meeting_close(actor=province, meeting_id=meeting.pk)
+        # The 拟认定名单 was on public notice for five working days, with no objection, before the 认定.
+        title_services.publicity_publish(actor=province, meeting_id=meeting.pk, starts_on=today - dt.timedelta(days=12))
         services.meeting_award(actor=province, meeting_id=meeting.pk)
         services.campaign_publish_results(actor=province, campaign=campaign)
+        second = services.meeting_create(
+            actor=province, campaign=campaign, name=DEMO_SECOND_MEETING, held_on=today - dt.timedelta(days=1),
+            minutes_number="冀企产会纪〔2024〕4号",
+        )
+        services.meeting_save_decisions(
+            actor=province, meeting_id=second.pk,
+            decisions=[services.DecisionInput(application_id=created[DEMO_IN_PUBLICITY].pk, decision="award", rank=1)],
+        )
+        services.meeting_close(actor=province, meeting_id=second.pk)
+        seed_running_publicity(second, province)
+        seed_title_history(users)

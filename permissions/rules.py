@@ -176,3 +176,14 @@ rules.add_perm("review.revoke_certificates", is_province_official & within_juris
 # 汇总表 and 推荐文件: the city its own city's, the province the whole province (or any one city).
 rules.add_perm("review.export_summary", is_city_official | is_province_official)
 rules.add_perm("review.export_province_summary", is_province_official)
+
+# ---------------------------------------------------------------------------------------------------------------
+# The title after the meeting (titles/): 公示, certificates, monitoring, the dashboard
+# ---------------------------------------------------------------------------------------------------------------
+
+rules.add_perm("titles.manage_publicity", is_province_official)  # 公示, objections and the objectors' data
+rules.add_perm("titles.manage_certificates", is_province_official)  # 撤销称号, 换发证书
+rules.add_perm("titles.hold_titles", is_enterprise_user)  # 我的称号: validity, 复核, the yearly report
+rules.add_perm("titles.confirm_monitoring", is_county_official)  # the county confirms its holders' reports
+rules.add_perm("titles.follow_monitoring", is_province_official)  # who reported, who would still qualify
+rules.add_perm("titles.view_dashboard", is_province_official)

@@ -15,6 +15,7 @@ urlpatterns = [
     path("accounts/", include("portal.accounts.urls")),
     path("enterprise/", include("applications.urls")),
     path("", include("review.urls")),  # /review/… and the public /public/awarded/
+    path("", include("titles.urls")),  # /public/publicity/… and /review/province/publicity/…
     path("audit/", include("portal.audit.urls")),
     path("documents/", include("review.documents.urls")),
     path("verify/document/<str:sha256>", document_views.verify_document, name="verify_document"),

@@ -1,11 +1,15 @@
 """The county → city → province workflow's records and what the province produces."""
 
+import datetime as dt
 import secrets
+import uuid
 
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 
 from applications.models import MONEY, Application
+from portal.directory.models import end_of_day
 
 
 class AppendOnlyQuerySet(models.QuerySet):
@@ -223,32 +227,182 @@ def new_verification_token():
     return secrets.token_urlsafe(24)
 
 
+def add_years(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February in a year that has none
+        return day.replace(year=day.year + years, day=28)
+
+
+def validity_end(issued_on: dt.date, years: int) -> dt.date:
+    """有效期至: the last day of `years` years counted from the issue date (2024-12-20, 3 → 2027-12-19)."""
+    return add_years(issued_on, years) - dt.timedelta(days=1)
+
+
+class CertificateStatus(models.TextChoices):
+    VALID = "valid", "有效"
+    EXPIRED = "expired", "已过期"
+    REVOKED = "revoked", "已撤销"
+    REPLACED = "replaced", "已换发"
+
+
+class RevocationGround(models.TextChoices):
+    """The notice's conditions (第5条) a holder must keep meeting, and the usual grounds of such programmes."""
+
+    ACCIDENT = "accident", "发生重大质量、安全、环保等事故"
+    ILLEGAL = "illegal", "存在违法违纪等问题"
+    FALSE_MATERIAL = "false_material", "申报材料弄虚作假"
+    CONDITIONS = "conditions", "经复核或监测不再符合认定条件"
+    OTHER = "other", "其他"
+
+
 class Certificate(models.Model):
-    application = models.OneToOneField(Application, on_delete=models.PROTECT, related_name="certificate")
+    # The current certificate of an application; a re-issued one keeps `issued_for` and loses `application`.
+    application = models.OneToOneField(
+        Application, null=True, blank=True, on_delete=models.PROTECT, related_name="certificate"
+    )
+    issued_for = models.ForeignKey(
+        Application, null=True, on_delete=models.PROTECT, related_name="certificate_history"
+    )
     campaign = models.ForeignKey("directory.Campaign", on_delete=models.PROTECT, related_name="certificates")
     serial = models.PositiveIntegerField("序号")
+    reissue_index = models.PositiveSmallIntegerField("换发次数", default=0)
     number = models.CharField("证书编号", max_length=60, unique=True)
     token = models.CharField("验证令牌", max_length=64, unique=True, default=new_verification_token)
     issued_on = models.DateField("发证日期")
+    expires_on = models.DateField("有效期至", null=True, blank=True)
     revoked_at = models.DateTimeField("撤销时间", null=True, blank=True)
     revoked_reason = models.CharField("撤销原因", max_length=200, blank=True)
-    revoked_basis = models.CharField("撤销依据", max_length=200, blank=True)  # e.g. the province's decision document
+    revocation_ground = models.CharField("撤销事由", max_length=20, choices=RevocationGround.choices, blank=True)
+    revoked_basis = models.CharField("撤销决定文号", max_length=200, blank=True)  # the province's decision document
     revoked_by = models.ForeignKey(
         "accounts.User", verbose_name="撤销人", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    replaced_by = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="replaces", verbose_name="换发为"
+    )
+    replaced_at = models.DateTimeField("换发时间", null=True, blank=True)
+    reissue_reason = models.CharField("换发原因", max_length=200, blank=True)
 
     class Meta:
         verbose_name = "证书"
         verbose_name_plural = "证书"
-        ordering = ["campaign", "serial"]
-        constraints = [models.UniqueConstraint(fields=["campaign", "serial"], name="gap_free_serial_per_campaign")]
+        ordering = ["campaign", "serial", "reissue_index"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "serial", "reissue_index"], name="gap_free_serial_per_campaign"
+            )
+        ]
 
     def __str__(self):
         return self.number
 
+    def status(self, today: dt.date | None = None) -> str:
+        """有效 / 已过期 / 已撤销 / 已换发, in that order of precedence from the last."""
+        if self.revoked_at is not None:
+            return CertificateStatus.REVOKED
+        if self.replaced_by_id is not None:
+            return CertificateStatus.REPLACED
+        if self.expires_on is not None and (today or timezone.localdate()) > self.expires_on:
+            return CertificateStatus.EXPIRED
+        return CertificateStatus.VALID
+
+    def status_label(self, today: dt.date | None = None) -> str:
+        return CertificateStatus(self.status(today)).label
+
     @property
     def is_valid(self):
-        return self.revoked_at is None
+        return self.status() == CertificateStatus.VALID
+
+
+class Publicity(models.Model):
+    """公示: the 拟认定名单 of one closed meeting, on a public page for a period the province sets."""
+
+    campaign = models.ForeignKey("directory.Campaign", on_delete=models.PROTECT, related_name="publicities")
+    meeting = models.OneToOneField(Meeting, on_delete=models.PROTECT, related_name="publicity")
+    starts_on = models.DateField("公示开始日期")
+    ends_on = models.DateField("公示截止日期")
+    published_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    published_at = models.DateTimeField("发布时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "拟认定名单公示"
+        verbose_name_plural = "拟认定名单公示"
+        ordering = ["-starts_on", "-id"]
+
+    def __str__(self):
+        return f"{self.campaign.title}拟认定名单公示（{self.starts_on:%Y-%m-%d}至{self.ends_on:%Y-%m-%d}）"
+
+    def has_started(self, now: dt.datetime | None = None) -> bool:
+        return timezone.localdate(now or timezone.now()) >= self.starts_on
+
+    def has_ended(self, now: dt.datetime | None = None) -> bool:
+        return (now or timezone.now()) >= end_of_day(self.ends_on)
+
+    def is_running(self, now: dt.datetime | None = None) -> bool:
+        return self.has_started(now) and not self.has_ended(now)
+
+
+class PublicityEntry(models.Model):
+    """One enterprise on the 拟认定名单, in the meeting's ranking order (a snapshot: the list never shifts)."""
+
+    publicity = models.ForeignKey(Publicity, on_delete=models.CASCADE, related_name="entries")
+    application = models.OneToOneField(Application, on_delete=models.PROTECT, related_name="publicity_entry")
+    position = models.PositiveSmallIntegerField("序号")
+    enterprise_name = models.CharField("企业名称", max_length=100)
+    cluster_name = models.CharField("产业集群", max_length=100)
+    city_name = models.CharField("设区市", max_length=60)
+
+    class Meta:
+        verbose_name = "公示名单条目"
+        verbose_name_plural = "公示名单条目"
+        ordering = ["publicity", "position"]
+        constraints = [models.UniqueConstraint(fields=["publicity", "position"], name="one_position_per_publicity")]
+
+    def __str__(self):
+        return self.enterprise_name
+
+
+class ObjectionOutcome(models.TextChoices):
+    OPEN = "open", "待处理"
+    UPHELD = "upheld", "异议成立"
+    DISMISSED = "dismissed", "异议不成立"
+
+
+def objection_evidence_path(instance, filename):
+    return f"objections/{uuid.uuid4().hex}"
+
+
+class Objection(models.Model):
+    """异议: lodged by anyone during the 公示 against one listed enterprise; its handling is recorded."""
+
+    entry = models.ForeignKey(PublicityEntry, on_delete=models.PROTECT, related_name="objections")
+    reference = models.CharField("异议编号", max_length=30, unique=True)
+    name = models.CharField("姓名或单位", max_length=50)
+    phone = models.CharField("联系电话", max_length=30)
+    email = models.EmailField("电子邮箱", blank=True)
+    content = models.TextField("异议内容", max_length=2000)
+    evidence = models.FileField("证明材料", upload_to=objection_evidence_path, blank=True, max_length=200)
+    evidence_name = models.CharField("证明材料文件名", max_length=255, blank=True)
+    evidence_sha256 = models.CharField(max_length=64, blank=True)
+    lodged_at = models.DateTimeField("提出时间", auto_now_add=True)
+    lodged_from = models.GenericIPAddressField("来源地址", null=True, blank=True)
+    outcome = models.CharField("处理结果", max_length=10, choices=ObjectionOutcome.choices, default=ObjectionOutcome.OPEN)
+    handling_reason = models.TextField("处理意见", max_length=2000, blank=True)
+    handled_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    handled_at = models.DateTimeField("处理时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "公示异议"
+        verbose_name_plural = "公示异议"
+        ordering = ["-lodged_at", "-id"]
+
+    def __str__(self):
+        return self.reference
+
+    @property
+    def is_open(self):
+        return self.outcome == ObjectionOutcome.OPEN
 
 
 class Notification(models.Model):

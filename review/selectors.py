@@ -78,11 +78,14 @@ def transition_permission(action: str) -> str:
     return f"review.take_{action}"
 
 
-def transitions_open_to(user, application) -> list:
-    """The workflow table's transitions from the application's state that `user` may take on it."""
+def transitions_open_to(user, application, *, pages=("application", "meeting")) -> list:
+    """The workflow table's transitions from the application's state that `user` may take on it, on `pages`: by
+    default the review's own work (the application's page and the meeting's 认定), not the title's later life
+    (公示, certificate, 复核 have their pages and tell whom they concern themselves)."""
     return [
         t for t in TRANSITIONS.values()
-        if application.state in t.sources and user.has_perm(transition_permission(t.action), application)
+        if t.page in pages and application.state in t.sources
+        and user.has_perm(transition_permission(t.action), application)
     ]
 
 

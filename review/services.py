@@ -40,7 +40,7 @@ from review.models import (
 )
 from review.notifications import notify_transition
 from review.selectors import meetings_visible_to, spot_checks_visible_to, transition_permission
-from review.workflow import TRANSITIONS, Step
+from review.workflow import TRANSITIONS, Action, Step, objection_upheld, publicity_problem
 
 # ---------------------------------------------------------------------------------------------------------------
 # Transitions
@@ -57,8 +57,12 @@ def perform_transition(
     return_targets: list[str] | tuple = (),
     expected_state: str | None = None,
     now: dt.datetime | None = None,
+    details: dict | None = None,
 ) -> ReviewRecord:
     """Take `action` on the application as `actor`, or raise TransitionRefused.
+
+    `details` carries what an action needs beyond the opinion (the 撤销依据, the objection handled …); effects may
+    add what they made (the 复核 application) for the caller to read.
 
     Locks the application row, checks the table, role, jurisdiction and guards, changes the state,
     writes the append-only record with the signed data's hash and queues the notifications.
@@ -69,7 +73,7 @@ def perform_transition(
         return _perform_transition(
             application_id=application_id, action=action, actor=actor, opinion=opinion,
             internal_note=internal_note, return_targets=list(return_targets or ()), expected_state=expected_state,
-            now=now or timezone.now(),
+            now=now or timezone.now(), details=details if details is not None else {},
         )
     except TransitionRefused as refusal:
         # Refusals are security-relevant (a crafted POST, an out-of-turn action): they are logged too.
@@ -136,7 +140,9 @@ def _checked_targets(transition, keys: list[str]) -> list[str]:
     return [key for key in TARGETS if key in set(keys)]
 
 
-def _perform_transition(*, application_id, action, actor, opinion, internal_note, return_targets, expected_state, now):
+def _perform_transition(
+    *, application_id, action, actor, opinion, internal_note, return_targets, expected_state, now, details
+):
     transition = TRANSITIONS.get(action)
     if transition is None:
         raise ActionForbidden("不存在的操作。")
@@ -145,7 +151,9 @@ def _perform_transition(*, application_id, action, actor, opinion, internal_note
         with transaction.atomic():
             application = _locked_application(actor, application_id)
             _check_turn(application, transition, actor=actor, expected_state=expected_state)
-            step = Step(application=application, transition=transition, actor=actor, opinion=opinion, now=now)
+            step = Step(
+                application=application, transition=transition, actor=actor, opinion=opinion, now=now, details=details
+            )
             for guard in transition.guards:
                 guard(step)
             from_state = application.state
@@ -156,7 +164,8 @@ def _perform_transition(*, application_id, action, actor, opinion, internal_note
             record = _record(step, from_state=from_state, internal_note=internal_note, return_targets=return_targets)
             audit(
                 Event.TRANSITION, user=actor, obj=application,
-                detail=f"{transition.label}：{State(from_state).label} → {State(transition.target).label}",
+                detail=f"{transition.label}：{State(from_state).label} → {State(transition.target).label}"
+                + (f"（{step.note}）" if step.note else ""),
             )
             transaction.on_commit(lambda: notify_transition(record.pk))
     except IntegrityError as error:  # a CHECK or unique constraint an effect met, should a racing writer slip past
@@ -444,19 +453,17 @@ def meeting_award(*, actor, meeting_id: int, now: dt.datetime | None = None) -> 
             raise Refused("会议尚未结束，请先结束会议（锁定结论）再认定。")
         if meeting.awarded_at:
             raise Refused("该会议的结论已认定，不能重复认定。")
-        decisions = list(meeting.decisions.all())
+        decisions = list(meeting.decisions.select_related("application__campaign", "application__enterprise"))
         ordered = sorted(
             decisions, key=lambda d: (d.decision != Decision.AWARD, d.rank if d.rank is not None else 10**6, d.pk)
         )
         records = []
-        for decision in ordered:
+        for decision, (action, opinion) in zip(ordered, _award_actions(ordered, now), strict=True):
             try:
                 records.append(
                     perform_transition(
-                        application_id=decision.application_id, action=decision.decision, actor=actor,
-                        opinion=f"经{meeting.name}研究（{meeting.minutes_number}），{decision.get_decision_display()}。"
-                        + (f"{decision.note}" if decision.note else ""),
-                        now=now,
+                        application_id=decision.application_id, action=action, actor=actor,
+                        opinion=f"经{meeting.name}研究（{meeting.minutes_number}），{opinion}", now=now,
                     )
                 )
             except Application.DoesNotExist:
@@ -464,6 +471,25 @@ def meeting_award(*, actor, meeting_id: int, now: dt.datetime | None = None) -> 
         meeting.awarded_at = now
         meeting.save(update_fields=["awarded_at"])
     return records
+
+
+def _award_actions(decisions, now) -> list[tuple[str, str]]:
+    """What 认定 does with each decision: the meeting's conclusion, or 不予认定 where a 公示 objection was upheld.
+
+    Refused as a whole while any 公示 still runs or any objection is still open: the list is decided at once.
+    """
+    actions, waiting = [], []
+    for decision in decisions:
+        application = decision.application
+        action, opinion = decision.decision, f"{decision.get_decision_display()}。" + (decision.note or "")
+        if decision.decision == Decision.AWARD and objection_upheld(application):
+            action, opinion = Decision.DECLINE, "拟认定名单公示期间异议成立，不予认定。"
+        elif decision.decision == Decision.AWARD and (problem := publicity_problem(application, now)) is not None:
+            waiting.append(f"「{application.enterprise.name}」：{problem}")
+        actions.append((action, opinion))
+    if waiting:
+        raise Refused("暂不能认定。" + "；".join(waiting[:5]))
+    return actions
 
 
 def campaign_publish_results(*, actor, campaign, now: dt.datetime | None = None) -> Campaign:
@@ -478,10 +504,13 @@ def campaign_publish_results(*, actor, campaign, now: dt.datetime | None = None)
     return campaign
 
 
-def certificate_revoke(*, certificate, actor, reason: str, basis: str, now: dt.datetime | None = None) -> Certificate:
-    """撤销证书: the certificate leaves the published list (public page and 通报) and the verify page says 已撤销.
+def certificate_revoke(
+    *, certificate, actor, reason: str, basis: str, ground: str = "other", now: dt.datetime | None = None
+) -> Certificate:
+    """撤销称号: the certificate leaves the published list (public page and 通报) and the verify page says 已撤销.
 
-    Who, when, why and on what basis are kept on the certificate and in the audit log; the number is never reused.
+    The REVOKE transition of the table: who, when, why, the 撤销事由 and the decision document are kept on the
+    certificate, in the review record and in the audit log; the number is never reused.
     """
     if not actor.has_perm("review.revoke_certificates", certificate):
         raise ActionForbidden("只有省级审核员可以撤销证书。")
@@ -490,20 +519,16 @@ def certificate_revoke(*, certificate, actor, reason: str, basis: str, now: dt.d
         raise Refused("请填写撤销原因。")
     if not basis:
         raise Refused("请填写撤销依据（如省局决定文号）。")
-    with transaction.atomic():
-        locked = Certificate.objects.select_for_update().select_related("application__enterprise").get(pk=certificate.pk)
-        if locked.revoked_at is not None:
-            raise Refused(f"证书 {locked.number} 已于 {chinese_date(timezone.localtime(locked.revoked_at))} 撤销。")
-        locked.revoked_at = now or timezone.now()
-        locked.revoked_reason = reason[:200]
-        locked.revoked_basis = basis[:200]
-        locked.revoked_by = actor
-        locked.save(update_fields=["revoked_at", "revoked_reason", "revoked_basis", "revoked_by"])
-        audit(
-            Event.ADMIN_CHANGE, user=actor, obj=locked.application,
-            detail=f"撤销证书 {locked.number}（{locked.application.enterprise.name}）：{reason}；依据：{basis}",
-        )
-    return locked
+    current = Certificate.objects.get(pk=certificate.pk)
+    if current.revoked_at is not None:
+        raise Refused(f"证书 {current.number} 已于 {chinese_date(timezone.localtime(current.revoked_at))} 撤销。")
+    if current.application_id is None:
+        raise Refused(f"证书 {current.number} 已换发，请撤销现行证书。")
+    perform_transition(
+        application_id=current.application_id, action=Action.REVOKE, actor=actor, opinion=reason, now=now,
+        details={"ground": ground, "basis": basis},
+    )
+    return Certificate.objects.get(pk=certificate.pk)
 
 
 def campaign_extend_deadline(*, actor, campaign_id: int, level: str, new_date: dt.date, reason: str) -> DeadlineExtension:

@@ -19,7 +19,15 @@ from portal.accounts.models import Role
 from portal.dates import chinese_date
 from portal.directory.models import Campaign, CampaignState
 from review.errors import TransitionRefused
-from review.models import Certificate, ClusterQuota, Decision
+from review.models import (
+    Certificate,
+    CertificateStatus,
+    ClusterQuota,
+    Decision,
+    ObjectionOutcome,
+    RevocationGround,
+    validity_end,
+)
 
 
 class Action:
@@ -34,6 +42,12 @@ class Action:
     CITY_REJECT = "city_reject"
     AWARD = "award"
     DECLINE = "decline"
+    # After the meeting: the title's life (titles/ offers them on its pages).
+    PUBLICIZE = "publicize"
+    HANDLE_OBJECTION = "handle_objection"
+    REVOKE = "revoke"
+    REISSUE = "reissue"
+    RENEW = "renew"
 
 
 @dataclass
@@ -46,6 +60,8 @@ class Step:
     opinion: str
     now: dt.datetime
     update_fields: list = field(default_factory=list)  # application fields an effect changed
+    details: dict = field(default_factory=dict)  # what an action needs beyond the opinion (e.g. 撤销依据)
+    note: str = ""  # what an effect did, for the audit entry (e.g. the certificate's number)
 
 
 # Guards ---------------------------------------------------------------------------------------------------------
@@ -102,8 +118,15 @@ def _quota_full(application) -> TransitionRefused:
     )
 
 
+def takes_quota(application) -> bool:
+    """复核 of a title in force takes no slot unless the campaign says so."""
+    return not application.renews_id or application.campaign.renewal_counts_quota
+
+
 def cluster_has_free_slot(step: Step) -> None:
     application = step.application
+    if not takes_quota(application):
+        return
     quota = ClusterQuota.objects.filter(campaign_id=application.campaign_id, cluster_id=application.cluster_id).first()
     used, limit = (quota.used, quota.quota) if quota else (0, application.campaign.quota_per_cluster)
     if used >= limit:
@@ -121,10 +144,93 @@ def _meeting_decided(wanted: str, name: str):
 
 
 meeting_decided_award = _meeting_decided(Decision.AWARD, "meeting_decided_award")
-meeting_decided_decline = _meeting_decided(Decision.DECLINE, "meeting_decided_decline")
+_meeting_decided_decline = _meeting_decided(Decision.DECLINE, "meeting_decided_decline")
 
-# Transitions the province carries out from a closed meeting (meeting_award), not from the application's page.
-MEETING_GUARDS = frozenset({meeting_decided_award, meeting_decided_decline})
+
+def objection_upheld(application) -> bool:
+    entry = getattr(application, "publicity_entry", None)
+    return entry is not None and entry.objections.filter(outcome=ObjectionOutcome.UPHELD).exists()
+
+
+def meeting_declined_or_objection_upheld(step: Step) -> None:
+    """不予认定 follows the meeting's conclusion, or an objection to the 公示 the province upheld."""
+    if not objection_upheld(step.application):
+        _meeting_decided_decline(step)
+
+
+def publicity_problem(application, now: dt.datetime | None = None) -> str | None:
+    """Why 认定 of `application` must wait or cannot happen because of its 公示; None when it may proceed."""
+    if not application.campaign.publicity_required:
+        return None
+    entry = getattr(application, "publicity_entry", None)
+    if entry is None:
+        return "认定前须公示拟认定名单：请先发布公示。"
+    if not entry.publicity.has_ended(now):
+        return f"拟认定名单公示期至{entry.publicity.ends_on:%Y年%-m月%-d日}，公示期满后方可认定。"
+    outcomes = set(entry.objections.values_list("outcome", flat=True))
+    if ObjectionOutcome.OPEN in outcomes:
+        return "公示期间收到的异议尚未处理完毕，处理后方可认定。"
+    if ObjectionOutcome.UPHELD in outcomes:
+        return "公示期间对该企业的异议成立，不能认定。"
+    return None
+
+
+def publicity_cleared(step: Step) -> None:
+    if (problem := publicity_problem(step.application, step.now)) is not None:
+        raise TransitionRefused(problem)
+
+
+def not_yet_publicized(step: Step) -> None:
+    if getattr(step.application, "publicity_entry", None) is not None:
+        raise TransitionRefused("该企业已在拟认定名单公示中。")
+
+
+def objection_open(step: Step) -> None:
+    objection = step.details.get("objection")
+    if objection is None or objection.entry.application_id != step.application.pk:
+        raise TransitionRefused("没有该异议。")
+    if step.details.get("outcome") not in (ObjectionOutcome.UPHELD, ObjectionOutcome.DISMISSED):
+        raise TransitionRefused("请选择处理结果：异议成立或异议不成立。")
+
+
+def certificate_in_force(step: Step) -> None:
+    certificate = getattr(step.application, "certificate", None)
+    if certificate is None or certificate.status(timezone.localdate(step.now)) != CertificateStatus.VALID:
+        shown = certificate.status_label(timezone.localdate(step.now)) if certificate else "无证书"
+        raise TransitionRefused(f"证书当前状态为{shown}，不能办理。")
+
+
+def revocation_grounds_given(step: Step) -> None:
+    if step.details.get("ground") not in RevocationGround.values:
+        raise TransitionRefused("请选择撤销事由。")
+    if not str(step.details.get("basis", "")).strip():
+        raise TransitionRefused("请填写撤销依据（如省局决定文号）。")
+
+
+def renewal_possible(step: Step) -> None:
+    if (problem := renewal_problem(step.application, step.details.get("campaign"), step.now)) is not None:
+        raise TransitionRefused(problem)
+
+
+RENEWAL_WINDOW_DAYS = 365
+
+
+def renewal_problem(title, campaign, now: dt.datetime | None = None) -> str | None:
+    """Why the holder of `title` (an awarded application) cannot apply for 复核 in `campaign` now; None if it can."""
+    today = timezone.localdate(now)
+    certificate = getattr(title, "certificate", None)
+    if title.state != State.AWARDED or certificate is None or certificate.status(today) != CertificateStatus.VALID:
+        return "只有有效期内的称号可以申请复核。"
+    if (certificate.expires_on - today).days > RENEWAL_WINDOW_DAYS:
+        return f"称号有效期至{certificate.expires_on:%Y年%-m月%-d日}，到期前一年内方可申请复核。"
+    if campaign is None or campaign.state != CampaignState.OPEN or campaign.deadline_passed("enterprise", now):
+        return "目前没有开放申报的批次，请在下一批次开放后申请复核。"
+    if title.campaign_id == campaign.pk:
+        return "称号所属批次与本批次相同，不能在本批次复核。"
+    other = title.enterprise.applications.filter(campaign=campaign).exclude(renews=title).first()
+    if other is not None:
+        return f"贵企业已有{campaign.year}年度的申报，请在该申报中完成，或联系县级主管部门。"
+    return None
 
 
 # Effects --------------------------------------------------------------------------------------------------------
@@ -161,6 +267,8 @@ def take_quota_slot(step: Step) -> None:
     """Claim one of the cluster's slots with a single conditional UPDATE: the database decides, not Python."""
     application = step.application
     campaign = application.campaign
+    if not takes_quota(application):
+        return
     ClusterQuota.objects.bulk_create(
         [ClusterQuota(campaign=campaign, cluster_id=application.cluster_id, quota=campaign.quota_per_cluster)],
         ignore_conflicts=True,
@@ -178,13 +286,79 @@ def issue_certificate(step: Step) -> None:
     Campaign.objects.select_for_update().get(pk=application.campaign_id)
     last = Certificate.objects.filter(campaign_id=application.campaign_id).aggregate(m=Max("serial"))["m"] or 0
     serial = last + 1
-    Certificate.objects.create(
+    issued_on = timezone.localdate(step.now)
+    certificate = Certificate.objects.create(
         application=application,
+        issued_for=application,
         campaign_id=application.campaign_id,
         serial=serial,
         number=application.campaign.certificate_number(serial),
-        issued_on=timezone.localdate(step.now),
+        issued_on=issued_on,
+        expires_on=validity_end(issued_on, application.campaign.title_validity_years),
     )
+    if application.renews_id:
+        # 复核 passed: the renewed title's certificate is superseded by this one.
+        Certificate.objects.filter(application_id=application.renews_id, replaced_by__isnull=True).update(
+            replaced_by=certificate, replaced_at=step.now, reissue_reason="复核通过，换发新证书"
+        )
+
+
+def record_objection_finding(step: Step) -> None:
+    objection = step.details["objection"]
+    objection.outcome = step.details["outcome"]
+    objection.handling_reason = step.opinion.strip()
+    objection.handled_by = step.actor
+    objection.handled_at = step.now
+    objection.save(update_fields=["outcome", "handling_reason", "handled_by", "handled_at"])
+    step.note = f"异议 {objection.reference}：{objection.get_outcome_display()}"
+
+
+def revoke_certificate(step: Step) -> None:
+    """The certificate reads 已撤销 from now on; it leaves the published list (public page, 通报)."""
+    certificate = step.application.certificate
+    certificate.revoked_at = step.now
+    certificate.revoked_by = step.actor
+    certificate.revocation_ground = step.details["ground"]
+    certificate.revoked_basis = str(step.details["basis"]).strip()[:200]
+    certificate.revoked_reason = step.opinion.strip()[:200]
+    certificate.save(update_fields=["revoked_at", "revoked_by", "revocation_ground", "revoked_basis", "revoked_reason"])
+    step.note = f"证书 {certificate.number}，{certificate.get_revocation_ground_display()}，依据 {certificate.revoked_basis}"
+
+
+def reissue_certificate(step: Step) -> None:
+    """A new number (第001号-1) with the same validity; the old certificate reads 已换发."""
+    application = step.application
+    old = Certificate.objects.select_for_update().get(pk=application.certificate.pk)
+    index = (
+        Certificate.objects.filter(campaign_id=old.campaign_id, serial=old.serial).aggregate(m=Max("reissue_index"))["m"]
+        + 1
+    )
+    old.application = None  # the application's current certificate becomes the new one
+    old.save(update_fields=["application"])
+    new = Certificate.objects.create(
+        application=application,
+        issued_for=application,
+        campaign_id=old.campaign_id,
+        serial=old.serial,
+        reissue_index=index,
+        number=f"{application.campaign.certificate_number(old.serial)}-{index}",
+        issued_on=timezone.localdate(step.now),
+        expires_on=old.expires_on,
+    )
+    old.replaced_by, old.replaced_at, old.reissue_reason = new, step.now, step.opinion.strip()[:200]
+    old.save(update_fields=["replaced_by", "replaced_at", "reissue_reason"])
+    application.certificate = new
+    step.note = f"证书 {old.number} 换发为 {new.number}"
+
+
+def start_renewal(step: Step) -> None:
+    """复核: a prefilled application of the same enterprise in the open campaign, marked as renewing this title."""
+    from applications.services import application_start
+
+    title, campaign = step.application, step.details["campaign"]
+    renewal = application_start(enterprise=title.enterprise, campaign=campaign, actor=step.actor, renews=title)
+    step.details["renewal"] = renewal
+    step.note = f"{campaign.year}年度复核申请 {renewal.pk}"
 
 
 # The table ------------------------------------------------------------------------------------------------------
@@ -202,6 +376,9 @@ class Transition:
     guards: tuple[Check, ...] = ()
     button_class: str = "btn-primary"
     effects: tuple[Check, ...] = ()
+    # Where the action is taken: the application's page offers only "application"; the others have their own
+    # page (the meeting's 认定, the 公示 and its objections, the certificate, the holder's 我的称号).
+    page: str = "application"
 
 
 TRANSITIONS = {
@@ -245,12 +422,33 @@ TRANSITIONS = {
             (city_deadline_not_passed, opinion_given), "btn-danger",
         ),
         Transition(
+            Action.PUBLICIZE, "公示拟认定名单", frozenset({State.PROVINCE_REVIEW}), State.PROVINCE_REVIEW, Role.PROVINCE,
+            (meeting_decided_award, not_yet_publicized), page="publicity",
+        ),
+        Transition(
+            Action.HANDLE_OBJECTION, "处理公示异议", frozenset({State.PROVINCE_REVIEW}), State.PROVINCE_REVIEW,
+            Role.PROVINCE, (opinion_given, objection_open), effects=(record_objection_finding,), page="publicity",
+        ),
+        Transition(
             Action.AWARD, "认定", frozenset({State.PROVINCE_REVIEW}), State.AWARDED, Role.PROVINCE,
-            (meeting_decided_award,), "btn-success", effects=(issue_certificate,),
+            (meeting_decided_award, publicity_cleared), "btn-success", effects=(issue_certificate,), page="meeting",
         ),
         Transition(
             Action.DECLINE, "不予认定", frozenset({State.PROVINCE_REVIEW}), State.NOT_AWARDED, Role.PROVINCE,
-            (meeting_decided_decline,), "btn-danger",
+            (meeting_declined_or_objection_upheld,), "btn-danger", page="meeting",
+        ),
+        Transition(
+            Action.REVOKE, "撤销称号", frozenset({State.AWARDED}), State.REVOKED, Role.PROVINCE,
+            (certificate_in_force, opinion_given, revocation_grounds_given), "btn-danger",
+            effects=(revoke_certificate,), page="certificate",
+        ),
+        Transition(
+            Action.REISSUE, "换发证书", frozenset({State.AWARDED}), State.AWARDED, Role.PROVINCE,
+            (certificate_in_force, opinion_given), effects=(reissue_certificate,), page="certificate",
+        ),
+        Transition(
+            Action.RENEW, "申请复核", frozenset({State.AWARDED}), State.AWARDED, Role.ENTERPRISE,
+            (renewal_possible,), effects=(start_renewal,), page="titles",
         ),
     ]
 }
@@ -259,3 +457,8 @@ TRANSITIONS = {
 def available_actions(application, role: str) -> list[Transition]:
     """The transitions the table offers `role` from the application's state (guards are checked on POST)."""
     return [t for t in TRANSITIONS.values() if t.role == role and application.state in t.sources]
+
+
+def application_page_actions(application, role: str) -> list[Transition]:
+    """What the application's own page offers as buttons; the others are taken where their page is."""
+    return [t for t in available_actions(application, role) if t.page == "application"]

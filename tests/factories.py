@@ -46,6 +46,8 @@ class CampaignFactory(factory.django.DjangoModelFactory):
     quota_per_cluster = 3
     certificate_prefix = factory.LazyAttribute(lambda o: f"冀企产龙〔{o.year}〕")
     state = CampaignState.OPEN
+    # Tests of the review workflow award straight after the meeting; tests/titles turn the 公示 on.
+    publicity_required = False
 
 
 class ClusterFactory(factory.django.DjangoModelFactory):

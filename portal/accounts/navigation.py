@@ -12,14 +12,22 @@ ROLE_HOME = {
 }
 
 ROLE_MENU = {
-    Role.ENTERPRISE: [("我的申报", "applications:home")],
-    Role.COUNTY: [("县级初审", "review:county_home"), ("初审队列", "review:county_queue")],
+    Role.ENTERPRISE: [("我的申报", "applications:home"), ("我的称号", "titles:my_titles")],
+    Role.COUNTY: [
+        ("县级初审", "review:county_home"),
+        ("初审队列", "review:county_queue"),
+        ("年度运行监测", "titles:monitoring_county"),
+    ],
     Role.CITY: [("市级审核汇总", "review:city_home"), ("按集群排序与上报", "review:city_clusters")],
     Role.PROVINCE: [
         ("省级审定", "review:province_home"),
         ("申报列表", "review:province_list"),
         ("抽查", "review:spot_checks"),
         ("会议研究", "review:meetings"),
+        ("公示", "titles:publicity_manage"),
+        ("证书", "titles:certificates"),
+        ("监测", "titles:monitoring_province"),
+        ("统计", "titles:province_dashboard"),
     ],
     Role.SYSADMIN: [("工作台", "accounts:sysadmin_home"), ("后台管理", "admin:index")],
     Role.AUDITOR: [("审计日志", "audit:log")],

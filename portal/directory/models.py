@@ -137,6 +137,12 @@ class Campaign(models.Model):
     city_deadline = models.DateField("市级审核截止日期")
     quota_per_cluster = models.PositiveSmallIntegerField("每个集群推荐上限", default=3)
     title_validity_years = models.PositiveSmallIntegerField("称号有效期（年）", default=3)
+    publicity_required = models.BooleanField(
+        "认定前须公示", default=True, help_text="会议研究后，拟认定名单须在门户公示期满、异议处理完毕方可认定。"
+    )
+    renewal_counts_quota = models.BooleanField(
+        "复核申请占用推荐名额", default=False, help_text="称号到期复核的申请是否计入每个集群的推荐上限。"
+    )
     certificate_prefix = models.CharField("证书编号前缀", max_length=30, help_text="如：冀企产龙〔2024〕")
     state = models.CharField("状态", max_length=20, choices=CampaignState.choices, default=CampaignState.NOT_STARTED)
     seal_image = models.ImageField("印章图片", upload_to="seals/", blank=True)

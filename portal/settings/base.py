@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "portal.audit",
     "applications",
     "review",
+    "titles",
     "demo",
     "operations",
     "permissions",

@@ -315,12 +315,14 @@ def certificate_by_token(token: str) -> Certificate | None:
         return None
     # Only what the public page shows: the application's long report texts are never loaded here.
     return (
-        Certificate.objects.select_related("application__enterprise", "application__cluster", "campaign")
+        Certificate.objects.select_related(
+            "issued_for__enterprise", "issued_for__cluster", "campaign", "replaced_by"
+        )
         .only(
-            "number", "issued_on", "revoked_at", "token",
-            "campaign__title",
-            "application__enterprise__name", "application__enterprise__credit_code",
-            "application__cluster__name",
+            "number", "issued_on", "expires_on", "revoked_at", "revoked_reason", "revocation_ground", "token",
+            "replaced_at", "replaced_by__number", "campaign__title",
+            "issued_for__enterprise__name", "issued_for__enterprise__credit_code",
+            "issued_for__cluster__name",
         )
         .filter(token=token)
         .order_by()

@@ -16,7 +16,7 @@ from portal.accounts.decorators import permission_required, public
 from review import selectors
 from review.forms import TransitionForm
 from review.services import ActionForbidden, TransitionRefused, notifications_mark_read, perform_transition
-from review.workflow import MEETING_GUARDS, TRANSITIONS
+from review.workflow import TRANSITIONS
 
 
 def safe_next(request, fallback):
@@ -61,7 +61,7 @@ def detail_context(request, application, form=None):
     user = request.user
     verification = selectors.verification_of(application)
     # 认定 / 不予认定 are carried out from a closed meeting (会议研究), never one by one from the application page.
-    actions = [t for t in selectors.transitions_open_to(user, application) if not set(t.guards) & MEETING_GUARDS]
+    actions = selectors.transitions_open_to(user, application, pages=("application",))
     context = {
         "application": application,
         "enterprise": application.enterprise,

@@ -50,7 +50,8 @@ def test_seed_demo_puts_an_application_in_every_state():
     states = set(Application.objects.values_list("state", flat=True))
     assert states == set(State.values)
     by_user = {
-        username: Application.objects.get(enterprise__users__username=username).state for username in DEMO_STORIES
+        username: Application.objects.get(enterprise__users__username=username, campaign__year=2024).state
+        for username in DEMO_STORIES
     }
     assert by_user == {username: story.state for username, story in DEMO_STORIES.items()}
 
@@ -60,10 +61,11 @@ def test_seed_demo_states_were_reached_through_the_workflow():
     for application in Application.objects.exclude(state=State.DRAFT):
         last = application.review_records.order_by("-at", "-id").first()
         assert last is not None and last.to_state == application.state, application
-    awarded = Certificate.objects.order_by("serial").values_list("number", flat=True)
+    awarded = Certificate.objects.filter(campaign__year=2024).order_by("serial").values_list("number", flat=True)
     assert list(awarded) == ["冀企产龙〔2024〕第001号", "冀企产龙〔2024〕第002号"]
-    meeting = Meeting.objects.get()
-    assert meeting.closed_at and meeting.awarded_at
+    first, second = Meeting.objects.filter(campaign__year=2024).order_by("id")
+    assert first.closed_at and first.awarded_at  # the first meeting's 认定 followed its 公示
+    assert second.closed_at and not second.awarded_at  # the second one's 公示 is running
     assert Application.objects.first().campaign.results_published_at is not None
 
 
@@ -76,3 +78,20 @@ def test_seed_demo_leaves_room_for_the_demo_journey():
     anping = Application.objects.filter(enterprise__county_id="131125")
     assert anping.filter(state__in=[State.DRAFT, State.RETURNED]).count() >= 2
     assert anping.filter(state=State.CITY_REVIEW).exists() and anping.filter(state=State.COUNTY_REVIEW).exists()
+
+
+def test_demo_has_the_title_in_every_new_state():
+    from review.models import Certificate, Objection, ObjectionOutcome, Publicity
+    from titles.models import MonitoringReport
+    from titles.selectors import holders_missing_report
+    from titles.services import monitoring_year
+
+    seed_demo()
+    statuses = {c.number: c.status() for c in Certificate.objects.all()}
+    assert set(statuses.values()) == {"valid", "expired", "revoked", "replaced"}
+    assert statuses["冀企产龙〔2023〕第001号-1"] == "valid"
+    running = [p for p in Publicity.objects.all() if p.is_running()]
+    assert len(running) == 1
+    assert Objection.objects.filter(entry__publicity=running[0], outcome=ObjectionOutcome.OPEN).count() == 1
+    assert holders_missing_report(monitoring_year()).exists()
+    assert MonitoringReport.objects.filter(confirmed_at__isnull=False).exists()

@@ -70,7 +70,7 @@ def test_revocation_is_recorded_and_audited(published):
         "失信", "冀企产〔2025〕3号", province,
     )
     assert certificate.revoked_at is not None and not certificate.is_valid
-    entry = AuditEvent.objects.filter(event=Event.ADMIN_CHANGE, detail__contains=certificate.number).get()
+    entry = AuditEvent.objects.filter(event=Event.TRANSITION, detail__contains=certificate.number).get()
     assert entry.user == province and "冀企产〔2025〕3号" in entry.detail
 
 

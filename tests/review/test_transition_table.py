@@ -1,15 +1,20 @@
 """The whole transition table: every action from every state, by every role, inside and outside jurisdiction."""
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from applications.models import Application, State
 from portal.accounts.models import Role
+from portal.directory.models import Campaign, CampaignState
 from review import services
-from review.models import Certificate, ClusterQuota, ReviewRecord
+from review.models import Certificate, ClusterQuota, Objection, ReviewRecord
 from review.services import ActionForbidden, TransitionRefused, perform_transition
 from review.workflow import TRANSITIONS, available_actions
 from tests.factories import (
+    CampaignFactory,
     auditor,
     city_official,
     county_official,
@@ -48,21 +53,61 @@ def build(state, *, for_action=None):
         return decide(application_in(State.PROVINCE_REVIEW), "award", carry_out=True)
     if state == State.NOT_AWARDED:
         return decide(application_in(State.PROVINCE_REVIEW), "decline", carry_out=True)
+    if state == State.REVOKED:
+        awarded = build(State.AWARDED)
+        perform_transition(
+            application_id=awarded.pk, action="revoke", actor=province_official(), opinion=OPINION,
+            details=details_for(awarded, "revoke"),
+        )
+        awarded.refresh_from_db()
+        return awarded
     application = application_in(state)
     if state == State.COUNTY_REVIEW:
         verify(application)
-    if state == State.PROVINCE_REVIEW and for_action in ("award", "decline"):
-        decide(application, for_action, carry_out=False)
+    if state == State.PROVINCE_REVIEW and for_action in ("award", "decline", "publicize", "handle_objection"):
+        decide(application, "decline" if for_action == "decline" else "award", carry_out=False)
     return application
+
+
+def details_for(application, action):
+    """What an action needs beyond the opinion (the 公示 objection, the 撤销依据, the campaign of a 复核)."""
+    if action == "handle_objection":
+        from titles.services import objection_lodge, publicity_publish
+
+        meeting = application.meeting_decision.meeting
+        publicity = publicity_publish(actor=province_official(), meeting_id=meeting.pk, starts_on=timezone.localdate())
+        objection = objection_lodge(
+            entry_id=publicity.entries.get().pk, name="张三", phone="13800000000", email="", content="异议",
+            evidence=None, address=None,
+        )
+        return {"objection": objection, "outcome": "dismissed"}
+    if action == "revoke":
+        return {"ground": "illegal", "basis": "冀企产〔2026〕5号"}
+    if action == "renew":
+        Certificate.objects.filter(application=application).update(expires_on=timezone.localdate() + dt.timedelta(days=90))
+        Campaign.objects.filter(pk=application.campaign_id).update(state=CampaignState.CLOSED)
+        return {"campaign": CampaignFactory(year=application.campaign.year + 1)}
+    return {}
+
+
+def actor_of(application, action):
+    return actor_for(application, "submit") if action == "renew" else actor_for(application, action)
 
 
 def effect_outcomes(application):
     """What each declared effect changes, as it stands now."""
     quota = ClusterQuota.objects.filter(campaign=application.campaign, cluster=application.cluster).first()
+    current = Certificate.objects.filter(application=application).first()
     return {
         "stamp_submission": application.submitted_at,
         "take_quota_slot": quota.used if quota else 0,
-        "issue_certificate": Certificate.objects.filter(application=application).exists(),
+        "issue_certificate": current is not None,
+        "record_objection_finding": list(
+            Objection.objects.filter(entry__application=application).values_list("outcome", flat=True)
+        ),
+        "revoke_certificate": current.revoked_at if current else None,
+        "reissue_certificate": Certificate.objects.filter(issued_for=application, replaced_by__isnull=False).count(),
+        "start_renewal": application.renewals.count(),
     }
 
 
@@ -87,6 +132,8 @@ def everyone(application):
 
 @pytest.mark.parametrize("state", ALL_STATES)
 def test_transition_table_every_action_role_and_jurisdiction(state):
+    # Each action allowed from `state` is taken on a fresh application of the same cluster: room for all of them.
+    CampaignFactory(quota_per_cluster=20)
     application = build(state)
     assert application.state == state
     actors = everyone(application)
@@ -111,9 +158,10 @@ def test_transition_table_every_action_role_and_jurisdiction(state):
             assert application.state == state, (action, label)
         if state in transition.sources:
             fresh = build(state, for_action=action)
+            details = details_for(fresh, action)
             before = effect_outcomes(fresh)
             record = perform_transition(
-                application_id=fresh.pk, action=action, actor=actor_for(fresh, action), opinion=OPINION
+                application_id=fresh.pk, action=action, actor=actor_of(fresh, action), opinion=OPINION, details=details
             )
             fresh.refresh_from_db()
             assert fresh.state == transition.target == record.to_state, action
@@ -136,6 +184,12 @@ def test_transition_table_sources_and_roles_are_those_of_process_md():
         "city_reject": ({State.CITY_REVIEW}, State.REJECTED, Role.CITY),
         "award": ({State.PROVINCE_REVIEW}, State.AWARDED, Role.PROVINCE),
         "decline": ({State.PROVINCE_REVIEW}, State.NOT_AWARDED, Role.PROVINCE),
+        # After the meeting: 公示 and its objections, then the title's life.
+        "publicize": ({State.PROVINCE_REVIEW}, State.PROVINCE_REVIEW, Role.PROVINCE),
+        "handle_objection": ({State.PROVINCE_REVIEW}, State.PROVINCE_REVIEW, Role.PROVINCE),
+        "revoke": ({State.AWARDED}, State.REVOKED, Role.PROVINCE),
+        "reissue": ({State.AWARDED}, State.AWARDED, Role.PROVINCE),
+        "renew": ({State.AWARDED}, State.AWARDED, Role.ENTERPRISE),
     }
 
 
@@ -155,8 +209,13 @@ def test_transition_table_guards_and_effects_are_named_functions_of_the_table():
         "city_return_county": (["city_deadline_not_passed", "opinion_given"], []),
         "city_return_enterprise": (["city_deadline_not_passed", "opinion_given"], []),
         "city_reject": (["city_deadline_not_passed", "opinion_given"], []),
-        "award": (["meeting_decided_award"], ["issue_certificate"]),
-        "decline": (["meeting_decided_decline"], []),
+        "award": (["meeting_decided_award", "publicity_cleared"], ["issue_certificate"]),
+        "decline": (["meeting_declined_or_objection_upheld"], []),
+        "publicize": (["meeting_decided_award", "not_yet_publicized"], []),
+        "handle_objection": (["opinion_given", "objection_open"], ["record_objection_finding"]),
+        "revoke": (["certificate_in_force", "opinion_given", "revocation_grounds_given"], ["revoke_certificate"]),
+        "reissue": (["certificate_in_force", "opinion_given"], ["reissue_certificate"]),
+        "renew": (["renewal_possible"], ["start_renewal"]),
     }
 
 

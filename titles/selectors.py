@@ -1,0 +1,191 @@
+"""Reads about the title after the meeting. Objectors' personal data is read only by province views."""
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from applications.eligibility import CONDITIONS, UNMET, Facts
+from applications.models import Application, State
+from applications.selectors import applications_visible_to
+from review.models import Meeting, Objection, ObjectionOutcome, Publicity, PublicityEntry
+from titles.models import MonitoringReport
+
+
+def publicities_public():
+    """Every 公示, newest first, with its list (public: names of enterprises, clusters and cities only)."""
+    return Publicity.objects.select_related("campaign").prefetch_related("entries").order_by("-starts_on", "-id")
+
+
+def publicity_entries(publicity):
+    return PublicityEntry.objects.filter(publicity=publicity).order_by("position")
+
+
+def meetings_awaiting_publicity(campaign):
+    """Closed meetings with 认定 decisions whose list has not been published yet."""
+    return (
+        Meeting.objects.filter(campaign=campaign, closed_at__isnull=False, awarded_at__isnull=True, publicity__isnull=True)
+        .annotate(n_award=Count("decisions", filter=Q(decisions__decision="award")))
+        .filter(n_award__gt=0)
+        .order_by("held_on", "id")
+    )
+
+
+def publicities_for_province(campaign):
+    return (
+        Publicity.objects.filter(campaign=campaign)
+        .select_related("meeting")
+        .annotate(
+            n_entries=Count("entries", distinct=True),
+            n_objections=Count("entries__objections", distinct=True),
+            n_open=Count("entries__objections", filter=Q(entries__objections__outcome=ObjectionOutcome.OPEN), distinct=True),
+        )
+        .order_by("-starts_on", "-id")
+    )
+
+
+def objections_of(publicity):
+    return (
+        Objection.objects.filter(entry__publicity=publicity)
+        .select_related("entry", "handled_by")
+        .order_by("-lodged_at", "-id")
+    )
+
+
+# 年度运行监测 ------------------------------------------------------------------------------------------------------
+
+MONITORED_CONDITIONS = ("A3", "A4", "C2", "E1")  # the conditions computed from the yearly figures
+
+
+def holders_visible_to(user, today=None):
+    """The titles in force that `user` may see: awarded applications whose certificate is valid today."""
+    today = today or timezone.localdate()
+    return applications_visible_to(user).filter(
+        state=State.AWARDED,
+        certificate__revoked_at__isnull=True,
+        certificate__replaced_by__isnull=True,
+        certificate__expires_on__gte=today,
+    )
+
+
+def monitoring_reports_visible_to(user):
+    return MonitoringReport.objects.filter(application__in=applications_visible_to(user))
+
+
+def holders_missing_report(year: int, today=None):
+    """Titles in force, awarded before or in `year`, with no report for `year` (province-wide)."""
+    today = today or timezone.localdate()
+    return (
+        Application.objects.filter(
+            state=State.AWARDED,
+            certificate__revoked_at__isnull=True,
+            certificate__replaced_by__isnull=True,
+            certificate__expires_on__gte=today,
+            certificate__issued_on__year__lte=year,
+        )
+        .exclude(monitoring_reports__year=year)
+    )
+
+
+def monitored_verdicts(report) -> list:
+    """What the report's figures say about the conditions computed from them (no query)."""
+    facts = Facts(**{name: getattr(report, name) for name in ("revenue", "tax_total", "total_assets", "owners_equity", "rd_spend")})
+    return [c.judge(facts) for c in CONDITIONS if c.code in MONITORED_CONDITIONS]
+
+
+@dataclass
+class HolderRow:
+    application: Application
+    report: MonitoringReport | None
+    verdicts: list
+
+    @property
+    def failing(self):
+        return [v for v in self.verdicts if v.status == UNMET]
+
+
+def monitoring_rows(user, year: int, *, only_failing=False, only_missing=False):
+    """One row per title in force: the holder, its report of `year` (or none) and the verdicts on it."""
+    holders = (
+        holders_visible_to(user)
+        .filter(certificate__issued_on__year__lte=year)
+        .select_related("enterprise__county__reviewing_city", "cluster", "certificate")
+        .only(
+            "id", "enterprise__name", "enterprise__county__name", "enterprise__county__reviewing_city__name",
+            "cluster__name", "certificate__number", "certificate__expires_on",
+        )
+        .order_by("enterprise__county__reviewing_city_id", "cluster__name", "id")
+    )
+    if only_missing:
+        holders = holders.exclude(monitoring_reports__year=year)
+    reports = {r.application_id: r for r in MonitoringReport.objects.filter(application__in=holders, year=year)}
+    rows = []
+    for application in holders:
+        report = reports.get(application.pk)
+        rows.append(HolderRow(application, report, monitored_verdicts(report) if report else []))
+    if only_failing:
+        rows = [r for r in rows if r.failing]
+    return rows
+
+
+# 证书 ------------------------------------------------------------------------------------------------------------
+
+STATUS_FILTERS = {
+    "valid": Q(revoked_at__isnull=True, replaced_by__isnull=True),  # and not expired: see certificates_for_province
+    "expired": Q(revoked_at__isnull=True, replaced_by__isnull=True),
+    "revoked": Q(revoked_at__isnull=False),
+    "replaced": Q(revoked_at__isnull=True, replaced_by__isnull=False),
+}
+
+
+def certificates_visible_to(user):
+    """Certificates follow the jurisdiction of the application they were issued for."""
+    from review.models import Certificate
+
+    return Certificate.objects.filter(issued_for__in=applications_visible_to(user))
+
+
+def certificates_for_province(user, *, status="", q="", today=None):
+    today = today or timezone.localdate()
+    certificates = (
+        certificates_visible_to(user)
+        .select_related("issued_for__enterprise", "issued_for__cluster", "campaign")
+        .only(
+            "number", "issued_on", "expires_on", "revoked_at", "replaced_by", "campaign__year",
+            "issued_for__enterprise__name", "issued_for__enterprise__credit_code", "issued_for__cluster__name",
+        )
+        .order_by("-campaign__year", "serial", "reissue_index")
+    )
+    if status in STATUS_FILTERS:
+        certificates = certificates.filter(STATUS_FILTERS[status])
+        if status == "valid":
+            certificates = certificates.filter(expires_on__gte=today)
+        elif status == "expired":
+            certificates = certificates.filter(expires_on__lt=today)
+    if q:
+        certificates = certificates.filter(
+            Q(number__icontains=q) | Q(issued_for__enterprise__name__icontains=q)
+            | Q(issued_for__enterprise__credit_code__iexact=q)
+        )
+    return certificates
+
+
+def titles_of_enterprise(user):
+    """Every title the enterprise won, in force or not, newest first."""
+    return (
+        applications_visible_to(user)
+        .filter(state=State.AWARDED, certificate__isnull=False)
+        .select_related("certificate__replaced_by", "campaign", "cluster")
+        .order_by("-campaign__year")
+    )
+
+
+def renewals_of(user) -> dict:
+    """{title id: its 复核 application} for the enterprise's titles."""
+    return {a.renews_id: a for a in applications_visible_to(user).filter(renews__isnull=False).select_related("campaign")}
+
+
+def reports_due(title, year: int) -> bool:
+    """A title in force issued in or before `year` reports that year."""
+    certificate = title.certificate
+    return certificate.status() == "valid" and certificate.issued_on.year <= year
