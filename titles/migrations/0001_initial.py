@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('applications', '0003_renewal_and_revoked_state'),
+        ('applications', '0004_renewal_and_revoked_state'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
