@@ -94,7 +94,7 @@ def test_pdf_summary_and_county_screen_show_the_verified_figures_and_shares(clie
 def test_pdf_shows_the_declared_figure_beside_a_differing_verified_one(forwarded):
     application, _ = forwarded
     text = pdf_text(rendering.form_pdf(application))
-    assert "40000.00（核）（申报52000.00）" in text
+    assert "40,000.00（核）（申报52,000.00）" in text  # one number format: thousands separators
     assert "集群内排名2（核）（申报1）" in text
 
 
@@ -102,4 +102,4 @@ def test_pdf_of_an_unverified_application_shows_the_declared_figures():
     application = submitted_application()
     text = pdf_text(rendering.form_pdf(application))
     assert "（企业申报数）" in text and "（核）" not in text
-    assert "上年度营业收入（万元）52000.00" in text and "占资产总额60.00%" in text and "占营业收入4.00%" in text
+    assert "上年度营业收入（万元）52,000.00" in text and "占资产总额60.00%" in text and "占营业收入4.00%" in text
