@@ -85,6 +85,7 @@ def test_new_enterprise_registers_fills_in_fixes_and_submits(page, screenshot, t
     # the live checklist says which conditions fail, with the numbers, before anything is saved
     # (locator waits: CSP forbids the eval behind wait_for_function)
     page.locator("#condition-D1", has_text="带动中小企业 9 家").wait_for()
+    page.locator("#condition-E4", has_text="待核实").wait_for()  # the last box ticked has reached the checklist
     assert "尚未保存" in page.locator("#checklist-status").inner_text()
     assert unmet(page) == ["C2", "D1", "E1"]
     assert "科技投入占营业收入 1.92%，低于 3%" in page.locator("#condition-C2").inner_text()
@@ -124,7 +125,7 @@ def test_new_enterprise_registers_fills_in_fixes_and_submits(page, screenshot, t
     screenshot(page, "04-materials")
 
     # 提交申报
-    page.click("text=提交申报")
+    page.click(".application-steps >> text=第4步 提交申报")
     expect(page.locator("main")).to_contain_text("必填内容和必须满足的申报条件均已齐全")
     page.click("form.submit-form button[type=submit]")
     expect(page.locator(".state-badge").first).to_have_text("待县级初审")
