@@ -142,6 +142,9 @@ MEDIA_URL = "/__no_public_media__/"
 MEDIA_ROOT = VAR_DIR / "no-public-media"
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+# Each uploaded file's content check runs in a child process within these limits (applications/uploads.py);
+# a file it cannot finish checking is refused. A real 20 MB scan is checked in well under a second.
+UPLOAD_CHECK_LIMITS = {"memory_bytes": 512 * 1024 * 1024, "cpu_seconds": 5, "wall_seconds": 10}
 DATA_UPLOAD_MAX_NUMBER_FILES = 20
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
