@@ -22,6 +22,7 @@ from portal.accounts.forms import LoginForm, OTPTokenForm, OTPVerifyForm, Portal
 from portal.accounts.models import Role
 from portal.accounts.navigation import ROLE_HOME
 from portal.accounts.permissions import role_required
+from portal.accounts.previous_user import forget_user, remember_user
 from portal.accounts.services import (
     SecondFactorRefused,
     has_confirmed_device,
@@ -41,9 +42,17 @@ class LoginView(auth_views.LoginView):
     authentication_form = LoginForm
     redirect_authenticated_user = True
 
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        remember_user(response, form.get_user())
+        return response
+
 
 class LogoutView(auth_views.LogoutView):
-    pass
+    def post(self, request, *args, **kwargs):
+        response = super().post(request, *args, **kwargs)
+        forget_user(response)  # a deliberate logout leaves nothing for the next person at this browser
+        return response
 
 
 def _next_url(request, default="home") -> str:
