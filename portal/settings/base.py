@@ -210,6 +210,8 @@ PUBLIC_BASE_URL = env("PUBLIC_BASE_URL", default="http://127.0.0.1:8000")
 
 # Officials must change their password every 90 days.
 OFFICIAL_PASSWORD_MAX_AGE_DAYS = 90
+# seed_demo may run (demo/production.py); off under the production settings.
+DEMO_DATA_ALLOWED = env.bool("DEMO_DATA_ALLOWED", default=True)
 # Demo accounts skip the second factor only while DEBUG is on.
 DEMO_ACCOUNTS_SKIP_2FA = env.bool("DEMO_ACCOUNTS_SKIP_2FA", default=False)
 # Officials and administrators must pass TOTP after their password (portal/accounts/middleware.py).

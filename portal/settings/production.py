@@ -23,5 +23,8 @@ SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
 DEMO_ACCOUNTS_SKIP_2FA = False
+# seed_demo refuses, and `check --deploy` reports demo accounts. Only a benchmark on a throw-away database
+# (bench/run.py) turns this on.
+DEMO_DATA_ALLOWED = env.bool("DEMO_DATA_ALLOWED", default=False)
 
 LOGGING["root"]["level"] = "INFO"  # noqa: F405
