@@ -26,7 +26,7 @@ SESSION_KEY = "unsaved_form_data"
 # SMEs, every field full) is about 110,000; the 申请报告 at most 40,000.
 MAX_STASHED_CHARACTERS = 150_000
 RESTORED_MESSAGE = "登录已过期，已为您保留刚才填写的内容，请检查后点击保存草稿"
-NOT_KEPT_MESSAGE = "登录已过期。本次填写的内容超过可临时保留的上限（{limit} 字），系统未能保留；请先复制下面的内容，重新登录后再粘贴到原页面。"
+NOT_KEPT_MESSAGE = "登录已过期。本次填写的内容超过可临时保留的上限（{limit}字），系统未能保留；请先复制下面的内容，重新登录后再粘贴到原页面。"
 
 
 def _posted_text(request) -> dict[str, list[str]]:
@@ -83,7 +83,7 @@ def _expired_session_post(request, application_id):
         return render(
             request,
             "applications/stash_refused.html",
-            {"message": NOT_KEPT_MESSAGE.format(limit=MAX_STASHED_CHARACTERS), "fields": fields,
+            {"message": NOT_KEPT_MESSAGE.format(limit=f"{MAX_STASHED_CHARACTERS // 10_000}万"), "fields": fields,
              "login_url": login.url},
         )
     stash_post(request, owner=owner, data=data)
