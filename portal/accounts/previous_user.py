@@ -19,9 +19,10 @@ def _max_age() -> int:
 
 
 def remember_user(response, user) -> None:
+    # Ends with the browser like the session cookie (SESSION_EXPIRE_AT_BROWSER_CLOSE); the signature's
+    # timestamp bounds it to the session's absolute limit even in a browser that is never closed.
     response.set_signed_cookie(
-        COOKIE, str(user.pk), salt=SALT, max_age=_max_age(), secure=settings.SESSION_COOKIE_SECURE,
-        httponly=True, samesite="Lax",
+        COOKIE, str(user.pk), salt=SALT, secure=settings.SESSION_COOKIE_SECURE, httponly=True, samesite="Lax",
     )
 
 

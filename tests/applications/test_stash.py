@@ -81,3 +81,9 @@ def test_stash_is_restored_only_to_its_owner(client, draft, owner):
     log_in(client, other)
     page = client.get(url).content.decode()
     assert RESTORED_MESSAGE not in page and "只给本企业" not in page
+
+
+def test_previous_user_marker_is_signed_http_only_and_ends_with_the_browser(client, owner):
+    log_in(client, owner)
+    marker = client.cookies["portal_previous_user"]
+    assert marker["httponly"] and not marker["max-age"] and marker.value != str(owner.pk)
