@@ -40,6 +40,8 @@ from applications.services import (
 from applications.stash import enterprise_edit_page, pop_stash
 from applications.uploads import UploadRefused
 from portal.accounts.decorators import permission_required, public
+from portal.accounts.previous_user import remember_user
+from portal.accounts.rate_limits import REGISTRATION, rate_limited
 from portal.audit.models import Event
 from portal.audit.services import audit
 from portal.directory.models import Campaign
@@ -110,6 +112,7 @@ def _with_version(data, version: int):
 
 
 @public
+@rate_limited(REGISTRATION)
 def register(request):
     if request.user.is_authenticated:
         return redirect("home")
@@ -126,7 +129,9 @@ def register(request):
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, f"「{user.enterprise.name}」注册成功，欢迎使用。请开始填写申报材料。")
-            return redirect("applications:home")
+            response = redirect("applications:home")
+            remember_user(response, user)
+            return response
     return render(request, "applications/register.html", {"form": form})
 
 

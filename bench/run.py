@@ -82,6 +82,7 @@ def portal_env(db_url: str) -> dict:
         "SECRET_KEY": secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
         "SECURE_SSL_REDIRECT": "False",
+        "DEMO_DATA_ALLOWED": "True",  # a throw-away database: seed_demo refuses under production settings otherwise
         "DATABASE_URL": db_url,
         "CONN_MAX_AGE": "600",
         "STATIC_ROOT": str(WORK / "static"),

@@ -6,3 +6,6 @@ class DemoConfig(AppConfig):
 
     name = "demo"
     verbose_name = "演示数据"
+
+    def ready(self):
+        from demo import production  # noqa: F401  (check --deploy: no demo account in production)

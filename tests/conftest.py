@@ -1,4 +1,5 @@
 import pytest
+from django.core.cache import cache
 
 from portal.directory.models import Division
 from portal.directory.reference import load_divisions
@@ -26,3 +27,11 @@ def _clean_private_storage(settings, tmp_path):
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(location)}},
     }
     return location
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    """Rate limits (portal/accounts/throttle.py) live in the cache: every test starts with none counted."""
+    cache.clear()
+    yield
+    cache.clear()

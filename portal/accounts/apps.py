@@ -7,4 +7,4 @@ class AccountsConfig(AppConfig):
     verbose_name = "用户与角色"
 
     def ready(self):
-        from portal.accounts import signals  # noqa: F401  (login events → audit log)
+        from portal.accounts import checks, signals  # noqa: F401  (system checks; login events → audit log)

@@ -8,6 +8,8 @@ from django.contrib.auth.forms import (
 
 from portal.accounts.captcha import captcha_field
 
+from portal.accounts.captcha import captcha_field
+
 
 class LoginForm(AuthenticationForm):
     error_messages = {
@@ -17,6 +19,19 @@ class LoginForm(AuthenticationForm):
 
     username = forms.CharField(label="用户名", max_length=150, widget=forms.TextInput(attrs={"autofocus": True}))
     password = forms.CharField(label="密码", strip=False, widget=forms.PasswordInput)
+
+    def __init__(self, request=None, *args, captcha=False, **kwargs):
+        super().__init__(request, *args, **kwargs)
+        if captcha:
+            self.ask_captcha()
+
+    def ask_captcha(self) -> None:
+        self.fields["captcha"] = captcha_field()
+
+    def clean(self):
+        if "captcha" in self.fields and "captcha" not in self.cleaned_data:
+            return self.cleaned_data  # no password is tried without the 图形验证码
+        return super().clean()
 
 
 class PortalPasswordChangeForm(PasswordChangeForm):

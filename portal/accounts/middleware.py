@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
 
 from portal.accounts.services import has_confirmed_device, password_is_due, second_factor_pending
 
@@ -92,3 +93,17 @@ class PasswordExpiryMiddleware:
             return redirect_to_login(request.get_full_path(), reverse("accounts:password_change"))
         return self.get_response(request)
 
+
+
+class NoStoreForSignedInMiddleware:
+    """Nothing a signed-in user sees is kept by the browser (a shared computer in an office): every response
+    to a signed-in request says `Cache-Control: no-store`. Static files are answered before this runs."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.user.is_authenticated:
+            patch_cache_control(response, no_store=True, private=True)
+        return response

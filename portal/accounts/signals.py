@@ -20,8 +20,8 @@ from portal.audit.services import audit
 def on_login(sender, request, user, **kwargs):
     if request is not None and hasattr(request, "session"):
         request.session[LOGIN_AT_SESSION_KEY] = time.time()
-    # Only this account's failures are forgiven; the source address keeps its count, so logging into
-    # one's own account cannot reset a guessing run against others (AXES_RESET_ON_SUCCESS is off).
+    # Only this account's failures are forgiven; the source address keeps its count of failures (its
+    # 图形验证码 threshold), so logging into one's own account cannot reset a guessing run against others.
     AxesProxyHandler.reset_attempts(username=user.get_username())
     audit(Event.LOGIN, user=user, request=request, detail="密码验证通过")
 
@@ -51,5 +51,5 @@ def on_locked_out(sender, request, username, ip_address, **kwargs):
         request=request,
         username=str(username or "")[:150],
         success=False,
-        detail="连续登录失败达到上限，按账号或来源地址锁定15分钟",
+        detail="连续登录失败达到上限，账号锁定15分钟",
     )

@@ -1,6 +1,8 @@
-"""Password complexity as 等保 2.0 asks: at least three of the four character classes."""
+"""Password complexity as 等保 2.0 asks: at least three of the four character classes, and not a common password."""
 
 import re
+import string
+from pathlib import Path
 
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
@@ -35,3 +37,35 @@ class MinimumLengthValidator(password_validation.MinimumLengthValidator):
 
     def get_help_text(self):
         return f"密码至少 {self.min_length} 个字符。"
+
+
+class CommonPasswordValidator(password_validation.CommonPasswordValidator):
+    """Django's 20,000 common passwords plus the most common Chinese ones (common_passwords_zh.txt: digit
+    runs, keyboard walks, 5201314 and woaini, pinyin names, place names, admin/qq variants). Compared
+    case-insensitively, and also with the usual disguises undone: symbols and digits appended at the end
+    (`Aa123456!`, `zhangwei2024`) and digits or symbols written for look-alike letters (`P@ssw0rd`)."""
+
+    CHINESE_LIST = Path(__file__).with_name("common_passwords_zh.txt")
+    LOOK_ALIKES = (str.maketrans("0134578@$!", "oieastbasi"), str.maketrans("0134578@$!", "oleastbasl"))
+    MESSAGE = "这个密码太常见了。常见密码加上数字、符号，或把字母写成形似的数字、符号，同样容易被猜中，请换一个。"
+
+    def __init__(self, password_list_path=password_validation.CommonPasswordValidator.DEFAULT_PASSWORD_LIST_PATH):
+        super().__init__(password_list_path)
+        self.passwords |= {
+            line.strip().lower() for line in self.CHINESE_LIST.read_text(encoding="utf-8").splitlines() if line.strip()
+        }
+
+    @classmethod
+    def variants(cls, password: str) -> set[str]:
+        base = password.lower().strip()
+        without_symbols = base.rstrip(string.punctuation + " ")
+        core = without_symbols.rstrip(string.digits).rstrip(string.punctuation + " ")
+        forms = {base, without_symbols} | ({core} if len(core) >= 4 else set())
+        return forms | {form.translate(table) for form in forms for table in cls.LOOK_ALIKES}
+
+    def validate(self, password, user=None):
+        if self.variants(password) & self.passwords:
+            raise ValidationError(self.MESSAGE, code="password_too_common")
+
+    def get_help_text(self):
+        return "不能使用常见密码（包括常见密码加数字、符号的写法）。"

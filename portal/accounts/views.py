@@ -18,6 +18,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice
 
+from portal.accounts import rate_limits
 from portal.accounts.decorators import PUBLIC, permission_required
 from portal.accounts.forms import (
     LoginForm,
@@ -27,6 +28,7 @@ from portal.accounts.forms import (
     PortalPasswordResetForm,
     PortalSetPasswordForm,
 )
+from portal.accounts.previous_user import forget_user, remember_user
 from portal.accounts.services import (
     SecondFactorRefused,
     has_confirmed_device,
@@ -48,9 +50,34 @@ class LoginView(auth_views.LoginView):
     authentication_form = LoginForm
     redirect_authenticated_user = True
 
+    def post(self, request, *args, **kwargs):
+        if not rate_limits.allow(request, rate_limits.LOGIN):
+            return rate_limits.too_many_requests(request, rate_limits.LOGIN, username=request.POST.get("username", ""))
+        return super().post(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "captcha": rate_limits.login_needs_captcha(self.request)}
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        remember_user(response, form.get_user())
+        return response
+
+    def form_invalid(self, form):
+        if "captcha" not in form.errors:  # a password was tried (or nothing typed): one more failure
+            rate_limits.count_login_failure(self.request)
+            if rate_limits.login_needs_captcha(self.request) and "captcha" not in form.fields:
+                form.ask_captcha()
+        return super().form_invalid(form)
+
 
 class LogoutView(auth_views.LogoutView):
     permission_required = PUBLIC
+
+    def post(self, request, *args, **kwargs):
+        response = super().post(request, *args, **kwargs)
+        forget_user(response)  # a deliberate logout leaves nothing for the next person at this browser
+        return response
 
 
 # 找回密码: at most this many e-mails per address and requests per source address in an hour.

@@ -30,22 +30,53 @@ def release_request(token) -> None:
     _current_request.reset(token)
 
 
-def client_address(request) -> str | None:
-    """The client's address. Behind TRUSTED_PROXY_COUNT reverse proxies, the entry those proxies appended
-    to X-Forwarded-For (anything further left is whatever the client chose to send). django-axes uses this
-    function too, so lockouts and the audit log agree on the address."""
-    if request is None:
-        return None
-    address = request.META.get("REMOTE_ADDR")
-    proxies = getattr(settings, "TRUSTED_PROXY_COUNT", 0)
-    if proxies:
-        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
-        if len(forwarded) >= proxies:
-            address = forwarded[-proxies]
+def _address(value):
     try:
-        return str(ipaddress.ip_address(address)) if address else None
+        return ipaddress.ip_address(value.strip()) if value else None
     except ValueError:
         return None
+
+
+UNIX_SOCKET = "unix"  # in TRUSTED_PROXIES: the proxy connects through gunicorn's unix socket (no address)
+
+
+def trusted_proxies() -> list:
+    """settings.TRUSTED_PROXIES (addresses or networks, or "unix") parsed; bad entries are left out here and
+    reported by `manage.py check` (portal/accounts/checks.py)."""
+    networks = []
+    for entry in getattr(settings, "TRUSTED_PROXIES", []):
+        try:
+            networks.append(UNIX_SOCKET if entry.strip() == UNIX_SOCKET else ipaddress.ip_network(entry.strip(), strict=False))
+        except ValueError:
+            continue
+    return networks
+
+
+def _trusted(address, proxies) -> bool:
+    if address is None:  # a unix socket: only local processes can connect
+        return UNIX_SOCKET in proxies
+    return any(address in network for network in proxies if network != UNIX_SOCKET)
+
+
+def client_address(request) -> str | None:
+    """The client's address: the connecting address, unless that is one of TRUSTED_PROXIES; then
+    X-Forwarded-For is read from the right (the entry our own proxy appended) past every trusted proxy to
+    the first address that is not one. Entries further left are whatever the client chose to send and are
+    never used, and no count of proxies is assumed. django-axes and the rate limits use this function too,
+    so lockouts, rate limits and the audit log agree on the address."""
+    if request is None:
+        return None
+    address = _address(request.META.get("REMOTE_ADDR"))
+    proxies = trusted_proxies()
+    if proxies and _trusted(address, proxies):
+        for entry in reversed(request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")):
+            hop = _address(entry)
+            if hop is None:
+                break  # malformed: keep the last address a trusted proxy vouched for
+            address = hop
+            if not _trusted(hop, proxies):
+                break
+    return str(address) if address is not None else None
 
 
 def _signed_in_user(request):

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "portal.middleware.ControlCharactersMiddleware",
     "portal.audit.middleware.AuditContextMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -54,6 +55,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "portal.accounts.middleware.NoStoreForSignedInMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "portal.audit.middleware.RefusedAccessAuditMiddleware",
     "portal.accounts.middleware.SessionLimitMiddleware",
@@ -110,7 +112,7 @@ AUTH_PASSWORD_VALIDATORS = [
         "OPTIONS": {"user_attributes": ["username", "full_name", "email"]},
     },
     {"NAME": "portal.accounts.validators.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "portal.accounts.validators.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
     {"NAME": "portal.accounts.validators.CharacterClassValidator"},
 ]
@@ -154,6 +156,9 @@ MEDIA_URL = "/__no_public_media__/"
 MEDIA_ROOT = VAR_DIR / "no-public-media"
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+# Each uploaded file's content check runs in a child process within these limits (applications/uploads.py);
+# a file it cannot finish checking is refused. A real 20 MB scan is checked in well under a second.
+UPLOAD_CHECK_LIMITS = {"memory_bytes": 512 * 1024 * 1024, "cpu_seconds": 5, "wall_seconds": 10}
 DATA_UPLOAD_MAX_NUMBER_FILES = 20
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
@@ -175,20 +180,24 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
-# django-axes: 5 failures lock the account and, separately, the source address for 15 minutes.
+# django-axes: 5 failures lock the account for 15 minutes (等保). The source address is never locked (one
+# county office shares one address): it gets a 图形验证码 and a rate limit instead (portal/accounts/rate_limits.py).
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 0.25  # hours
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
-# A successful login forgives only that account's failures (portal/accounts/signals.py), never the
-# address's: logging into one's own account must not reset a guessing run against others.
+AXES_LOCKOUT_PARAMETERS = ["username"]
+# axes warns that without the address attackers rotate user names; the address is answered by the portal's own
+# 图形验证码 and rate limit instead (a lock would shut a whole office out).
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+# A successful login forgives that account's failures (portal/accounts/signals.py).
 AXES_RESET_ON_SUCCESS = False
 # The lock lasts exactly AXES_COOLOFF_TIME after the failure that caused it, so the time shown is true.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_CALLABLE = "portal.accounts.views.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "portal.audit.services.client_address"
 AXES_VERBOSE = False
-# How many reverse proxies in front of the portal append to X-Forwarded-For (0: use the peer address).
-TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+# Reverse proxies (addresses or networks) whose X-Forwarded-For is believed (portal/audit/services.py:
+# client_address). Empty: the connecting address is the client's.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
 
 # Content-Security-Policy: no inline scripts or styles from anywhere but our own static files.
 CONTENT_SECURITY_POLICY = {
@@ -225,6 +234,8 @@ DOCUMENT_FONTS = {
 
 # Officials must change their password every 90 days.
 OFFICIAL_PASSWORD_MAX_AGE_DAYS = 90
+# seed_demo may run (demo/production.py); off under the production settings.
+DEMO_DATA_ALLOWED = env.bool("DEMO_DATA_ALLOWED", default=True)
 # Demo accounts skip the second factor only while DEBUG is on.
 DEMO_ACCOUNTS_SKIP_2FA = env.bool("DEMO_ACCOUNTS_SKIP_2FA", default=False)
 # Officials and administrators must pass TOTP after their password (portal/accounts/middleware.py).

@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 import pytest
+from django.contrib.sessions.models import Session
 from django.urls import reverse
 
 from applications.models import Application, PartnerSME
@@ -188,7 +189,9 @@ def test_expired_session_stash_restores_data_after_login(client, draft, owner, p
         if page == "report"
         else form_data(draft, rd_institution_name="会话过期前写的内容", partners=partners(2))
     )
-    response = client.post(url, data)  # anonymous: the session expired
+    client.post(reverse("accounts:login"), {"username": owner.username, "password": PASSWORD})
+    Session.objects.all().delete()  # the session expired
+    response = client.post(url, data)
     assert response.status_code == 302
     assert response.url == f"{reverse('accounts:login')}?next={url}"
     login = client.post(response.url, {"username": owner.username, "password": PASSWORD})

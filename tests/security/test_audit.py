@@ -82,15 +82,32 @@ def test_the_middleware_binds_the_request_for_services(client):
     assert entry.role == "sysadmin"
 
 
-def test_forwarded_address_is_trusted_only_behind_configured_proxies(client, settings):
+def test_forwarded_address_is_trusted_only_from_configured_proxies(client, settings):
     enterprise_user(username="fwd")
-    client.post("/accounts/login/", {"username": "fwd", "password": "x"}, REMOTE_ADDR="10.1.1.1",
-                HTTP_X_FORWARDED_FOR="6.6.6.6")
-    assert AuditEvent.objects.latest("id").ip_address == "10.1.1.1"
-    settings.TRUSTED_PROXY_COUNT = 1
-    client.post("/accounts/login/", {"username": "fwd", "password": "x"}, REMOTE_ADDR="10.1.1.1",
-                HTTP_X_FORWARDED_FOR="6.6.6.6, 198.51.100.20")
-    assert AuditEvent.objects.latest("id").ip_address == "198.51.100.20"
+
+    def recorded(remote, forwarded):
+        client.post("/accounts/login/", {"username": "fwd", "password": "x"}, REMOTE_ADDR=remote,
+                    HTTP_X_FORWARDED_FOR=forwarded)
+        return AuditEvent.objects.latest("id").ip_address
+
+    assert recorded("10.1.1.1", "6.6.6.6") == "10.1.1.1"  # no trusted proxies: the peer address
+    settings.TRUSTED_PROXIES = ["10.1.1.1", "172.16.0.0/12"]
+    # Right to left past every trusted proxy; what the client wrote further left is never used.
+    assert recorded("10.1.1.1", "6.6.6.6, 198.51.100.20") == "198.51.100.20"
+    assert recorded("10.1.1.1", "6.6.6.6, 198.51.100.21, 172.16.5.5") == "198.51.100.21"
+    assert recorded("10.1.1.1", "not-an-address") == "10.1.1.1"
+    assert recorded("10.9.9.9", "198.51.100.22") == "10.9.9.9"  # a peer that is not a trusted proxy
+    settings.TRUSTED_PROXIES = ["::1"]
+    assert recorded("127.0.0.1", "198.51.100.23") == "127.0.0.1"
+
+
+def test_unix_socket_proxy_is_trusted_only_when_configured(rf, settings):
+    from portal.audit.services import client_address
+
+    request = rf.get("/", REMOTE_ADDR="", HTTP_X_FORWARDED_FOR="198.51.100.30")
+    assert client_address(request) is None
+    settings.TRUSTED_PROXIES = ["unix"]
+    assert client_address(request) == "198.51.100.30"
 
 
 def test_forbidden_pages_are_recorded(client):
