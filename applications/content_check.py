@@ -107,51 +107,67 @@ def _clicked_uri(annotation) -> object | None:
     return None
 
 
+class _ActiveContentWalk:
+    """Every object of the file visited once (trailer and object table: object streams included), no depth limit."""
+
+    def __init__(self, pdf):
+        import pikepdf
+
+        self.containers = (pikepdf.Dictionary, pikepdf.Stream, pikepdf.Array)
+        self.pikepdf = pikepdf
+        self.found: set[str] = set()
+        self.visited: set[tuple[int, int]] = set()
+        self.uri_actions: set[tuple[int, int]] = set()  # indirect /URI actions seen
+        self.clicked: set[tuple[int, int]] = set()  # indirect /URI actions that are a link's /A
+        # (object, is the /A of a link annotation): direct objects are reached only through their parent.
+        self.stack = [(pdf.trailer, False)] + [(obj, False) for obj in pdf.objects]
+
+    def run(self) -> set[str]:
+        while self.stack:
+            obj, link_action = self.stack.pop()
+            if obj.is_indirect:
+                if obj.objgen in self.visited:
+                    continue
+                self.visited.add(obj.objgen)
+            if isinstance(obj, (self.pikepdf.Dictionary, self.pikepdf.Stream)):
+                self._dictionary(obj, link_action)
+            elif isinstance(obj, self.pikepdf.Array):
+                self.stack.extend((item, False) for item in obj if isinstance(item, self.containers))
+        if self.uri_actions - self.clicked:
+            self.found.add(URI)
+        return self.found
+
+    def _dictionary(self, obj, link_action) -> None:
+        keys = set(obj.keys())
+        self.found.update(ACTIVE_KEYS[key] for key in keys & ACTIVE_KEYS.keys())
+        self._action(obj, link_action)
+        for key in ("/Subtype", "/Type"):
+            if _name(obj.get(key)) in ACTIVE_TYPES:
+                self.found.add(ACTIVE_TYPES[_name(obj.get(key))])
+        if "/OpenAction" in keys and not _plain_destination(obj.get("/OpenAction")):
+            self.found.add(OPEN_ACTION)
+        link_uri = _clicked_uri(obj)
+        if link_uri is not None and link_uri.is_indirect:
+            self.clicked.add(link_uri.objgen)
+        for key in keys:
+            value = obj.get(key)
+            if isinstance(value, self.containers):
+                self.stack.append((value, key == "/A" and link_uri is not None))
+
+    def _action(self, obj, link_action) -> None:
+        action = _name(obj.get("/S"))
+        if action == "/URI":
+            if obj.is_indirect:
+                self.uri_actions.add(obj.objgen)
+            elif not link_action:
+                self.found.add(URI)
+        elif action in ACTIVE_ACTIONS:
+            self.found.add(ACTIVE_ACTIONS[action])
+
+
 def pdf_active_content(pdf) -> set[str]:
     """What in `pdf` could run or carry something: the labels of everything found (empty: nothing)."""
-    import pikepdf
-
-    CONTAINERS = (pikepdf.Dictionary, pikepdf.Stream, pikepdf.Array)  # noqa: N806
-    found: set[str] = set()
-    visited: set[tuple[int, int]] = set()
-    uri_actions: set[tuple[int, int]] = set()  # indirect /URI actions seen
-    clicked: set[tuple[int, int]] = set()  # indirect /URI actions that are a link's /A
-    # (object, is the /A of a link annotation): direct objects are reached only through their parent.
-    stack = [(pdf.trailer, False)] + [(obj, False) for obj in pdf.objects]
-    while stack:
-        obj, link_action = stack.pop()
-        if obj.is_indirect:
-            if obj.objgen in visited:
-                continue
-            visited.add(obj.objgen)
-        if isinstance(obj, (pikepdf.Dictionary, pikepdf.Stream)):
-            keys = set(obj.keys())
-            found.update(ACTIVE_KEYS[key] for key in keys & ACTIVE_KEYS.keys())
-            action = _name(obj.get("/S"))
-            if action == "/URI":
-                if obj.is_indirect:
-                    uri_actions.add(obj.objgen)
-                elif not link_action:
-                    found.add(URI)
-            elif action in ACTIVE_ACTIONS:
-                found.add(ACTIVE_ACTIONS[action])
-            for key in ("/Subtype", "/Type"):
-                if _name(obj.get(key)) in ACTIVE_TYPES:
-                    found.add(ACTIVE_TYPES[_name(obj.get(key))])
-            if "/OpenAction" in keys and not _plain_destination(obj.get("/OpenAction")):
-                found.add(OPEN_ACTION)
-            link_uri = _clicked_uri(obj)
-            if link_uri is not None and link_uri.is_indirect:
-                clicked.add(link_uri.objgen)
-            for key in keys:
-                value = obj.get(key)
-                if isinstance(value, CONTAINERS):
-                    stack.append((value, key == "/A" and link_uri is not None))
-        elif isinstance(obj, pikepdf.Array):
-            stack.extend((item, False) for item in obj if isinstance(item, CONTAINERS))
-    if uri_actions - clicked:
-        found.add(URI)
-    return found
+    return _ActiveContentWalk(pdf).run()
 
 
 def pdf_problem(data: bytes) -> str | None:

@@ -8,8 +8,6 @@ from django.contrib.auth.forms import (
 
 from portal.accounts.captcha import captcha_field
 
-from portal.accounts.captcha import captcha_field
-
 
 class LoginForm(AuthenticationForm):
     error_messages = {
