@@ -227,16 +227,14 @@ def new_verification_token():
     return secrets.token_urlsafe(24)
 
 
-def add_years(day: dt.date, years: int) -> dt.date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February in a year that has none
-        return day.replace(year=day.year + years, day=28)
-
-
 def validity_end(issued_on: dt.date, years: int) -> dt.date:
-    """有效期至: the last day of `years` years counted from the issue date (2024-12-20, 3 → 2027-12-19)."""
-    return add_years(issued_on, years) - dt.timedelta(days=1)
+    """有效期至: the day before the `years`-th anniversary of the issue date (issued 2024年12月20日 for 3 years → valid
+    until 2027年12月19日; 29 February counts from 1 March)."""
+    try:
+        anniversary = issued_on.replace(year=issued_on.year + years)
+    except ValueError:
+        anniversary = dt.date(issued_on.year + years, 3, 1)
+    return anniversary - dt.timedelta(days=1)
 
 
 class CertificateStatus(models.TextChoices):

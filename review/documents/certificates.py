@@ -4,14 +4,13 @@ Many certificates are rendered as one HTML document with page breaks (≈20 ms a
 for a document of its own); individual PDFs are rendered one at a time and written straight into a ZIP.
 """
 
-import datetime as dt
 import re
 import zipfile
 from collections.abc import Iterable
 
 from django.urls import reverse
 
-from review.models import Certificate
+from review.models import Certificate, CertificateStatus, validity_end
 
 from .formatting import quoted
 from .pdf import qr_data_uri, render_template_pdf
@@ -37,16 +36,6 @@ def certificate_date(day) -> str:
     """二〇二四年十一月五日."""
     year = "".join(DIGITS[int(d)] for d in str(day.year))
     return f"{year}年{chinese_number(day.month)}月{chinese_number(day.day)}日"
-
-
-def valid_until(issued_on: dt.date, years: int) -> dt.date:
-    """The last day of a title valid `years` years from `issued_on`: the day before the anniversary
-    (issued 2024年12月20日 for 3 years → valid until 2027年12月19日; 29 February counts from 1 March)."""
-    try:
-        anniversary = issued_on.replace(year=issued_on.year + years)
-    except ValueError:
-        anniversary = dt.date(issued_on.year + years, 3, 1)
-    return anniversary - dt.timedelta(days=1)
 
 
 # The enterprise name takes at most two lines of the certificate's text column (211 mm); longer names
@@ -90,7 +79,7 @@ def verification_url(certificate: Certificate) -> str:
 
 
 def certificate_page(certificate: Certificate) -> dict:
-    application = certificate.application
+    application = certificate.issued_for  # a re-issued certificate's old copy still prints its own data
     return {
         "number": certificate.number,
         "enterprise": application.enterprise.name,
@@ -99,8 +88,10 @@ def certificate_page(certificate: Certificate) -> dict:
         "cluster": application.cluster.name,
         "year": certificate.campaign.year,
         "issued_on": certificate_date(certificate.issued_on),
-        "valid_until": certificate_date(valid_until(certificate.issued_on, certificate.campaign.title_validity_years)),
-        "revoked": not certificate.is_valid,
+        "valid_until": certificate_date(
+            certificate.expires_on or validity_end(certificate.issued_on, certificate.campaign.title_validity_years)
+        ),
+        "revoked": certificate.status() == CertificateStatus.REVOKED,
         "verification_url": verification_url(certificate),
         "qr": qr_data_uri(verification_url(certificate), scale=4),
     }

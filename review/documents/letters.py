@@ -9,10 +9,10 @@ from itertools import groupby
 
 from django.template.loader import render_to_string
 
-from review.models import IssuedLetter, LetterKind
+from review.models import IssuedLetter, LetterKind, validity_end
 from review.selectors import published_applications
 
-from .certificates import SEAL_ASSET, seal_asset, valid_until
+from .certificates import SEAL_ASSET, seal_asset
 from .formatting import chinese_date, quoted
 from .pdf import render_template_pdf
 from .selectors import office_of, province_office
@@ -180,7 +180,7 @@ def announcement_context(campaign, issued: IssuedLetter) -> dict:
         "groups": groups,
         "count": count,
         "first_enterprise": groups[0]["rows"][0]["enterprise"] if groups else "",
-        "validity": f"{chinese_date(issued_on)}至{chinese_date(valid_until(issued_on, campaign.title_validity_years))}",
+        "validity": f"{chinese_date(issued_on)}至{chinese_date(validity_end(issued_on, campaign.title_validity_years))}",
         "attachment": f"{campaign.year}年度河北省产业集群龙头企业名单",
     }
 

@@ -292,7 +292,7 @@ def qr_box(pdf_path):
 
 def test_certificate_with_a_fifty_character_name_keeps_the_qr_code_clear(client, pdf_file, tmp_path):
     from applications.models import Enterprise
-    from review.documents.certificates import valid_until
+    from review.models import validity_end as valid_until
     from tests.documents.helpers import save_pages_png, word_boxes
 
     assert len(FIFTY) == 50
@@ -324,7 +324,7 @@ def test_certificate_with_a_fifty_character_name_keeps_the_qr_code_clear(client,
 def test_valid_until_is_the_day_before_the_anniversary():
     import datetime as dt
 
-    from review.documents.certificates import valid_until
+    from review.models import validity_end as valid_until
 
     assert valid_until(dt.date(2024, 12, 20), 3) == dt.date(2027, 12, 19)
     assert valid_until(dt.date(2024, 2, 29), 3) == dt.date(2027, 2, 28)

@@ -124,7 +124,7 @@ def test_issuing_sets_the_validity_from_the_campaign():
     from review.models import validity_end
 
     assert validity_end(dt.date(2024, 12, 20), 3) == dt.date(2027, 12, 19)
-    assert validity_end(dt.date(2024, 2, 29), 3) == dt.date(2027, 2, 27)
+    assert validity_end(dt.date(2024, 2, 29), 3) == dt.date(2027, 2, 28)
     province, meeting, applications = closed_meeting(1)
     campaign = applications[0].campaign
     campaign.__class__.objects.filter(pk=campaign.pk).update(publicity_required=False, title_validity_years=5)
