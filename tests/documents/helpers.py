@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from applications.models import Application
 from portal.directory.models import Division
-from review.models import CountyVerification, Meeting, MeetingDecision
+from review.models import CountyVerification, Meeting, MeetingDecision, validity_end
 from review.services import perform_transition
 from tests.factories import city_official, county_official, eligible_application, province_official
 
@@ -183,8 +183,9 @@ def bulk_forwarded(n: int, *, campaign=None, awarded_every: int = 2):
             serial += 1
             certificates.append(
                 Certificate(
-                    application=a, campaign=campaign, serial=serial, number=campaign.certificate_number(serial),
-                    issued_on=timezone.localdate(),
+                    application=a, issued_for=a, campaign=campaign, serial=serial,
+                    number=campaign.certificate_number(serial), issued_on=timezone.localdate(),
+                    expires_on=validity_end(timezone.localdate(), campaign.title_validity_years),
                 )
             )
     Certificate.objects.bulk_create(certificates)

@@ -18,8 +18,10 @@ from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
 
 import pytest
+from captcha.models import CaptchaStore
 from django.conf import settings
 from django.contrib import admin
+from django.core import signing
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
@@ -33,7 +35,7 @@ from portal.accounts.models import Role
 from portal.directory.models import Division
 from portal.directory.reference import load_divisions
 from review.documents.services import letter_issue
-from review.models import CertificateBatch, ReviewRecord
+from review.models import CertificateBatch, Objection, Publicity, PublicityEntry, ReviewRecord
 from review.services import (
     DecisionInput,
     campaign_publish_results,
@@ -59,6 +61,7 @@ from tests.factories import (
     sysadmin,
 )
 from tests.security.conftest import current_code, give_device
+from titles.views import RECEIPT_SALT
 
 ACTORS = (
     "anonymous", "owner_a", "owner_b", "county_131125", "county_130534", "city_131100", "city_130500",
@@ -233,6 +236,29 @@ TABLE = {
     "documents:certificate_batch": Row(PROVINCE_ONLY),
     "documents:certificate_batch_status": Row(PROVINCE_ONLY, kwargs=lambda w: {"pk": w.batch.pk}),
     "documents:certificate_batch_file": Row(PROVINCE_ONLY, kwargs=lambda w: {"pk": w.batch.pk, "kind": "pdf"}),
+    # the 图形验证码 (django-simple-captcha): public like the forms that show it
+    "captcha-image": Row(PUBLIC, kwargs=lambda w: {"key": w.captcha_key}),
+    "captcha-image-2x": Row(PUBLIC, kwargs=lambda w: {"key": w.captcha_key}),
+    "captcha-audio": Row(answers(404, anonymous=404), kwargs=lambda w: {"key": w.captcha_key}, note="no audio captcha"),
+    "captcha-refresh": Row(answers(404, anonymous=404), note="answers only the page's own script (XMLHttpRequest)"),
+    # the title after the meeting (titles/): 公示 and objections, certificates, monitoring, the dashboard
+    "titles:publicity_public": Row(PUBLIC),
+    "titles:objection_lodge": Row(PUBLIC, kwargs=lambda w: {"pk": w.publicity.pk}),
+    "titles:objection_received": Row(PUBLIC, kwargs=lambda w: {"receipt": w.objection_receipt}),
+    "titles:publicity_manage": Row(PROVINCE_ONLY),
+    "titles:publicity_detail": Row(PROVINCE_ONLY, kwargs=lambda w: {"pk": w.publicity.pk}),
+    "titles:objection_handle": Row(
+        answers(province=REDIRECT), kwargs=lambda w: {"pk": w.objection.pk}, method="POST",
+        data=lambda w: {"outcome": "dismissed", "reason": "经核查，不属实。"},
+        note="the application is already 已认定: the province is told the objection can no longer be handled",
+    ),
+    "titles:objection_evidence": Row(PROVINCE_ONLY, kwargs=lambda w: {"pk": w.objection.pk}),
+    "titles:my_titles": Row(ENTERPRISE_ONLY),
+    "titles:monitoring_county": Row(COUNTY_ONLY),
+    "titles:monitoring_province": Row(PROVINCE_ONLY),
+    "titles:province_dashboard": Row(PROVINCE_ONLY),
+    "titles:certificates": Row(PROVINCE_ONLY),
+    "titles:certificate_detail": Row(PROVINCE_ONLY, kwargs=lambda w: {"pk": w.a.certificate.pk}),
 }
 
 
@@ -309,6 +335,10 @@ class World:
     check_a: object = None
     meeting: object = None
     batch: object = None
+    publicity: object = None
+    objection: object = None
+    objection_receipt: str = ""
+    captcha_key: str = ""
     certificate_token: str = ""
     signed_sha256: str = ""
     users: dict = field(default_factory=dict)
@@ -395,6 +425,21 @@ def build_world() -> World:
     w.batch.save()
     for application in (w.a, w.b):
         application.refresh_from_db()
+    # A 公示 running now for the meeting, with an objection (with evidence) against A.
+    w.publicity = Publicity.objects.create(
+        campaign=w.campaign, meeting=w.meeting, starts_on=timezone.localdate(), ends_on=timezone.localdate(),
+        published_by=u["province"],
+    )
+    entry = PublicityEntry.objects.create(
+        publicity=w.publicity, application=w.a, position=1, enterprise_name=w.a.enterprise.name,
+        cluster_name=w.a.cluster.name, city_name="衡水市",
+    )
+    w.objection = Objection.objects.create(
+        entry=entry, reference="YY2024-0001", name="张三", phone="13800000000", content="异议", evidence_name="证据.pdf",
+    )
+    w.objection.evidence.save("evidence", ContentFile(MINIMAL_PDF))
+    w.objection_receipt = signing.dumps(w.objection.reference, salt=RECEIPT_SALT)
+    w.captcha_key = CaptchaStore.generate_key()
     w.material_a = w.a.materials.get(kind=MaterialKind.LICENCE)
     w.material_b = w.b.materials.get(kind=MaterialKind.LICENCE)
     w.certificate_token = w.a.certificate.token

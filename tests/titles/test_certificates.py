@@ -83,3 +83,20 @@ def test_certificate_pages_are_for_the_province_only(client):
     application = holder()
     client.force_login(county_official(application.enterprise.county_id))
     assert client.get(reverse("titles:certificates")).status_code == 403
+
+
+def test_public_list_shows_each_title_status_and_the_current_number(client):
+    from review import services as review_services
+
+    application = holder()
+    review_services.campaign_publish_results(actor=province_official(), campaign=application.campaign)
+    old = application.certificate
+    new = services.title_reissue(actor=province_official(), certificate_id=old.pk, reason="企业更名")
+    page = client.get(reverse("review:public_awarded")).content.decode()
+    assert new.number in page and "有效期至" in page and "2027年12月19日" in page
+    assert f"{old.number}<" not in page
+    Certificate.objects.filter(pk=new.pk).update(expires_on=timezone.localdate() - dt.timedelta(days=1))
+    from django.core.cache import cache
+
+    cache.clear()
+    assert "已过期" in client.get(reverse("review:public_awarded")).content.decode()
