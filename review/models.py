@@ -295,6 +295,11 @@ class Certificate(models.Model):
     def __str__(self):
         return self.number
 
+    def save(self, *args, **kwargs):
+        if self.issued_for_id is None:  # the application it is issued for, kept when a re-issue moves on
+            self.issued_for_id = self.application_id
+        super().save(*args, **kwargs)
+
     def status(self, today: dt.date | None = None) -> str:
         """有效 / 已过期 / 已撤销 / 已换发, in that order of precedence from the last."""
         if self.revoked_at is not None:
