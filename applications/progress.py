@@ -83,7 +83,7 @@ def progress_for(application, *, today: dt.date | None = None) -> Progress:
         summary = "已上报省级，等待省局会议研究审定。"
     elif state == State.AWARDED:
         actor, due = "", None
-        summary = "已认定为河北省产业集群龙头企业，本次申报已办结。"
+        summary = "经省局会议研究予以认定，本次申报已办结。"
     elif state == State.NOT_AWARDED:
         actor, due = "", None
         summary = "经省局会议研究，未予认定。本次申报已办结。"

@@ -237,19 +237,21 @@ def renewal_problem(title, campaign, now: dt.datetime | None = None) -> str | No
 
 
 def stamp_submission(step: Step) -> None:
-    step.application.submitted_at = step.now
+    """The time of this submission and, at the first one, the 申报编号 (kept on resubmission)."""
+    application = step.application
+    application.submitted_at = step.now
     step.update_fields.append("submitted_at")
+    if not application.filing_number:
+        application.filing_number = next_filing_number(application)
+        step.update_fields.append("filing_number")
 
 
-def assign_filing_number(step: Step) -> None:
-    """申报编号 `<year>-<county code>-<sequence>` at the first 提交申报; kept on resubmission.
+def next_filing_number(application) -> str:
+    """申报编号 `<year>-<county code>-<sequence>`: the county's next number in the campaign.
 
     The campaign row is locked (as for certificates), so two submissions never draw the same number; the
     constraint filing_number_unique_per_campaign backs it up.
     """
-    application = step.application
-    if application.filing_number:
-        return
     Campaign.objects.select_for_update().get(pk=application.campaign_id)
     prefix = f"{application.campaign.year}-{application.enterprise.county_id}-"
     last = (
@@ -259,8 +261,7 @@ def assign_filing_number(step: Step) -> None:
         .first()
     )
     sequence = int(last.rsplit("-", 1)[1]) + 1 if last else 1
-    application.filing_number = f"{prefix}{sequence:04d}"
-    step.update_fields.append("filing_number")
+    return f"{prefix}{sequence:04d}"
 
 
 def take_quota_slot(step: Step) -> None:
@@ -387,7 +388,7 @@ TRANSITIONS = {
         Transition(
             Action.SUBMIT, "提交申报", frozenset({State.DRAFT, State.RETURNED, State.WITHDRAWN}),
             State.COUNTY_REVIEW, Role.ENTERPRISE, (enterprise_deadline_not_passed, campaign_open, application_complete),
-            effects=(stamp_submission, assign_filing_number),
+            effects=(stamp_submission,),
         ),
         Transition(
             Action.WITHDRAW, "撤回", frozenset({State.COUNTY_REVIEW}), State.WITHDRAWN, Role.ENTERPRISE,

@@ -34,7 +34,8 @@ def test_the_five_verified_figures_are_the_county_verifications_and_its_forms():
 
 
 def test_the_form_has_exactly_the_registrys_form_fields():
-    assert list(ApplicationForm.base_fields) == [*FORM_FIELDS, "version"]
+    # plus the confirmation a very large amount needs (applications.plausibility), which is not stored
+    assert list(ApplicationForm.base_fields) == [*FORM_FIELDS, "version", "confirm_large_amounts"]
     assert set(REQUIRED_FIELDS) <= set(FORM_FIELDS)
 
 
