@@ -11,7 +11,7 @@ from collections.abc import Iterable
 
 from django.urls import reverse
 
-from review.models import Certificate
+from review.models import Certificate, validity_end
 
 from .formatting import quoted
 from .pdf import qr_data_uri, render_template_pdf
@@ -40,13 +40,8 @@ def certificate_date(day) -> str:
 
 
 def valid_until(issued_on: dt.date, years: int) -> dt.date:
-    """The last day of a title valid `years` years from `issued_on`: the day before the anniversary
-    (issued 2024年12月20日 for 3 years → valid until 2027年12月19日; 29 February counts from 1 March)."""
-    try:
-        anniversary = issued_on.replace(year=issued_on.year + years)
-    except ValueError:
-        anniversary = dt.date(issued_on.year + years, 3, 1)
-    return anniversary - dt.timedelta(days=1)
+    """The last day of the title (review.models.validity_end: issue date + years − 1 day)."""
+    return validity_end(issued_on, years)
 
 
 # The enterprise name takes at most two lines of the certificate's text column (211 mm); longer names
@@ -99,7 +94,9 @@ def certificate_page(certificate: Certificate) -> dict:
         "cluster": application.cluster.name,
         "year": certificate.campaign.year,
         "issued_on": certificate_date(certificate.issued_on),
-        "valid_until": certificate_date(valid_until(certificate.issued_on, certificate.campaign.title_validity_years)),
+        "valid_until": certificate_date(
+            certificate.expires_on or valid_until(certificate.issued_on, certificate.campaign.title_validity_years)
+        ),
         "revoked": not certificate.is_valid,
         "verification_url": verification_url(certificate),
         "qr": qr_data_uri(verification_url(certificate), scale=4),
