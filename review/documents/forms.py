@@ -18,7 +18,7 @@ class LetterIssueForm(forms.Form):
     )
     signer = forms.CharField(label="签发人", max_length=30, required=False, help_text="上行文须标注签发人姓名。")
     dated = forms.DateField(
-        label="成文日期", widget=forms.DateInput(attrs={"type": "date"}),
+        label="成文日期", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text="负责人签发的日期，印在署名下方。",
         error_messages={"required": "请填写成文日期。", "invalid": "请输入正确的日期。"},
     )
@@ -29,7 +29,10 @@ class LetterIssueForm(forms.Form):
     def __init__(self, *args, signer_required: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.signer_required = signer_required
-        if not signer_required:
+        if signer_required:
+            self.fields["signer"].required = True
+            self.fields["signer"].error_messages["required"] = "上行文须填写签发人。"
+        else:
             del self.fields["signer"]
 
     def clean_document_number(self):

@@ -78,6 +78,8 @@ def test_letter_prints_number_signer_and_date_as_entered(client, hengshui_pair, 
     assert "（盖章）" not in text  # nothing printed where the seal goes
     letter = IssuedLetter.objects.get()
     assert (letter.document_number, letter.signer, letter.dated) == ("衡工信字〔2024〕15号", "张建国", dt.date(2019, 10, 28))
+    page = client.get(reverse("documents:letter_issue", args=["recommendation"])).content.decode()
+    assert 'value="2019-10-28"' in page  # the stored 成文日期 is shown for a correction
     assert AuditEvent.objects.filter(event=Event.ADMIN_CHANGE, detail__contains="衡工信字〔2024〕15号").exists()
 
 
