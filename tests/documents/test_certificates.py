@@ -327,5 +327,5 @@ def test_valid_until_is_the_day_before_the_anniversary():
     from review.models import validity_end as valid_until
 
     assert valid_until(dt.date(2024, 12, 20), 3) == dt.date(2027, 12, 19)
-    assert valid_until(dt.date(2024, 2, 29), 3) == dt.date(2027, 2, 27)  # add_years: 29 February → 28 February
+    assert valid_until(dt.date(2024, 2, 29), 3) == dt.date(2027, 2, 28)  # 29 February counts from 1 March
     assert valid_until(dt.date(2024, 1, 1), 1) == dt.date(2024, 12, 31)
