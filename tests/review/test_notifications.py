@@ -108,5 +108,5 @@ def test_each_transition_tells_the_level_its_own_state_awaits_even_when_committe
         verify(application)
         walk(application, "county_pass")
     assert Notification.objects.filter(recipient=county, message__contains="提交申报").exists()
-    assert Notification.objects.filter(recipient=city, message__contains="初审通过").exists()
-    assert not Notification.objects.filter(recipient=county, message__contains="初审通过").exists()
+    assert Notification.objects.filter(recipient=city, message__contains="通过县级初审").exists()
+    assert not Notification.objects.filter(recipient=county, message__contains="通过县级初审").exists()

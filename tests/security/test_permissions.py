@@ -65,8 +65,11 @@ def test_every_view_declares_a_permission_the_rules_know(name, route, callback):
 def test_the_public_pages_are_exactly_the_ones_meant_to_be():
     public = {name for name, _, callback in PORTAL_VIEWS if declared_permission(callback) == PUBLIC}
     assert public == {
-        "health", "verify", "verify_document", "accounts:login", "accounts:logout", "applications:register",
+        "home", "health", "guide", "guide_notice", "guide_template", "verify", "verify_document",
+        "accounts:login", "accounts:logout", "accounts:password_reset", "accounts:password_reset_done",
+        "accounts:password_reset_confirm", "accounts:password_reset_complete", "applications:register",
         "review:public_awarded", "documents:announcement_pdf",
+        "titles:publicity_public", "titles:objection_lodge", "titles:objection_received",
     }
 
 
