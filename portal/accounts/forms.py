@@ -11,6 +11,12 @@ class LoginForm(AuthenticationForm):
     username = forms.CharField(label="用户名", max_length=150, widget=forms.TextInput(attrs={"autofocus": True}))
     password = forms.CharField(label="密码", strip=False, widget=forms.PasswordInput)
 
+    def get_invalid_login_error(self):
+        # The error is the pair's, not one field's: both are marked invalid for screen readers.
+        for name in ("username", "password"):
+            self.fields[name].widget.attrs["aria-invalid"] = "true"
+        return super().get_invalid_login_error()
+
 
 class PortalPasswordChangeForm(PasswordChangeForm):
     """Django's form (old password, new password twice, AUTH_PASSWORD_VALIDATORS) plus one rule:
