@@ -15,4 +15,30 @@
       if (window.history && window.history.replaceState) { window.history.replaceState(null, "", link.getAttribute("href")); }
     });
   });
+
+  // A control in a table that scrolls sideways is brought fully into view when it takes the focus (Chromium leaves
+  // one that shows a few pixels where it is).
+  document.addEventListener("focusin", function (event) {
+    var target = event.target;
+    if (target.closest && target.closest(".table-responsive, main table") && target.scrollIntoView) {
+      target.scrollIntoView({ block: "nearest", inline: "nearest" });
+    }
+  });
+
+  // At phone width a wide table scrolls inside itself (portal.css): it then takes the focus, so the keyboard can scroll it.
+  function markScrollingTables() {
+    document.querySelectorAll("main table").forEach(function (table) {
+      if (table.scrollWidth > table.clientWidth + 1) {
+        table.setAttribute("tabindex", "0");
+      } else if (table.getAttribute("tabindex") === "0") {
+        table.removeAttribute("tabindex");
+      }
+    });
+  }
+  markScrollingTables();
+  var resizing = null;
+  window.addEventListener("resize", function () {
+    clearTimeout(resizing);
+    resizing = setTimeout(markScrollingTables, 200);
+  });
 })();
