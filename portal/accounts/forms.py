@@ -15,6 +15,7 @@ class LoginForm(AuthenticationForm):
         # The error is the pair's, not one field's: both are marked invalid for screen readers.
         for name in ("username", "password"):
             self.fields[name].widget.attrs["aria-invalid"] = "true"
+        self.fields["username"].widget.attrs.pop("autofocus", None)  # the focus goes to the error (portal.js)
         return super().get_invalid_login_error()
 
 

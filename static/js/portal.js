@@ -4,7 +4,13 @@
   "use strict";
 
   var report = document.querySelector(".error-summary") || document.querySelector("[data-error-focus]");
-  if (report) { report.focus(); }
+  if (report) {
+    report.focus();
+    // A field's autofocus, applied once the page has rendered, must not take the focus back from the errors.
+    window.addEventListener("load", function () {
+      if (document.activeElement && document.activeElement.hasAttribute("autofocus")) { report.focus(); }
+    });
+  }
 
   document.querySelectorAll(".error-summary a[href^='#']").forEach(function (link) {
     link.addEventListener("click", function (event) {

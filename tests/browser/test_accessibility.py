@@ -213,6 +213,18 @@ HEADINGS = """() => [...document.querySelectorAll("h1, h2, h3, h4, h5, h6")].map
 
 SIDEWAYS = """() => document.documentElement.scrollWidth - document.documentElement.clientWidth"""
 
+# Every id an aria-describedby / aria-labelledby / aria-controls / label[for] names exists on the page.
+MISSING_IDS = """() => [...document.querySelectorAll("[aria-describedby], [aria-labelledby], [aria-controls], label[for]")]
+  .flatMap(el => ["aria-describedby", "aria-labelledby", "aria-controls", "for"]
+    .flatMap(name => (el.getAttribute(name) || "").split(/\\s+/).filter(Boolean).map(id => [name, id])))
+  .filter(([, id]) => !document.getElementById(id)).map(([name, id]) => `${name}="${id}"`)"""
+
+# After a failed submit: the title says so and the focus is on what lists the errors.
+AFTER_FAILURE = """() => ({
+  title: document.title,
+  focus: document.activeElement.matches(".error-summary, [data-error-focus]") || document.activeElement.outerHTML.slice(0, 80),
+})"""
+
 NAV_LINKS = """() => [...document.querySelectorAll("#mainnav a.nav-link")].map(a => new URL(a.href).pathname)"""
 
 
@@ -236,6 +248,7 @@ def check_page(page, label, screenshots):
             targets = ", ".join(violation["targets"][:8]) + (" …" if len(violation["targets"]) > 8 else "")
             problems.append(f"axe {violation['rule']} ({violation['impact']}): {targets} — {violation['why']}")
     problems += heading_problems(page.evaluate(HEADINGS))
+    problems += [f"引用了不存在的 id：{reference}" for reference in page.evaluate(MISSING_IDS)]
     if screenshots:
         page.screenshot(path=str(screenshots / f"{label}-1280.png"), full_page=True)
     page.set_viewport_size(PHONE)
@@ -287,6 +300,12 @@ def test_pages_of_role_meet_wcag_21_aa(role, browser, live_server, demo_data):
             if check.then:
                 check.then(page)
                 url += f"（{check.then.__name__}）"
+                if not url.startswith("/admin/"):  # Django's own admin keeps its own error display
+                    after = page.evaluate(AFTER_FAILURE)
+                    if not after["title"].startswith("错误："):
+                        failures.append(f"{url}: 提交失败后标题未以「错误：」开头（{after['title']}）")
+                    if after["focus"] is not True:
+                        failures.append(f"{url}: 提交失败后焦点不在错误提示上（{after['focus']}）")
             failures += [f"{url}: {problem}" for problem in check_page(page, label, screenshots)]
         print(f"{role}: {len(checks) + len(menu)} pages checked")
     finally:
