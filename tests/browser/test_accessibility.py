@@ -80,6 +80,7 @@ def wrong_password(page):
     page.fill("#id_username", "ent-131125-1")
     page.fill("#id_password", "not-the-password")
     page.click("main form button[type=submit]")
+    page.wait_for_load_state()
 
 
 def empty_submit(button):
