@@ -241,6 +241,16 @@ def heading_problems(levels):
     return problems
 
 
+def failure_report_problems(page):
+    after = page.evaluate(AFTER_FAILURE)
+    problems = []
+    if not after["title"].startswith("错误："):
+        problems.append(f"提交失败后标题未以「错误：」开头（{after['title']}）")
+    if after["focus"] is not True:
+        problems.append(f"提交失败后焦点不在错误提示上（{after['focus']}）")
+    return problems
+
+
 def check_page(page, label, screenshots):
     problems = []
     page.add_script_tag(path=str(AXE_JS))
@@ -283,6 +293,8 @@ def demo_data():
 
 @pytest.mark.parametrize("role", ROLE_PAGES)
 def test_pages_of_role_meet_wcag_21_aa(role, browser, live_server, demo_data):
+    if not AXE_JS.exists():
+        pytest.fail("找不到 axe-core：请运行 npm ci --prefix tests/browser（make test 会自动安装）")
     username, checks = ROLE_PAGES[role]
     screenshots = None
     if os.environ.get("A11Y_SCREENSHOTS"):
@@ -298,16 +310,14 @@ def test_pages_of_role_meet_wcag_21_aa(role, browser, live_server, demo_data):
             label = f"{role}-{number:02d}"
             response = page.goto(live_server.url + url)
             assert response.status == check.status, f"{url}: HTTP {response.status}"
+            problems = []
             if check.then:
                 check.then(page)
                 url += f"（{check.then.__name__}）"
                 if not url.startswith("/admin/"):  # Django's own admin keeps its own error display
-                    after = page.evaluate(AFTER_FAILURE)
-                    if not after["title"].startswith("错误："):
-                        failures.append(f"{url}: 提交失败后标题未以「错误：」开头（{after['title']}）")
-                    if after["focus"] is not True:
-                        failures.append(f"{url}: 提交失败后焦点不在错误提示上（{after['focus']}）")
-            failures += [f"{url}: {problem}" for problem in check_page(page, label, screenshots)]
+                    problems += failure_report_problems(page)
+            problems += check_page(page, label, screenshots)
+            failures += [f"{url}: {problem}" for problem in problems]
         print(f"{role}: {len(checks) + len(menu)} pages checked")
     finally:
         context.close()
