@@ -14,6 +14,11 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install -q -e ".[dev]"
 	touch $@
 
+# axe-core (npm, pinned in tests/browser/package-lock.json) for the accessibility checks of the browser tests.
+tests/browser/node_modules/.installed: tests/browser/package.json tests/browser/package-lock.json
+	npm ci --prefix tests/browser --no-audit --no-fund --loglevel=error
+	touch $@
+
 run:
 	scripts/install-system-deps.sh
 	$(MAKE) --no-print-directory $(VENV)/.installed
@@ -26,6 +31,7 @@ run:
 test:
 	scripts/install-system-deps.sh --browser
 	$(MAKE) --no-print-directory $(VENV)/.installed
+	$(MAKE) --no-print-directory tests/browser/node_modules/.installed
 	$(PY) -m ruff check .
 	$(MANAGE) makemigrations --check --dry-run
 	$(MAKE) --no-print-directory test-sqlite

@@ -332,10 +332,11 @@ class ApplicationForm(VersionedForm):
 
 
 def compact_widgets(form):
-    """Row forms sit in a table: small Bootstrap inputs."""
+    """Row forms sit in a table: small Bootstrap inputs, named by their column (the table shows no label)."""
     for field in form.fields.values():
         css = "form-select form-select-sm" if isinstance(field.widget, forms.Select) else "form-control form-control-sm"
         field.widget.attrs["class"] = css
+        field.widget.attrs["aria-label"] = field.label
 
 
 class HonourForm(forms.ModelForm):

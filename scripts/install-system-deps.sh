@@ -5,7 +5,10 @@ set -euo pipefail
 packages=(python3-venv libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk fonts-arphic-gkai00mp poppler-utils zbar-tools)
 for arg in "$@"; do
   case "$arg" in
-    --browser) packages+=(chromium chromium-l10n libreoffice-calc-nogui) ;;
+    --browser)
+      packages+=(chromium chromium-l10n libreoffice-calc-nogui)
+      # npm installs axe-core for the accessibility checks; a Node.js from elsewhere (with its npm) is fine too.
+      command -v npm >/dev/null || packages+=(nodejs npm) ;;
     --bench) packages+=(wrk) ;;
   esac
 done

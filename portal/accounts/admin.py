@@ -1,5 +1,7 @@
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.forms import ReadOnlyPasswordHashWidget
 from django_otp.plugins.otp_static.admin import StaticDeviceAdmin
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
@@ -26,6 +28,27 @@ admin.site.disable_action("delete_selected")
 def deactivate_users(modeladmin, request, queryset):
     ended = sum(user_deactivate(user=user, actor=request.user) for user in queryset.filter(is_active=True))
     messages.success(request, f"已停用所选账号，结束 {ended} 个登录会话。")
+
+
+class PasswordHashSummary(ReadOnlyPasswordHashWidget):
+    """Django's read-only password summary, without the `disabled` its <div> may not carry in valid HTML, nor an
+    aria-describedby naming a help text id the admin never prints (it labels nothing: its help id is "None_…")."""
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["attrs"].pop("disabled", None)
+        context["widget"]["attrs"].pop("aria-describedby", None)
+        return context
+
+
+class LabelledAutocompleteSelect(AutocompleteSelect):
+    """The autocomplete box with its empty choice labelled (an empty <option> without a label is invalid HTML)."""
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex=subindex, attrs=attrs)
+        if value == "":
+            option["attrs"]["label"] = "（未选择）"
+        return option
 
 
 @admin.register(User)
@@ -55,6 +78,17 @@ class UserAdmin(BaseUserAdmin):
             # never to itself: it cannot give its own account a business role or take away its own access.
             readonly += ["role", "unit", "enterprise", "is_active", "is_staff"]
         return readonly
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name in self.get_autocomplete_fields(request):
+            kwargs.setdefault("widget", LabelledAutocompleteSelect(db_field, self.admin_site, using=kwargs.get("using")))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if "password" in form.base_fields and isinstance(form.base_fields["password"].widget, ReadOnlyPasswordHashWidget):
+            form.base_fields["password"].widget = PasswordHashSummary()
+        return form
 
     def has_delete_permission(self, request, obj=None):
         # Accounts are disabled, never deleted: audit and review records keep pointing at them.

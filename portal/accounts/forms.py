@@ -31,6 +31,13 @@ class LoginForm(AuthenticationForm):
             return self.cleaned_data  # no password is tried without the 图形验证码
         return super().clean()
 
+    def get_invalid_login_error(self):
+        # The error is the pair's, not one field's: both are marked invalid for screen readers.
+        for name in ("username", "password"):
+            self.fields[name].widget.attrs["aria-invalid"] = "true"
+        self.fields["username"].widget.attrs.pop("autofocus", None)  # the focus goes to the error (portal.js)
+        return super().get_invalid_login_error()
+
 
 class PortalPasswordChangeForm(PasswordChangeForm):
     """Django's form (old password, new password twice, AUTH_PASSWORD_VALIDATORS) plus one rule:

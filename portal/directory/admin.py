@@ -125,3 +125,12 @@ class CampaignAdmin(admin.ModelAdmin):
         if request.method == "POST" and posted & set(Campaign.PROVINCE_DECIDES):
             return readonly
         return readonly + list(Campaign.PROVINCE_DECIDES)
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if isinstance(field, forms.SplitDateTimeField):
+            # The admin's date and time boxes share one <label>, which names neither: each gets its own name.
+            date, time = field.widget.widgets
+            date.attrs["aria-label"] = f"{field.label}（日期）"
+            time.attrs["aria-label"] = f"{field.label}（时间）"
+        return field
