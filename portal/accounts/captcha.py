@@ -13,6 +13,6 @@ def captcha_field() -> CaptchaField:
     return CaptchaField(
         label="图形验证码",
         error_messages=CAPTCHA_MESSAGES,
-        widget=CaptchaTextInput(attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}),
+        widget=CaptchaTextInput(attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false", "aria-label": "图形验证码"}),
         help_text="请输入图片中的4个字符，不区分大小写。",
     )

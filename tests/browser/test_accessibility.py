@@ -16,7 +16,7 @@ from django.core.management import call_command
 
 from applications.models import Application
 from portal.directory.models import Campaign
-from review.models import Certificate, Meeting, ReviewRecord, SpotCheckDraw
+from review.models import Certificate, Meeting, Publicity, ReviewRecord, SpotCheckDraw
 from tests.browser.conftest import SCREENSHOTS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -33,7 +33,8 @@ PHONE = {"width": 390, "height": 844}
 
 
 def application(username):
-    return Application.objects.get(enterprise__users__username=username)
+    """The enterprise's application in the demo's open campaign (some also hold titles from earlier years)."""
+    return Application.objects.get(enterprise__users__username=username, campaign__state="open")
 
 
 def app_url(path):
@@ -179,6 +180,12 @@ ROLE_PAGES = {
         Check(review_app("ent-130534-3")),
         Check(review_app("ent-130534-5")),
         Check("/review/notifications/"),
+        Check("/review/province/publicity/"),
+        Check(first_pk(Publicity, "/review/province/publicity/{}/")),
+        Check("/review/province/certificates/"),
+        Check(first_pk(Certificate, "/review/province/certificates/{}/")),
+        Check("/review/province/monitoring/"),
+        Check("/review/province/dashboard/"),
     ]),
     "sysadmin": ("admin", [
         Check("/accounts/workbench/"),

@@ -22,7 +22,9 @@ def test_publicity_objection_award_revocation_and_expiry(page, open_as, screensh
     province = open_as(province_user.username)
 
     # The province publishes the list from the 公示 page.
-    province.click("nav >> text=公示")
+    province.click("nav >> text=省级审定")
+    province.click("main >> text=称号与统计")
+    province.click("text=拟认定名单公示与异议")
     expect(province.locator("#id_meeting")).to_contain_text(meeting.name)
     province.click("button:has-text('发布公示')")
     expect(province.locator("main .alert").first).to_contain_text("已发布拟认定名单公示")
@@ -72,7 +74,9 @@ def test_publicity_objection_award_revocation_and_expiry(page, open_as, screensh
 
     # Revocation from 证书管理; the certificate's QR page then reads 已撤销 with the date.
     revoked = Certificate.objects.get(application=applications[0])
-    province.click("nav >> text=证书")
+    province.click("nav >> text=省级审定")
+    province.click("main >> text=称号与统计")
+    province.click("text=证书管理（撤销、换发）")
     province.click(f"text={revoked.number}")
     province.select_option("#id_revoke-ground", value="illegal")
     province.fill("#id_revoke-basis", "冀企产〔2026〕5号")
@@ -88,6 +92,7 @@ def test_publicity_objection_award_revocation_and_expiry(page, open_as, screensh
     page.goto(live_server.url + f"/verify/{expired.token}")
     expect(page.locator("#verify-result")).to_contain_text("已过期")
 
-    province.click("nav >> text=统计")
+    province.click("nav >> text=省级审定")
+    province.click("main >> text=称号与统计")
     expect(province.locator("#chart-by-city svg")).to_be_visible()
     screenshot(province, "44-province-dashboard")

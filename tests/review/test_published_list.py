@@ -2,9 +2,12 @@
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from portal.audit.models import AuditEvent, Event
+from portal.directory.models import Division
 from review import services
+from review.documents.services import letter_issue
 from review.errors import ActionForbidden, Refused
 from review.models import Certificate
 from tests.documents.helpers import award, forwarded_application, pdf_text
@@ -19,6 +22,11 @@ def published():
     first, second = award([forwarded_application(), forwarded_application()])
     province = province_official()
     services.campaign_publish_results(actor=province, campaign=first.campaign)
+    # The 通报 is downloadable once the province has registered its 发文字号 (GB/T 9704).
+    letter_issue(
+        actor=province, kind="announcement", campaign=first.campaign, unit=Division.objects.get(code="130000"),
+        values={"document_number": "冀企产〔2024〕30号", "signer": "", "dated": timezone.localdate()},
+    )
     return first, second, province
 
 

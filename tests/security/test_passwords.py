@@ -21,7 +21,7 @@ GOOD = "Qq7#Bx9!Lm"
     [
         ("Ab#1xy", "密码太短：至少需要 8 个字符。"),
         ("abcdefgh", "密码须至少包含大写字母、小写字母、数字、特殊字符中的三类。"),
-        ("Password1!", "密码过于常见，请换一个。"),
+        ("Password1!", "这个密码太常见了。"),
         ("73915284", "密码不能全是数字。"),
         ("Zhangwei#2024", "密码与用户名过于相似。"),
     ],
@@ -73,7 +73,7 @@ def test_password_change_page_is_in_chinese_and_needs_login(client):
 
 
 def test_create_official_command_refuses_a_weak_password():
-    with pytest.raises(CommandError, match="密码过于常见"):
+    with pytest.raises(CommandError, match="这个密码太常见了"):
         call_command("create_official", "xian1", role=Role.COUNTY, unit="131125", password="Password1!")
     call_command("create_official", "xian2", role=Role.COUNTY, unit="131125", password=GOOD)
     assert User.objects.get(username="xian2").check_password(GOOD)
