@@ -52,7 +52,7 @@ def transition_message(record, enterprise_name: str) -> str:
 
 
 def notify_transition(record_id):
-    from review.models import Notification, ReviewRecord
+    from review.models import ReviewRecord
 
     record = ReviewRecord.objects.select_related("application__enterprise__county").get(pk=record_id)
     application = record.application
@@ -60,12 +60,19 @@ def notify_transition(record_id):
     # Who must act is asked of the state this transition made (the commit may come after later transitions).
     application.state = record.to_state
     recipients = recipients_for(application)
+    send_notices([(user, application) for user in recipients], message)
+
+
+def send_notices(notices, message: str) -> None:
+    """The portal notification and the e-mail for each (user, application) pair: one wording for every notice."""
+    from review.models import Notification
+
     Notification.objects.bulk_create(
-        [Notification(recipient=user, application=application, message=message) for user in recipients]
+        [Notification(recipient=user, application=application, message=message[:300]) for user, application in notices]
     )
     mails = [
         ("【龙头企业认定】" + message[:60], f"您好：\n\n{message}\n\n请登录系统查看：{settings.PUBLIC_BASE_URL}/", None, [user.email])
-        for user in recipients
+        for user, _ in notices
         if user.email
     ]
     send_mass_mail(mails, fail_silently=True)

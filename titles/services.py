@@ -15,6 +15,7 @@ from applications.uploads import CheckedFile
 from portal.audit.models import Event
 from portal.audit.services import audit
 from review.models import Certificate, Decision, Meeting, Objection, Publicity, PublicityEntry
+from review.notifications import send_notices
 from review.services import Refused, certificate_revoke, perform_transition
 from review.workflow import Action
 from titles.models import MonitoringReport
@@ -203,14 +204,11 @@ def monitoring_remind(*, actor, year: int) -> int:
 def notify_enterprises(applications, message: str) -> None:
     """Tell each application's enterprise users, in the portal and by e-mail (after the transaction commits)."""
     from portal.accounts.models import User
-    from review.models import Notification
 
     by_enterprise = {a.enterprise_id: a for a in applications}
-    users = list(User.objects.filter(enterprise_id__in=by_enterprise, is_active=True))  # the enterprises' own accounts
-    Notification.objects.bulk_create(
-        [Notification(recipient=u, application=by_enterprise[u.enterprise_id], message=message[:300]) for u in users]
-    )
-    _mail(users, message)
+    users = User.objects.filter(enterprise_id__in=by_enterprise, is_active=True)  # the enterprises' own accounts
+    notices = [(u, by_enterprise[u.enterprise_id]) for u in users]
+    send_notices(notices, message)  # called after the change has been committed
 
 
 # 复核 ------------------------------------------------------------------------------------------------------------
@@ -252,24 +250,10 @@ def notify_title_change(application, message: str) -> None:
     """Tell the enterprise and the officials who oversee it (county and city) about a change of its title: the
     accounts of those units for whom the rules say they may read the application."""
     from portal.accounts.models import User
-    from review.models import Notification
 
     county = application.enterprise.county
     candidates = User.objects.filter(is_active=True).filter(
         models.Q(enterprise_id=application.enterprise_id) | models.Q(unit_id__in=[county.pk, county.reviewing_city_id])
     )
-    users = [u for u in candidates if u.has_perm("applications.read_application", application)]
-    Notification.objects.bulk_create([Notification(recipient=u, application=application, message=message[:300]) for u in users])
-    _mail(users, message)
-
-
-def _mail(users, message: str) -> None:
-    from django.conf import settings
-    from django.core.mail import send_mass_mail
-
-    mails = [
-        ("【龙头企业认定】" + message[:60], message + f"\n\n请登录系统查看：{settings.PUBLIC_BASE_URL}/", None, [u.email])
-        for u in users
-        if u.email
-    ]
-    transaction.on_commit(lambda: send_mass_mail(mails, fail_silently=True))
+    notices = [(u, application) for u in candidates if u.has_perm("applications.read_application", application)]
+    send_notices(notices, message)  # called after the change has been committed
