@@ -1,4 +1,3 @@
-import datetime as dt
 
 from django import forms
 from django.utils import timezone
@@ -27,7 +26,7 @@ class PublicityForm(forms.Form):
     def clean(self):
         data = super().clean()
         starts, ends = data.get("starts_on"), data.get("ends_on")
-        if starts and starts < timezone.localdate() - dt.timedelta(days=0):
+        if starts and starts < timezone.localdate():
             self.add_error("starts_on", "公示开始日期不能早于今天。")
         if starts and ends and ends < starts:
             self.add_error("ends_on", "公示截止日期不能早于开始日期。")
