@@ -172,6 +172,7 @@ rules.add_perm("review.publish_results", is_province_official)
 rules.add_perm("review.extend_deadlines", is_province_official)
 rules.add_perm("review.manage_certificate_batches", is_province_official)
 rules.add_perm("review.revoke_certificates", is_province_official & within_jurisdiction)
+rules.add_perm("review.issue_revocation_notices", is_province_official)  # 撤销称号通报
 
 # 汇总表 and 推荐文件: the city its own city's, the province the whole province (or any one city).
 rules.add_perm("review.export_summary", is_city_official | is_province_official)

@@ -455,13 +455,17 @@ class CertificateBatch(models.Model):
 class LetterKind(models.TextChoices):
     RECOMMENDATION = "recommendation", "推荐文件"
     ANNOUNCEMENT = "announcement", "通报"
+    REVOCATION = "revocation", "撤销称号通报"
 
 
 class IssuedLetter(models.Model):
     """A 公文 as issued: the 发文字号, 签发人 and 成文日期 the issuing official entered (GB/T 9704-2012).
 
-    One per kind, campaign and issuing unit; issuing again corrects it (the audit log keeps each version).
-    The list the letter prints is read when it is rendered, from the same selector as the 汇总表.
+    One 推荐文件 or 通报 per kind, campaign and issuing unit; issuing again corrects it (the audit log keeps each
+    version). The list the letter prints is read when it is rendered, from the same selector as the 汇总表.
+    A 撤销称号通报 is different: each one lists the revocations not announced before (of any campaign) and keeps
+    them (RevocationNoticeEntry), so the issued document never changes; its campaign is the one in force when it
+    was issued, whose seal it bears.
     """
 
     kind = models.CharField("公文类别", max_length=20, choices=LetterKind.choices)
@@ -480,8 +484,37 @@ class IssuedLetter(models.Model):
         verbose_name = "发文登记"
         verbose_name_plural = "发文登记"
         constraints = [
-            models.UniqueConstraint(fields=["kind", "campaign", "unit"], name="one_letter_per_kind_campaign_unit"),
+            models.UniqueConstraint(
+                fields=["kind", "campaign", "unit"], condition=~Q(kind="revocation"),
+                name="one_letter_per_kind_campaign_unit",
+            ),
         ]
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.document_number}"
+
+
+class RevocationNoticeEntry(models.Model):
+    """One revoked title as a 撤销称号通报 lists it, copied when the 通报 is issued: a later re-issue, rename or
+    correction never changes an issued document. A revocation is announced once."""
+
+    letter = models.ForeignKey(IssuedLetter, on_delete=models.PROTECT, related_name="revocation_entries")
+    certificate = models.OneToOneField(Certificate, on_delete=models.PROTECT, related_name="revocation_notice_entry")
+    position = models.PositiveSmallIntegerField("序号")
+    enterprise_name = models.CharField("企业名称", max_length=100)
+    city_name = models.CharField("设区市", max_length=60, blank=True)
+    certificate_number = models.CharField("证书编号", max_length=60)
+    campaign_year = models.PositiveSmallIntegerField("认定年度")
+    ground = models.CharField("撤销事由", max_length=60)
+    reason = models.CharField("撤销原因", max_length=200)
+    basis = models.CharField("撤销决定文号", max_length=200)
+    revoked_on = models.DateField("撤销日期")
+
+    class Meta:
+        verbose_name = "撤销称号通报条目"
+        verbose_name_plural = "撤销称号通报条目"
+        ordering = ["letter", "position"]
+        constraints = [models.UniqueConstraint(fields=["letter", "position"], name="one_position_per_revocation_notice")]
+
+    def __str__(self):
+        return f"{self.enterprise_name}（{self.certificate_number}）"

@@ -16,6 +16,7 @@ from portal.audit.models import Event
 from portal.audit.services import audit, client_address
 from portal.directory.models import Campaign
 from review import selectors as review_selectors
+from review.documents.selectors import revocations_awaiting_notice
 from review.models import CertificateStatus, Objection, Publicity
 from review.services import Refused
 from review.workflow import renewal_problem
@@ -290,7 +291,10 @@ def certificates(request):
     query.pop("page", None)
     return render(
         request, "titles/certificates.html",
-        {"page": page, "status": status, "q": q, "query": query.urlencode(), "statuses": CertificateStatus.choices},
+        {
+            "page": page, "status": status, "q": q, "query": query.urlencode(), "statuses": CertificateStatus.choices,
+            "unannounced": revocations_awaiting_notice(request.user).count(),
+        },
     )
 
 

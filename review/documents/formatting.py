@@ -9,6 +9,8 @@ from django.utils.safestring import SafeString, mark_safe
 
 # Dates written by other code as 2003年06月18日 are printed like every other date: 2003年6月18日.
 PADDED_DATE = re.compile(r"(\d{4})年0?(\d{1,2})月0?(\d{1,2})日")
+# A 发文字号 (机关代字〔年份〕序号号, GB/T 9704 7.2.4), kept on one line wherever it is printed.
+DOCUMENT_NUMBER = re.compile(r"[^\s，。、；：（）〔〕]{0,12}〔\d{4}〕\d{1,4}号")
 # A bare amount with two decimals and no separators (68000.00) gets them (68,000.00).
 BARE_AMOUNT = re.compile(r"(?<![\d,.])(\d{4,})\.(\d{2})(?![\d])")
 
@@ -48,3 +50,15 @@ def keep_tail(text: str, size: int = 3) -> SafeString:
 
 def nowrap_safe(text: str) -> SafeString:
     return mark_safe(f'<span class="nowrap">{conditional_escape(text)}</span>')  # noqa: S308 - escaped above
+
+
+def document_numbers(text: str) -> SafeString:
+    """Escaped text in which every 发文字号 (冀中小企〔2026〕12号) stays on one line."""
+    text = str(text or "")
+    parts, last = [], 0
+    for match in DOCUMENT_NUMBER.finditer(text):
+        parts.append(conditional_escape(text[last : match.start()]))
+        parts.append(nowrap_safe(match[0]))
+        last = match.end()
+    parts.append(conditional_escape(text[last:]))
+    return mark_safe("".join(parts))  # noqa: S308 - every part escaped above

@@ -1,5 +1,5 @@
-"""The two 公文 (GB/T 9704-2012): the city's 推荐文件 to the province (上行文, with 签发人) and the
-province's 通报 (下行文). The 发文字号, 签发人 and 成文日期 are what the issuing official entered
+"""The 公文 (GB/T 9704-2012): the city's 推荐文件 to the province (上行文, with 签发人), the province's 通报
+of the awarded enterprises and its 撤销称号通报 (下行文). The 发文字号, 签发人 and 成文日期 are what the issuing official entered
 (review.models.IssuedLetter); the lists are read with the same selectors as the 汇总表 and the public list.
 """
 
@@ -9,7 +9,7 @@ from itertools import groupby
 
 from django.template.loader import render_to_string
 
-from review.models import IssuedLetter, LetterKind, validity_end
+from review.models import IssuedLetter, LetterKind, RevocationNoticeEntry, validity_end
 from review.selectors import published_applications
 
 from .certificates import SEAL_ASSET, seal_asset
@@ -194,5 +194,42 @@ def announcement_pdf(campaign, issued: IssuedLetter) -> bytes:
     return render_announcement(campaign, announcement_context(campaign, issued))
 
 
+# 撤销称号通报 -----------------------------------------------------------------------------------------------
+
+PROVINCE_RECIPIENTS = "各设区市工业和信息化局，定州、辛集市工业和信息化局，雄安新区改革发展局"
+
+
+def revocation_title(entries) -> str:
+    """关于撤销甲有限公司“河北省产业集群龙头企业”称号的通报; with several, 甲有限公司等3家企业."""
+    if not entries:
+        return "关于撤销河北省产业集群龙头企业称号的通报"
+    names = entries[0].enterprise_name + (f"等{len(entries)}家企业" if len(entries) > 1 else "")
+    return f"关于撤销{names}{quoted('河北省产业集群龙头企业')}称号的通报"
+
+
+def revocation_context(issued: IssuedLetter) -> dict:
+    """The 撤销称号通报 as issued: only what was copied into its entries (RevocationNoticeEntry) and its head."""
+    entries = list(RevocationNoticeEntry.objects.filter(letter=issued).order_by("position"))
+    return {
+        "head": head_of(issued, province_office()),
+        "title": revocation_title(entries),
+        "title_quoted": quoted("河北省产业集群龙头企业"),
+        "recipient": PROVINCE_RECIPIENTS,
+        "entries": entries,
+        "count": len(entries),
+        "first_enterprise": entries[0].enterprise_name if entries else "",
+        "years": "、".join(f"{y}年度" for y in sorted({e.campaign_year for e in entries})),
+        "attachment": "被撤销称号的河北省产业集群龙头企业名单",
+    }
+
+
+def revocation_pdf(issued: IssuedLetter) -> bytes:
+    """The PDF of an issued 撤销称号通报, with the seal of the campaign it was issued under (if uploaded)."""
+    assets = seal_asset(issued.campaign)
+    context = {**revocation_context(issued), "has_seal": SEAL_ASSET in assets}
+    return render_template_pdf("documents/pdf/revocation_notice.html", context, assets=assets)
+
+
 RECOMMENDATION = LetterKind.RECOMMENDATION
 ANNOUNCEMENT = LetterKind.ANNOUNCEMENT
+REVOCATION = LetterKind.REVOCATION

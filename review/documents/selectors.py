@@ -328,3 +328,31 @@ def certificate_by_token(token: str) -> Certificate | None:
         .order_by()
         .first()
     )
+
+
+# 撤销称号通报 -------------------------------------------------------------------------------------------------
+
+
+def revocations_awaiting_notice(user):
+    """Revoked titles the user may see that no 撤销称号通报 has listed yet, in the order they were revoked."""
+    from review.selectors import certificates_visible_to
+
+    return (
+        certificates_visible_to(user)
+        .filter(revoked_at__isnull=False, revocation_notice_entry__isnull=True)
+        .select_related("application__enterprise__county__reviewing_city", "campaign")
+        .order_by("revoked_at", "id")
+    )
+
+
+def revocation_notices():
+    """The issued 撤销称号通报, newest first, with how many revocations each lists."""
+    from django.db.models import Count
+
+    from review.models import IssuedLetter, LetterKind
+
+    return (
+        IssuedLetter.objects.filter(kind=LetterKind.REVOCATION)
+        .annotate(n_entries=Count("revocation_entries"))
+        .order_by("-dated", "-id")
+    )

@@ -16,6 +16,7 @@ urlpatterns = [
     path("letters/<str:kind>/", views.letter_issue_page, name="letter_issue"),
     path("recommendation-letter", views.recommendation_letter_download, name="recommendation_letter"),
     path("announcement/<int:year>.pdf", views.announcement_pdf_download, name="announcement_pdf"),
+    path("revocation-notices/<int:pk>.pdf", views.revocation_notice_pdf, name="revocation_notice_pdf"),
     path("certificates/", views.certificate_batch, name="certificate_batch"),
     path("certificates/<int:pk>/status", views.certificate_batch_status, name="certificate_batch_status"),
     path("certificates/<int:pk>/<str:kind>", views.certificate_batch_file, name="certificate_batch_file"),

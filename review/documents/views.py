@@ -35,9 +35,18 @@ from .selectors import (
     certificate_by_token,
     certificate_of,
     office_of,
+    revocation_notices,
+    revocations_awaiting_notice,
     signed_document_check,
 )
-from .services import BatchRefused, certificate_batch_start, letter_issue
+from .services import (
+    BatchRefused,
+    LetterRefused,
+    certificate_batch_start,
+    letter_issue,
+    revocation_notice_correct,
+    revocation_notice_issue,
+)
 
 ISSUE_FIELDS = ("document_number", "signer", "dated", "copy_to", "contact_name", "contact_phone")
 
@@ -189,6 +198,8 @@ def _issuing_unit(user, kind):
         return user.unit
     if kind == LetterKind.ANNOUNCEMENT and user.has_perm("review.publish_results"):
         return get_object_or_404(Division, kind=DivisionKind.PROVINCE)
+    if kind == LetterKind.REVOCATION and user.has_perm("review.issue_revocation_notices"):
+        return get_object_or_404(Division, kind=DivisionKind.PROVINCE)
     raise PermissionDenied("您不能登记该公文。")
 
 
@@ -200,6 +211,8 @@ def letter_issue_page(request, kind):
         raise Http404("没有该公文类别。")
     campaign = _campaign_or_404(request)
     unit = _issuing_unit(request.user, kind)
+    if kind == LetterKind.REVOCATION:
+        return _revocation_notice_page(request, campaign, unit)
     current = letters.issued_letter(kind, campaign, unit)
     upward = kind == LetterKind.RECOMMENDATION
     initial = {"dated": timezone.localdate(), "contact_phone": unit.office_phone}
@@ -227,6 +240,53 @@ def letter_issue_page(request, kind):
         context["count"] = published_applications(campaign).count()
         context["published"] = campaign.results_published_at is not None
     return render(request, "documents/letter_issue.html", context, status=status)
+
+
+def _revocation_notice_page(request, campaign, unit):
+    """撤销称号通报: a new one lists the revocations not announced yet; ?letter= corrects an issued one's head."""
+    notices = list(revocation_notices())
+    letter_id = request.GET.get("letter", "")
+    current = next((n for n in notices if str(n.pk) == letter_id), None) if letter_id else None
+    if letter_id and current is None:
+        raise Http404("没有该撤销称号通报。")
+    pending = list(revocations_awaiting_notice(request.user))
+    initial = {"dated": timezone.localdate(), "contact_phone": unit.office_phone}
+    if current is not None:
+        initial = {name: getattr(current, name) for name in ISSUE_FIELDS}
+    form = LetterIssueForm(request.POST or None, initial=initial)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            values = {name: form.cleaned_data.get(name, "") for name in ISSUE_FIELDS}
+            try:
+                if current is not None:
+                    revocation_notice_correct(actor=request.user, letter_id=current.pk, values=values)
+                else:
+                    revocation_notice_issue(actor=request.user, campaign=campaign, unit=unit, values=values)
+            except LetterRefused as refusal:
+                messages.error(request, str(refusal))
+            else:
+                done = "已更正" if current is not None else "已发布"
+                messages.success(request, f"撤销称号通报{done}：{values['document_number']}。")
+                return redirect(f"{reverse('documents:letter_issue', args=[LetterKind.REVOCATION])}?campaign={campaign.year}")
+        else:
+            messages.error(request, "发文信息有误，请按提示修改。")
+            status = 400
+    context = {
+        "campaign": campaign, "form": form, "current": current, "issuer": office_of(unit),
+        "pending": pending, "notices": notices,
+    }
+    return render(request, "documents/revocation_notice_issue.html", context, status=status)
+
+
+@require_GET
+@permission_required("review.issue_revocation_notices")
+def revocation_notice_pdf(request, pk):
+    """An issued 撤销称号通报 (PDF): what it listed when it was issued."""
+    issued = get_object_or_404(revocation_notices().select_related("unit", "campaign"), pk=pk)
+    data = letters.revocation_pdf(issued)
+    audit(Event.DOWNLOAD, user=request.user, request=request, obj=issued, detail=f"下载撤销称号通报（{issued.document_number}）")
+    return _attachment(data, f"撤销称号通报（{issued.document_number}）.pdf", "application/pdf")
 
 
 @require_GET

@@ -11,6 +11,7 @@ register.filter("cn_date", formatting.chinese_date)
 register.filter("normalised", formatting.normalised)
 register.filter("keep_tail", formatting.keep_tail)
 register.filter("quoted", formatting.quoted)
+register.filter("document_numbers", formatting.document_numbers)
 
 
 @register.filter

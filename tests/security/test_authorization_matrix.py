@@ -35,7 +35,15 @@ from portal.accounts.models import Role
 from portal.directory.models import Division
 from portal.directory.reference import load_divisions
 from review.documents.services import letter_issue
-from review.models import CertificateBatch, Objection, Publicity, PublicityEntry, ReviewRecord
+from review.models import (
+    CertificateBatch,
+    IssuedLetter,
+    LetterKind,
+    Objection,
+    Publicity,
+    PublicityEntry,
+    ReviewRecord,
+)
 from review.services import (
     DecisionInput,
     campaign_publish_results,
@@ -226,6 +234,7 @@ TABLE = {
     "documents:letter_issue": (
         Row(answers(city_131100=200, city_130500=200), kwargs=lambda w: {"kind": "recommendation"}),
         Row(answers(province=200), kwargs=lambda w: {"kind": "announcement"}),
+        Row(answers(province=200), kwargs=lambda w: {"kind": "revocation"}, note="撤销称号通报: the province's only"),
     ),
     "documents:summary_xlsx": Row(answers(city_131100=200, city_130500=200, province=200)),
     "documents:recommendation_letter": Row(
@@ -233,6 +242,7 @@ TABLE = {
         note="a city official always gets its own city's letter, whatever ?city= says",
     ),
     "documents:announcement_pdf": Row(PUBLIC, kwargs=lambda w: {"year": w.campaign.year}),
+    "documents:revocation_notice_pdf": Row(PROVINCE_ONLY, kwargs=lambda w: {"pk": w.revocation_notice.pk}),
     "documents:certificate_batch": Row(PROVINCE_ONLY),
     "documents:certificate_batch_status": Row(PROVINCE_ONLY, kwargs=lambda w: {"pk": w.batch.pk}),
     "documents:certificate_batch_file": Row(PROVINCE_ONLY, kwargs=lambda w: {"pk": w.batch.pk, "kind": "pdf"}),
@@ -417,6 +427,10 @@ def build_world() -> World:
             actor=u[actor], kind=kind, campaign=w.campaign, unit=Division.objects.get(code=unit),
             values={"document_number": number, "signer": "张建国", "dated": timezone.localdate()},
         )
+    w.revocation_notice = IssuedLetter.objects.create(
+        kind=LetterKind.REVOCATION, campaign=w.campaign, unit=Division.objects.get(code="130000"),
+        document_number="冀中小企〔2026〕12号", dated=timezone.localdate(), issued_by=u["province"],
+    )
     w.batch = CertificateBatch.objects.create(
         campaign=w.campaign, requested_by=u["province"], total=2, done=2, status="finished", finished_at=timezone.now(),
     )
