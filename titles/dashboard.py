@@ -3,9 +3,11 @@
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F
+from django.db.models import Count, F, Q, Value
+from django.db.models.functions import Concat
 from django.utils import timezone
 
+from applications.eligibility import CONDITIONS
 from applications.models import State
 from applications.selectors import applications_visible_to
 from review.models import Certificate, ReviewRecord
@@ -26,7 +28,7 @@ class Chart:
 
     key: str
     title: str
-    kind: str  # "bar", "stacked", "pie"
+    kind: str  # "bar", "stacked", "hbar" (horizontal bars, for long category names)
     categories: list = field(default_factory=list)
     series: list = field(default_factory=list)  # [(name, [values…])], drawn and tabled
     unit: str = "件"
@@ -83,6 +85,39 @@ def pass_rates(user, campaign) -> Chart:
         rates.append(round(100 * ok / (ok + not_ok), 1) if ok + not_ok else 0)
     return Chart("pass-rates", "各级审核通过率（%）", "bar", categories, [("通过率（%）", rates)], unit="%",
                  table_only=[("通过（件）", passed), ("退回或不予（件）", other)])
+
+
+# Submitted and not taken back: every application the campaign's review has seen, whatever its state now.
+NOT_SUBMITTED = (State.DRAFT, State.WITHDRAWN)
+
+
+def conditions_failed(user, campaign) -> Chart:
+    """条件不满足最多: how many of the campaign's submitted applications fail each condition, most first.
+
+    Counted by the database from the stored verdicts (Application.unmet_conditions, codes such as "A5 E1"): one
+    aggregate query with a conditional count per condition, whatever the number of applications. The codes are
+    padded with spaces so that "A1" never counts an "A10".
+    """
+    padded = Concat(Value(" "), F("unmet_conditions"), Value(" "))
+    counts = (
+        applications_visible_to(user)
+        .filter(campaign=campaign)
+        .exclude(state__in=NOT_SUBMITTED)
+        .annotate(padded_unmet=padded)
+        .aggregate(
+            submitted=Count("id"),
+            **{f"fail_{c.code}": Count("id", filter=Q(padded_unmet__contains=f" {c.code} ")) for c in CONDITIONS},
+        )
+    )
+    submitted = counts["submitted"]
+    failing = sorted(
+        ((c, counts[f"fail_{c.code}"]) for c in CONDITIONS if counts[f"fail_{c.code}"]), key=lambda pair: -pair[1]
+    )
+    return Chart(
+        "conditions-failed", f"不满足最多的申报条件（本批次已提交 {submitted} 件）", "hbar",
+        [f"{c.code} {c.title}" for c, _ in failing], [("不满足（件）", [n for _, n in failing])],
+        table_only=[("占已提交（%）", [round(100 * n / submitted, 1) for _, n in failing])],
+    )
 
 
 def holders_by_city(user, today: dt.date) -> Chart:
@@ -147,6 +182,9 @@ def province_dashboard(user, campaign, today: dt.date | None = None) -> dict:
     charts = [holders_by_city(user, today), holders_by_cluster(user, today), expiring_by_month(expiring),
               missing_reports_by_city(year, today)]
     if campaign is not None:
-        charts = [applications_by_city_and_state(user, campaign), pass_rates(user, campaign), *charts]
+        charts = [
+            applications_by_city_and_state(user, campaign), pass_rates(user, campaign), conditions_failed(user, campaign),
+            *charts,
+        ]
     flagged = [row for row in selectors.monitoring_rows(user, year) if row.failing]
     return {"charts": charts, "expiring": expiring, "flagged": flagged, "monitoring_year": year, "today": today}

@@ -11,11 +11,20 @@
       return;
     }
     var stacked = chart.kind === "stacked";
+    var horizontal = chart.kind === "hbar";
     var series = chart.series.map(function (s) {
       return { name: s.name, type: "bar", data: s.data, stack: stacked ? "total" : undefined,
-               label: { show: !stacked, position: "top" } };
+               label: { show: !stacked, position: horizontal ? "right" : "top" } };
     });
-    var yAxis = [{ type: "value", name: chart.unit, max: chart.unit === "%" ? 100 : null }];
+    var values = { type: "value", name: chart.unit, max: chart.unit === "%" ? 100 : null };
+    var categories = { type: "category", data: chart.categories,
+                       axisLabel: { interval: 0, rotate: !horizontal && chart.categories.length > 6 ? 35 : 0 } };
+    if (horizontal) {
+      categories.axisLabel.width = 200;
+      categories.axisLabel.overflow = "truncate";  // the full name is in the table
+      categories.inverse = true;  // the most frequent first, as in the table
+      element.style.height = Math.max(240, 40 + 30 * chart.categories.length) + "px";
+    }
     var instance = echarts.init(element, null, { renderer: "svg" });
     instance.setOption({
       color: palette,
@@ -23,8 +32,8 @@
       tooltip: { trigger: "axis" },
       legend: { top: 0, type: "scroll" },
       grid: { left: 48, right: 48, top: 40, bottom: 60, containLabel: true },
-      xAxis: { type: "category", data: chart.categories, axisLabel: { interval: 0, rotate: chart.categories.length > 6 ? 35 : 0 } },
-      yAxis: yAxis,
+      xAxis: horizontal ? values : categories,
+      yAxis: horizontal ? categories : [values],
       series: series
     });
     window.addEventListener("resize", function () { instance.resize(); });
