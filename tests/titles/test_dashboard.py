@@ -1,13 +1,12 @@
 """The province dashboard: every chart has its table, and the query count does not grow with the rows."""
 
+import datetime as dt
 import json
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-
-import datetime as dt
 
 from applications.models import Application, State
 from review.models import Certificate
