@@ -138,7 +138,7 @@ def holders_by_cluster(user, today: dt.date, limit=15) -> Chart:
         .annotate(n=Count("id"))
         .order_by("-n", "cluster_name")[:limit]
     )
-    return Chart("holders-cluster", f"有效称号企业最多的产业集群（前 {limit} 个）", "bar",
+    return Chart("holders-cluster", f"有效称号企业最多的产业集群（前 {limit} 个）", "hbar",
                  [r["cluster_name"] for r in rows], [("企业数", [r["n"] for r in rows])], unit="家")
 
 

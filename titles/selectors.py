@@ -2,13 +2,13 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, Min, OuterRef, Q
 from django.utils import timezone
 
 from applications.eligibility import CONDITIONS, UNMET, Facts
 from applications.models import Application, State
 from applications.selectors import applications_visible_to
-from review.models import Meeting, Objection, ObjectionOutcome, Publicity, PublicityEntry
+from review.models import Certificate, Meeting, Objection, ObjectionOutcome, Publicity, PublicityEntry
 from titles.models import MonitoringReport
 
 
@@ -68,6 +68,12 @@ def holders_visible_to(user, today=None):
     )
 
 
+def held_during(year: int):
+    """The title existed in `year`: a certificate was first issued for it by then. A re-issued certificate carries
+    the day of the re-issue, but the title (and its yearly report) goes back to the first one."""
+    return Exists(Certificate.objects.filter(issued_for=OuterRef("pk"), issued_on__year__lte=year))
+
+
 def monitoring_reports_visible_to(user):
     return MonitoringReport.objects.filter(application__in=applications_visible_to(user))
 
@@ -81,8 +87,8 @@ def holders_missing_report(year: int, today=None):
             certificate__revoked_at__isnull=True,
             certificate__replaced_by__isnull=True,
             certificate__expires_on__gte=today,
-            certificate__issued_on__year__lte=year,
         )
+        .filter(held_during(year))
         .exclude(monitoring_reports__year=year)
     )
 
@@ -108,7 +114,7 @@ def monitoring_rows(user, year: int, *, only_failing=False, only_missing=False):
     """One row per title in force: the holder, its report of `year` (or none) and the verdicts on it."""
     holders = (
         holders_visible_to(user)
-        .filter(certificate__issued_on__year__lte=year)
+        .filter(held_during(year))
         .select_related("enterprise__county__reviewing_city", "cluster", "certificate")
         .only(
             "id", "enterprise__name", "enterprise__county__name", "enterprise__county__reviewing_city__name",
@@ -175,6 +181,7 @@ def titles_of_enterprise(user):
     return (
         applications_visible_to(user)
         .filter(state=State.AWARDED, certificate__isnull=False)
+        .annotate(first_issued_on=Min("certificate_history__issued_on"))
         .select_related("certificate__replaced_by", "campaign", "cluster")
         .order_by("-campaign__year")
     )
@@ -186,6 +193,7 @@ def renewals_of(user) -> dict:
 
 
 def reports_due(title, year: int) -> bool:
-    """A title in force issued in or before `year` reports that year."""
+    """A title in force first issued in or before `year` reports that year (a re-issue does not reset it)."""
     certificate = title.certificate
-    return certificate.status() == "valid" and certificate.issued_on.year <= year
+    first_issued_on = getattr(title, "first_issued_on", None) or certificate.issued_on
+    return certificate.status() == "valid" and first_issued_on.year <= year

@@ -16,7 +16,8 @@
       return { name: s.name, type: "bar", data: s.data, stack: stacked ? "total" : undefined,
                label: { show: !stacked, position: horizontal ? "right" : "top" } };
     });
-    var values = { type: "value", name: chart.unit, max: chart.unit === "%" ? 100 : null };
+    // Counts are whole numbers: no 0.5 家 on the axis.
+    var values = { type: "value", name: chart.unit, max: chart.unit === "%" ? 100 : null, minInterval: chart.unit === "%" ? 0 : 1 };
     var categories = { type: "category", data: chart.categories,
                        axisLabel: { interval: 0, rotate: !horizontal && chart.categories.length > 6 ? 35 : 0 } };
     if (horizontal) {

@@ -183,6 +183,8 @@ ROLE_PAGES = {
         Check("/review/province/publicity/"),
         Check(first_pk(Publicity, "/review/province/publicity/{}/")),
         Check("/review/province/certificates/"),
+        Check("/documents/letters/revocation/"),
+        Check("/documents/letters/revocation/", then=empty_submit("main form button[type=submit]")),
         Check(first_pk(Certificate, "/review/province/certificates/{}/")),
         Check("/review/province/monitoring/"),
         Check("/review/province/dashboard/"),

@@ -133,3 +133,28 @@ def test_issuing_sets_the_validity_from_the_campaign():
     review_services.meeting_award(actor=province, meeting_id=meeting.pk)
     certificate = Certificate.objects.get(application=applications[0])
     assert certificate.expires_on == validity_end(certificate.issued_on, 5)
+
+
+def test_a_reissued_title_still_reports_and_is_flagged_when_it_fails_a3(client):
+    """A re-issue (enterprise renamed) prints today's date on the new certificate; the title, and its yearly
+    report, still go back to the first certificate."""
+    failing, silent = holder(), holder()
+    province = province_official()
+    for title in (failing, silent):
+        new = services.title_reissue(actor=province, certificate_id=title.certificate.pk, reason="企业更名")
+        assert new.issued_on.year > 2024
+    year = services.monitoring_year()
+    assert year >= 2025
+    user = enterprise_user(failing.enterprise)
+    client.force_login(user)
+    assert f"{year}年度运行监测" in client.get(reverse("titles:my_titles")).content.decode()  # asked to report
+    services.monitoring_submit(
+        actor=user, application_id=failing.pk, year=year,
+        figures={**FIGURES, "revenue": Decimal("9600.00"), "rd_spend": Decimal("310.00")}, narrative="下滑",
+    )
+    assert list(selectors.holders_missing_report(year)) == [silent]
+    client.force_login(province)
+    dashboard = client.get(reverse("titles:province_dashboard")).content.decode()
+    flagged = dashboard.split('id="flagged"')[1].split("</table>")[0]
+    assert failing.enterprise.name in flagged and "A3 不满足" in flagged
+    assert silent.enterprise.name not in flagged
