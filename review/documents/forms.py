@@ -26,9 +26,11 @@ class LetterIssueForm(forms.Form):
     contact_name = forms.CharField(label="联系人", max_length=30, required=False)
     contact_phone = forms.CharField(label="联系电话", max_length=40, required=False)
 
-    def __init__(self, *args, signer_required: bool = False, **kwargs):
+    def __init__(self, *args, signer_required: bool = False, example: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         self.signer_required = signer_required
+        if example:  # the issuing unit's own 机关代字
+            self.fields["document_number"].help_text = f"如：{example}（年份用六角括号〔〕，序号不编虚位）。"
         if signer_required:
             self.fields["signer"].required = True
             self.fields["signer"].error_messages["required"] = "上行文须填写签发人。"

@@ -253,7 +253,7 @@ def _revocation_notice_page(request, campaign, unit):
     initial = {"dated": timezone.localdate(), "contact_phone": unit.office_phone}
     if current is not None:
         initial = {name: getattr(current, name) for name in ISSUE_FIELDS}
-    form = LetterIssueForm(request.POST or None, initial=initial)
+    form = LetterIssueForm(request.POST or None, initial=initial, example=f"冀中小企〔{timezone.localdate().year}〕12号")
     status = 200
     if request.method == "POST":
         if form.is_valid():

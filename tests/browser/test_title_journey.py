@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 
 from applications.models import Application, State
 from review.models import Certificate, Objection, Publicity
+from tests.browser.conftest import download, pdf_text
 from tests.factories import MINIMAL_PDF
 from tests.titles.helpers import closed_meeting
 
@@ -86,6 +87,21 @@ def test_publicity_objection_award_revocation_and_expiry(page, open_as, screensh
     page.goto(live_server.url + f"/verify/{revoked.token}")
     expect(page.locator("#verify-result")).to_contain_text(f"已撤销（{timezone.localdate():%Y年%-m月%-d日}）")
     screenshot(page, "43-verify-revoked")
+
+    # The 撤销称号通报, from 证书管理: it lists the revocation, with its number and the 文号 entered.
+    province.click("nav >> text=省级审定")
+    province.click("main >> text=称号与统计")
+    province.click("text=证书管理（撤销、换发）")
+    expect(province.locator("#revocation-notice-heading").locator("..")).to_contain_text("有 1 项撤销尚未通报")
+    province.click("text=发布撤销称号通报")
+    expect(province.locator("#pending-revocations")).to_contain_text(revoked.number)
+    province.fill("#id_document_number", "冀中小企〔2026〕12号")
+    province.click("button:has-text('发布撤销称号通报')")
+    expect(province.locator("#revocation-notices")).to_contain_text("冀中小企〔2026〕12号")
+    screenshot(province, "45-revocation-notice-issued")
+    notice = download(province, lambda: province.click("#revocation-notices >> text=冀中小企〔2026〕12号（PDF）"), tmp_path)
+    text = pdf_text(notice).replace(" ", "")
+    assert revoked.number in text and "冀中小企〔2026〕12号" in text and "存在违法违纪等问题" in text
 
     expired = Certificate.objects.get(application=applications[2])
     Certificate.objects.filter(pk=expired.pk).update(expires_on=yesterday)
