@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from itertools import groupby
 
 from django.template.loader import render_to_string
+from django.utils.html import format_html
 
 from review.models import IssuedLetter, LetterKind, RevocationNoticeEntry, validity_end
 from review.selectors import published_applications
@@ -207,12 +208,25 @@ def revocation_title(entries) -> str:
     return f"关于撤销{names}{quoted('河北省产业集群龙头企业')}称号的通报"
 
 
+def revocation_title_html(entries):
+    """The title as printed: broken only where the sense allows, before “河北省产业集群龙头企业”称号的通报."""
+    if not entries:
+        return revocation_title(entries)
+    name = entries[0].enterprise_name
+    head, tail = name[:-3], name[-3:] + (f"等{len(entries)}家企业" if len(entries) > 1 else "")
+    return format_html(
+        '关于撤销{}<span class="nowrap">{}</span>\u200b<span class="nowrap">{}称号的通报</span>',  # a break between
+        head, tail, quoted("河北省产业集群龙头企业"),
+    )
+
+
 def revocation_context(issued: IssuedLetter) -> dict:
     """The 撤销称号通报 as issued: only what was copied into its entries (RevocationNoticeEntry) and its head."""
     entries = list(RevocationNoticeEntry.objects.filter(letter=issued).order_by("position"))
     return {
         "head": head_of(issued, province_office()),
         "title": revocation_title(entries),
+        "title_html": revocation_title_html(entries),
         "title_quoted": quoted("河北省产业集群龙头企业"),
         "recipient": PROVINCE_RECIPIENTS,
         "entries": entries,
