@@ -302,7 +302,8 @@ def certificates(request):
 def certificate_detail(request, pk):
     certificate = get_object_or_404(
         selectors.certificates_visible_to(request.user).select_related(
-            "issued_for__enterprise", "issued_for__cluster", "campaign", "replaced_by", "revoked_by"
+            "issued_for__enterprise", "issued_for__cluster", "campaign", "replaced_by", "revoked_by",
+            "revocation_notice_entry__letter",
         ),
         pk=pk,
     )

@@ -191,3 +191,15 @@ def test_a_long_notice_repeats_table_headers_keeps_numbers_whole_and_the_signatu
     assert len(numbers) == 60 and all(w[0].startswith(campaign.certificate_prefix) and w[0].endswith("号") for w in numbers)
     decisions = [w for w in words if w[0].startswith("依据：")]
     assert len(decisions) == 60 and all(w[0].endswith("号") for w in decisions), decisions
+
+
+def test_a_revoked_certificate_says_whether_and_where_it_was_announced(client):
+    certificate = revoke(awarded_application())
+    province = province_official()
+    client.force_login(province)
+    detail = reverse("titles:certificate_detail", args=[certificate.pk])
+    assert "尚未通报" in client.get(detail).content.decode()
+    issue(client, province)
+    letter = IssuedLetter.objects.get(kind=LetterKind.REVOCATION)
+    page = client.get(detail).content.decode()
+    assert "已列入" in page and reverse("documents:revocation_notice_pdf", args=[letter.pk]) in page
