@@ -11,7 +11,9 @@ from applications.models import MONEY_MAX, State
 from portal.directory.models import DeadlineLevel
 from review.models import CountyVerification, Decision, SpotCheckResult
 from review.selectors import FORWARDED_STATES, city_units, clusters_with_applications
-from review.workflow import TRANSITIONS
+from review.workflow import TRANSITIONS, Action
+
+OVERRIDABLE_ACTIONS = {Action.COUNTY_PASS, Action.CITY_FORWARD}
 
 MONEY_FIELD = {
     "max_digits": 16,
@@ -43,6 +45,24 @@ class TransitionForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         error_messages={"invalid_choice": "所选的修改内容无效，请刷新页面后重新选择。"},
     )
+    # Passing or forwarding although a condition is not met (workflow.reason_recorded): confirmed, with the reason.
+    override_confirmed = forms.BooleanField(required=False)
+    override_reason = forms.CharField(label="理由", required=False, max_length=2000)
+
+    def clean(self):
+        data = super().clean()
+        reason = (data.get("override_reason") or "").strip()
+        if data.get("action") in OVERRIDABLE_ACTIONS:
+            if reason and not data.get("override_confirmed"):
+                self.add_error("override_confirmed", "请勾选确认已知悉不满足的条件。")
+            elif data.get("override_confirmed") and not reason:
+                self.add_error("override_reason", "请填写仍决定通过的理由。")
+        return data
+
+    def confirmed_reason(self) -> str:
+        """The reason the guard sees: only what the official confirmed."""
+        data = self.cleaned_data
+        return (data.get("override_reason") or "").strip() if data.get("override_confirmed") else ""
 
 
 class CountyVerificationForm(forms.Form):

@@ -17,13 +17,16 @@ from review.models import (
     Certificate,
     CertificateBatch,
     ClusterQuota,
+    CountyVerificationVersion,
+    Decision,
     Meeting,
     Notification,
     ReviewRecord,
     SpotCheck,
     SpotCheckDraw,
+    SpotCheckResult,
 )
-from review.workflow import TRANSITIONS
+from review.workflow import SPOT_CHECK_FAILED, TRANSITIONS
 
 FORWARDED_STATES = (State.PROVINCE_REVIEW, State.AWARDED, State.NOT_AWARDED)
 # What the city sees: everything the county passed on (and what became of it).
@@ -104,6 +107,8 @@ def timeline_for(application, user):
             "unit": r.actor_unit_name,
             "opinion": r.opinion,
             "internal_note": r.internal_note if show_internal else "",
+            "overridden": r.overridden,
+            "override_reason": r.override_reason,
             "data_sha256": r.data_sha256,
             "targets": return_targets.links(application.pk, r.return_targets) if r.to_state == State.RETURNED else [],
         }
@@ -438,9 +443,29 @@ def meeting_candidates(user, meeting):
 
 
 def meeting_decisions(meeting):
-    return meeting.decisions.select_related(
-        "application__enterprise__county__reviewing_city", "application__cluster", "application__certificate"
-    ).order_by("decision", F("rank").asc(nulls_last=True), "id")
+    return (
+        meeting.decisions.select_related(
+            "application__enterprise__county__reviewing_city", "application__cluster", "application__certificate"
+        )
+        .prefetch_related("application__spot_checks")
+        .order_by("decision", F("rank").asc(nulls_last=True), "id")
+    )
+
+
+def award_confirmations(decisions) -> list[tuple]:
+    """(application, what fails) for each 认定 of the meeting that goes against a condition or a 不符合 抽查: the
+    province confirms and gives its reason before 认定 (workflow.reason_recorded)."""
+    rows = []
+    for decision in decisions:
+        application = decision.application
+        if decision.decision != Decision.AWARD or application.state != State.PROVINCE_REVIEW:
+            continue
+        failures = list(application.unmet_codes)
+        if any(c.result == SpotCheckResult.FAIL for c in application.spot_checks.all()):
+            failures.append(SPOT_CHECK_FAILED)
+        if failures:
+            rows.append((application, failures))
+    return rows
 
 
 def published_campaigns():
