@@ -8,7 +8,7 @@ from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from applications import eligibility, return_targets
-from applications.fields import FigureRow, facts_for
+from applications.fields import VERIFIED_FIELDS, FigureRow, facts_for
 from applications.models import Application, State
 from applications.selectors import applications_visible_to
 from portal.accounts.models import Role
@@ -25,6 +25,7 @@ from review.models import (
     SpotCheck,
     SpotCheckDraw,
     SpotCheckResult,
+    VerificationVersionKind,
 )
 from review.workflow import SPOT_CHECK_FAILED, TRANSITIONS
 
@@ -411,6 +412,60 @@ def verification_of(application):
 def verdicts_for(application, verification=None):
     """The eligibility verdicts, on the county's verified figures once there are any."""
     return eligibility.evaluate(eligibility.rule_facts(application, verification=verification))
+
+
+@dataclass(frozen=True)
+class VerificationVersionRow:
+    number: int
+    kind: str
+    by: str
+    at: dt.datetime
+    changes: list  # what differs from the version before, e.g. "核实集群内排名：2 → 4"
+
+
+CHECK_LABELS = {eligibility.MET: "符合", eligibility.UNMET: "不符合"}
+
+
+def _shown_check(entry) -> str:
+    if not entry:
+        return "尚未核实"
+    return CHECK_LABELS.get(entry.get("verdict"), "尚未核实") + (f"（{entry['note']}）" if entry.get("note") else "")
+
+
+def _version_changes(before, after) -> list[str]:
+    if before is None:
+        return ["首次填写"]
+    changes = []
+    for name in VERIFIED_FIELDS:
+        old, new = getattr(before, name), getattr(after, name)
+        if old != new:
+            label = CountyVerificationVersion._meta.get_field(name).verbose_name
+            changes.append(f"{label}：{'—' if old is None else old} → {'—' if new is None else new}")
+    if before.remarks != after.remarks:
+        changes.append("核实说明已修改")
+    for condition in eligibility.COUNTY_CHECKED:
+        old, new = before.condition_checks.get(condition.code), after.condition_checks.get(condition.code)
+        if old != new:
+            changes.append(f"{condition.code}：{_shown_check(old)} → {_shown_check(new)}")
+    return changes or ["内容无变化"]
+
+
+def verification_history(application) -> list[VerificationVersionRow]:
+    """Every kept version of the 核实情况证明, newest first, each with what changed from the one before."""
+    versions = list(application.verification_versions.order_by("number"))
+    rows, before = [], None
+    for version in versions:
+        if version.kind == VerificationVersionKind.RECONFIRMED:
+            resubmitted = f"（{timezone.localtime(version.submitted_at):%Y-%m-%d %H:%M}）" if version.submitted_at else ""
+            changes = [f"企业重新提交{resubmitted}后确认核实情况无变化"]
+        else:
+            changes = _version_changes(before, version)
+        rows.append(
+            VerificationVersionRow(version.number, version.get_kind_display(), version.recorded_by_name,
+                                   version.recorded_at, changes)
+        )
+        before = version
+    return rows[::-1]
 
 
 def figure_rows(application, verification=None) -> list[FigureRow]:
