@@ -17,7 +17,7 @@ from portal.accounts.decorators import permission_required, public
 from review import selectors
 from review.forms import OVERRIDABLE_ACTIONS, TransitionForm
 from review.services import ActionForbidden, TransitionRefused, notifications_mark_read, perform_transition
-from review.workflow import TRANSITIONS
+from review.workflow import TRANSITIONS, verification_is_current
 
 
 def safe_next(request, fallback):
@@ -88,6 +88,9 @@ def detail_context(request, application, form=None):
         "form": form or TransitionForm(initial={"expected_state": application.state}),
         "needs_verification": application.state == State.COUNTY_REVIEW
         and user.has_perm("review.verify_application", application),
+        # Resubmitted since the county verified: 初审通过 waits for a new or re-confirmed verification.
+        "verification_outdated": verification is not None and application.state == State.COUNTY_REVIEW
+        and not verification_is_current(application),
         "awaits_meeting": application.state == State.PROVINCE_REVIEW and user.has_perm("review.manage_meetings"),
         "spot_checks": list(application.spot_checks.all()),
         "meeting_decision": getattr(application, "meeting_decision", None),
