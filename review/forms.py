@@ -91,7 +91,8 @@ class CountyVerificationForm(forms.Form):
         for condition in eligibility.COUNTY_CHECKED:
             self.fields[f"check_{condition.code}"] = forms.ChoiceField(
                 label=f"{condition.code} {condition.title}", required=False, choices=self.CHECK_CHOICES,
-                widget=forms.RadioSelect, error_messages={"invalid_choice": "请选择「符合」或「不符合」。"},
+                widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+                error_messages={"invalid_choice": "请选择「符合」或「不符合」。"},
             )
             self.fields[f"note_{condition.code}"] = forms.CharField(
                 label=f"{condition.code} 核实情况说明", required=False, max_length=500,

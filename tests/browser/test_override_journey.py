@@ -66,6 +66,8 @@ def test_county_passes_a_failing_application_with_a_recorded_reason(browser, liv
         for code in ("B1", "C5", "E3"):
             page.locator(f"input[name=check_{code}][value=met]").check()
         page.fill("#id_note_B1", "环保部门无处罚记录")
+        assert axe_problems(page) == []
+        screenshot(page, "override-01b-verification-verdicts")
         page.click("button:has-text('保存核实情况证明')")
         expect(page.locator("main .alert").first).to_contain_text("核实情况证明已保存")
 
