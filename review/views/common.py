@@ -89,6 +89,7 @@ def detail_context(request, application, form=None):
         "needs_verification": application.state == State.COUNTY_REVIEW
         and user.has_perm("review.verify_application", application),
         # Resubmitted since the county verified: 初审通过 waits for a new or re-confirmed verification.
+        "verification_history": selectors.verification_history(application) if verification else [],
         "verification_outdated": verification is not None and application.state == State.COUNTY_REVIEW
         and not verification_is_current(application),
         "awaits_meeting": application.state == State.PROVINCE_REVIEW and user.has_perm("review.manage_meetings"),

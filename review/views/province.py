@@ -27,6 +27,7 @@ from review.models import SpotCheck
 from review.services import (
     ActionForbidden,
     Refused,
+    TransitionRefused,
     campaign_extend_deadline,
     campaign_publish_results,
     meeting_award,
@@ -243,12 +244,22 @@ def meeting_detail(request, pk):
     elif request.method == "POST":
         messages.error(request, "会议已结束，会议结论已锁定，不能再修改。")
         status = 409
+    return _meeting_page(request, meeting, form, status=status)
+
+
+def _meeting_page(request, meeting, form=None, *, status=200, posted=None):
+    """The meeting's page; `posted` (a refused 认定's POST) keeps what the official confirmed and typed."""
     decisions = list(selectors.meeting_decisions(meeting))
+    posted = posted or {}
+    confirmations = [
+        (application, failures, bool(posted.get(f"override_confirm_{application.pk}")),
+         posted.get(f"override_reason_{application.pk}", ""))
+        for application, failures in (selectors.award_confirmations(decisions) if meeting.is_closed else [])
+    ]
     return render(
         request,
         "review/meeting_detail.html",
-        {"meeting": meeting, "form": form, "decisions": decisions,
-         "confirmations": selectors.award_confirmations(decisions) if meeting.is_closed else []},
+        {"meeting": meeting, "form": form, "decisions": decisions, "confirmations": confirmations},
         status=status,
     )
 
@@ -287,11 +298,14 @@ def meeting_award_view(request, pk):
     reasons, unconfirmed = _override_reasons(request.POST)
     if unconfirmed:
         messages.error(request, "填写了理由的企业，请勾选确认已知悉不满足的条件后再认定。")
-        return redirect("review:meeting_detail", pk=meeting.pk)
+        return _meeting_page(request, meeting, status=400, posted=request.POST)
     try:
         records = meeting_award(actor=request.user, meeting_id=meeting.pk, override_reasons=reasons)
     except ActionForbidden as refusal:
         raise PermissionDenied(str(refusal)) from None
+    except TransitionRefused as refusal:  # a guard of one application (e.g. a reason missing): keep what was typed
+        messages.error(request, str(refusal))
+        return _meeting_page(request, meeting, status=400, posted=request.POST)
     except Refused as refusal:
         messages.error(request, str(refusal))
     else:

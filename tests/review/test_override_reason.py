@@ -107,8 +107,12 @@ def test_the_meeting_page_carries_the_confirmed_reason_to_the_award(client):
     page = client.get(f"/review/province/meetings/{meeting.pk}/").content.decode()
     assert "我已知悉以下条件不满足：抽查不符合，仍决定认定，理由如下" in page
     url = f"/review/province/meetings/{meeting.pk}/award/"
-    client.post(url, {f"override_reason_{application.pk}": "会议同意。"})  # typed, not confirmed
+    response = client.post(url, {f"override_reason_{application.pk}": "会议同意。"})  # typed, not confirmed
+    assert response.status_code == 400 and "请勾选确认已知悉不满足的条件" in response.content.decode()
+    assert ">会议同意。</textarea>" in response.content.decode()  # what was typed is kept
     assert Application.objects.get(pk=application.pk).state == State.PROVINCE_REVIEW
+    response = client.post(url)  # neither: refused by the guard, with the enterprise and what fails
+    assert f"「{application.enterprise.name}」：以下条件不满足：抽查不符合" in response.content.decode()
     client.post(url, {f"override_confirm_{application.pk}": "on", f"override_reason_{application.pk}": "会议同意。"})
     assert Application.objects.get(pk=application.pk).state == State.AWARDED
     assert ReviewRecord.objects.get(application=application, action="award").override_reason == "会议同意。"
