@@ -507,6 +507,9 @@ def meeting_decisions(meeting):
     )
 
 
+HARD_CODES = {c.code for c in eligibility.CONDITIONS if c.hard}
+
+
 def award_confirmations(decisions) -> list[tuple]:
     """(application, what fails) for each 认定 of the meeting that goes against a condition or a 不符合 抽查: the
     province confirms and gives its reason before 认定 (workflow.reason_recorded)."""
@@ -515,7 +518,7 @@ def award_confirmations(decisions) -> list[tuple]:
         application = decision.application
         if decision.decision != Decision.AWARD or application.state != State.PROVINCE_REVIEW:
             continue
-        failures = list(application.unmet_codes)
+        failures = [code for code in application.unmet_codes if code in HARD_CODES]
         if any(c.result == SpotCheckResult.FAIL for c in application.spot_checks.all()):
             failures.append(SPOT_CHECK_FAILED)
         if failures:

@@ -139,10 +139,14 @@ SPOT_CHECK_FAILED = "抽查不符合"
 
 
 def decision_failures(application, action: str) -> list[tuple[str, str]]:
-    """What deciding in the application's favour goes against: (code, title) of each unmet condition and, for 认定,
-    a 抽查 found 不符合."""
-    failures = [(v.code, v.title) for v in unmet_verdicts(application)]
-    if action == Action.AWARD and application.spot_checks.filter(result=SpotCheckResult.FAIL).exists():
+    """What deciding in the application's favour goes against: (code, title) of each unmet condition (for 认定, each
+    unmet hard condition, the county's and city's reasons being on record for the others) and, for 认定, a 抽查 found
+    不符合."""
+    unmet = unmet_verdicts(application)
+    if action != Action.AWARD:
+        return [(v.code, v.title) for v in unmet]
+    failures = [(v.code, v.title) for v in unmet if v.hard]
+    if application.spot_checks.filter(result=SpotCheckResult.FAIL).exists():
         failures.append((SPOT_CHECK_FAILED, "省级抽查结果为不符合"))
     return failures
 

@@ -137,3 +137,18 @@ def test_the_application_page_asks_to_confirm_only_when_a_condition_fails(client
     clean = application_in(State.COUNTY_REVIEW)
     walk(clean, "verify")
     assert "我已知悉以下条件不满足" not in client.get(f"/review/applications/{clean.pk}/").content.decode()
+
+
+def test_award_asks_again_for_a_failing_hard_condition_but_not_for_the_county_checked_ones():
+    application = failing_at_county()
+    verify(application, cluster_rank=4, condition_checks={"E3": {"verdict": "unmet", "note": "一般事故一起"}})
+    for action in ("county_pass", "city_forward"):
+        perform_transition(
+            application_id=application.pk, action=action, actor=actor_for(application, action),
+            details={"override_reason": REASON},
+        )
+    province, meeting = meeting_with([application], [("award", 1)])
+    with pytest.raises(TransitionRefused, match=r"以下条件不满足：A5（集群内企业规模和经济实力排名前3位）。"):
+        services.meeting_award(actor=province, meeting_id=meeting.pk)
+    services.meeting_award(actor=province, meeting_id=meeting.pk, override_reasons={application.pk: "会议同意。"})
+    assert ReviewRecord.objects.get(application=application, action="award").overridden == "A5"
