@@ -116,7 +116,7 @@ class CountyVerificationVersion(AppendOnlyModel):
     submitted_at = models.DateTimeField("所核实的提交时间", null=True, blank=True)
     recorded_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
     recorded_by_name = models.CharField("核实人", max_length=50)
-    recorded_at = models.DateTimeField("时间")
+    at = models.DateTimeField("时间")  # named as the append-only trigger (audit 0003) reads it
 
     class Meta:
         verbose_name = "核实情况证明版本"

@@ -462,7 +462,7 @@ def verification_history(application) -> list[VerificationVersionRow]:
             changes = _version_changes(before, version)
         rows.append(
             VerificationVersionRow(version.number, version.get_kind_display(), version.recorded_by_name,
-                                   version.recorded_at, changes)
+                                   version.at, changes)
         )
         before = version
     return rows[::-1]

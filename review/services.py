@@ -249,7 +249,7 @@ def _keep_version(application, verification, *, actor, kind, now) -> CountyVerif
         application=application, number=verification.version, kind=kind,
         **{name: getattr(verification, name) for name in KEPT_FIELDS},
         submitted_at=application.submitted_at, recorded_by=actor, recorded_by_name=actor.display_name,
-        recorded_at=now,
+        at=now,
     )
 
 

@@ -63,7 +63,7 @@ class Migration(migrations.Migration):
                 ('condition_checks', models.JSONField(blank=True, default=dict, verbose_name='县级核实结论')),
                 ('submitted_at', models.DateTimeField(blank=True, null=True, verbose_name='所核实的提交时间')),
                 ('recorded_by_name', models.CharField(max_length=50, verbose_name='核实人')),
-                ('recorded_at', models.DateTimeField(verbose_name='时间')),
+                ('at', models.DateTimeField(verbose_name='时间')),
                 ('application', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='verification_versions', to='applications.application')),
                 ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],

@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.db import DatabaseError, connection, transaction
 
 from applications import eligibility
 from applications.models import Application, State
@@ -113,3 +114,16 @@ def test_the_verification_page_records_verdicts_and_shows_the_history(client):
     page = client.get(url).content.decode()
     assert "核实情况证明版本记录" in page and "首次填写" in page
     assert re.search(r'<input[^>]*name="check_E3"[^>]*value="unmet"[^>]*checked', page)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the trigger exists on PostgreSQL only")
+def test_postgresql_refuses_raw_changes_to_verification_versions():
+    application = application_in(State.COUNTY_REVIEW)
+    verify(application)
+    version = CountyVerificationVersion.objects.get(application=application)
+    for statement in (
+        "UPDATE review_countyverificationversion SET cluster_rank = 9 WHERE id = %s",
+        "DELETE FROM review_countyverificationversion WHERE id = %s",
+    ):
+        with pytest.raises(DatabaseError, match="只能追加"), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(statement, [version.pk])
