@@ -160,8 +160,9 @@ def reason_recorded(step: Step) -> None:
     reason = str(step.details.get("override_reason", "") or "").strip()
     if not reason:
         listed = "、".join(code if code == SPOT_CHECK_FAILED else f"{code}（{title}）" for code, title in failures)
+        where = "会议研究页面" if step.transition.page == "meeting" else "申报页面的「办理」栏"
         raise TransitionRefused(
-            f"以下条件不满足：{listed}。如仍决定「{step.transition.label}」，须确认已知悉并填写理由。"
+            f"以下条件不满足：{listed}。如仍决定「{step.transition.label}」，须在{where}确认已知悉并填写理由。"
         )
     step.overridden = "、".join(code for code, _ in failures)
     step.override_reason = reason[:2000]
