@@ -46,6 +46,8 @@ class Facts:
     declares_no_violations: bool = False
     cluster_in_campaign: bool = False
     verified: frozenset = field(default_factory=frozenset)  # names of the figures the county verified
+    # The county's verdicts on the conditions it checks: ((code, "met" | "unmet", note), …).
+    county_checks: tuple[tuple[str, str, str], ...] = ()
     # (field, message) of what the user typed but the form refused: the rules say that, not 「尚未填写」.
     invalid: tuple[tuple[str, str], ...] = ()
 
@@ -53,6 +55,20 @@ class Facts:
         """The form's message for the first of `names` that was typed wrongly (None when none was)."""
         refused = dict(self.invalid)
         return next((f"{refused[name].rstrip('。')}。" for name in names if name in refused), None)
+
+    def county_check(self, code: str) -> tuple[str, str] | None:
+        """The county's (verdict, note) on condition `code`, or None when it gave none."""
+        return next(((verdict, note) for c, verdict, note in self.county_checks if c == code), None)
+
+
+def county_checks_of(verification) -> tuple[tuple[str, str, str], ...]:
+    """The verdicts a 核实情况证明 (saved, being filled in, or a kept version) records, as Facts holds them."""
+    recorded = getattr(verification, "condition_checks", None) or {}
+    return tuple(
+        (code, entry["verdict"], str(entry.get("note", "")).strip())
+        for code, entry in sorted(recorded.items())
+        if isinstance(entry, dict) and entry.get("verdict") in (MET, UNMET)
+    )
 
 
 def rule_facts(
@@ -86,6 +102,7 @@ def rule_facts(
         declares_no_violations=application.declares_no_violations,
         cluster_in_campaign=cluster_in_campaign,
         verified=figures.verified,
+        county_checks=county_checks_of(verification),
         invalid=tuple(invalid),
         **{name: figures.values[name] for name in VERIFIED_FIELDS},
     )
@@ -121,7 +138,16 @@ class Condition:
 
     def judge(self, facts: Facts) -> Verdict:
         status, reason = self.rule(facts)
+        if status == PENDING and (check := facts.county_check(self.code)) is not None:
+            status, reason = county_verdict(reason, *check)
         return Verdict(self.code, self.title, status, reason, self.hard, self.evidence, self.anchor)
+
+
+def county_verdict(reason: str, verdict: str, note: str) -> tuple[str, str]:
+    """A 待核实 condition once the county recorded 符合 / 不符合 on it, with the county's note."""
+    base = reason.removesuffix("。").removesuffix("，由县级核实")
+    shown = "符合" if verdict == MET else "不符合"
+    return verdict, f"{base}；经核实{shown}（县级核实）" + (f"：{note.rstrip('。')}" if note else "") + "。"
 
 
 def wan(value: Decimal) -> str:
@@ -335,6 +361,11 @@ CONDITIONS: list[Condition] = [
 
 def evaluate(facts: Facts) -> list[Verdict]:
     return [condition.judge(facts) for condition in CONDITIONS]
+
+
+# The conditions whose evidence the county checks (a declaration or the report's text): it records 符合 / 不符合 on
+# each with its 核实情况证明.
+COUNTY_CHECKED = [c for c in CONDITIONS if not c.hard]
 
 
 def failing_hard(verdicts: list[Verdict]) -> list[Verdict]:

@@ -5,13 +5,15 @@ import datetime as dt
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 
-from applications import return_targets
+from applications import eligibility, return_targets
 from applications.fields import VERIFIED_FIELDS
 from applications.models import MONEY_MAX, State
 from portal.directory.models import DeadlineLevel
 from review.models import CountyVerification, Decision, SpotCheckResult
 from review.selectors import FORWARDED_STATES, city_units, clusters_with_applications
-from review.workflow import TRANSITIONS
+from review.workflow import TRANSITIONS, Action
+
+OVERRIDABLE_ACTIONS = {Action.COUNTY_PASS, Action.CITY_FORWARD}
 
 MONEY_FIELD = {
     "max_digits": 16,
@@ -43,6 +45,24 @@ class TransitionForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         error_messages={"invalid_choice": "所选的修改内容无效，请刷新页面后重新选择。"},
     )
+    # Passing or forwarding although a condition is not met (workflow.reason_recorded): confirmed, with the reason.
+    override_confirmed = forms.BooleanField(required=False)
+    override_reason = forms.CharField(label="理由", required=False, max_length=2000)
+
+    def clean(self):
+        data = super().clean()
+        reason = (data.get("override_reason") or "").strip()
+        if data.get("action") in OVERRIDABLE_ACTIONS:
+            if reason and not data.get("override_confirmed"):
+                self.add_error("override_confirmed", "请勾选确认已知悉不满足的条件。")
+            elif data.get("override_confirmed") and not reason:
+                self.add_error("override_reason", "请填写仍决定通过的理由。")
+        return data
+
+    def confirmed_reason(self) -> str:
+        """The reason the guard sees: only what the official confirmed."""
+        data = self.cleaned_data
+        return (data.get("override_reason") or "").strip() if data.get("override_confirmed") else ""
 
 
 class CountyVerificationForm(forms.Form):
@@ -63,6 +83,47 @@ class CountyVerificationForm(forms.Form):
     )
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
+    CHECK_CHOICES = [("", "尚未核实"), (eligibility.MET, "符合"), (eligibility.UNMET, "不符合")]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The county's verdict on each condition whose evidence it checks (a declaration, the report's text).
+        for condition in eligibility.COUNTY_CHECKED:
+            self.fields[f"check_{condition.code}"] = forms.ChoiceField(
+                label=f"{condition.code} {condition.title}", required=False, choices=self.CHECK_CHOICES,
+                widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+                error_messages={"invalid_choice": "请选择「符合」或「不符合」。"},
+            )
+            self.fields[f"note_{condition.code}"] = forms.CharField(
+                label=f"{condition.code} 核实情况说明", required=False, max_length=500,
+                widget=forms.TextInput(attrs={"placeholder": "核实依据，如环保、应急管理部门意见"}),
+            )
+
+    FIGURES = (*VERIFIED_FIELDS, "remarks")
+
+    def figure_fields(self):
+        return [self[name] for name in self.FIGURES]
+
+    def check_rows(self):
+        """(condition, verdict field, note field) of each condition the county checks."""
+        return [(c, self[f"check_{c.code}"], self[f"note_{c.code}"]) for c in eligibility.COUNTY_CHECKED]
+
+    def clean(self):
+        data = super().clean()
+        for condition in eligibility.COUNTY_CHECKED:
+            if data.get(f"check_{condition.code}") == eligibility.UNMET and not data.get(f"note_{condition.code}", "").strip():
+                self.add_error(f"note_{condition.code}", "核实为「不符合」时，请说明情况。")
+        return data
+
+    def condition_checks(self) -> dict:
+        """{"B1": {"verdict": "met", "note": "…"}} for the conditions given a verdict."""
+        data = self.cleaned_data
+        return {
+            c.code: {"verdict": data[f"check_{c.code}"], "note": data.get(f"note_{c.code}", "").strip()}
+            for c in eligibility.COUNTY_CHECKED
+            if data.get(f"check_{c.code}")
+        }
+
     @classmethod
     def initial_for(cls, application, verification: CountyVerification | None):
         """Prefill with the saved verification, or with the declared figures for a first verification."""
@@ -70,6 +131,9 @@ class CountyVerificationForm(forms.Form):
         initial = {name: getattr(source, name) for name in VERIFIED_FIELDS}
         initial["remarks"] = verification.remarks if verification else ""
         initial["version"] = verification.version if verification else 0
+        for code, entry in (verification.condition_checks if verification else {}).items():
+            initial[f"check_{code}"] = entry.get("verdict", "")
+            initial[f"note_{code}"] = entry.get("note", "")
         return initial
 
 

@@ -55,6 +55,9 @@ class ReviewRecord(AppendOnlyModel):
     internal_note = models.TextField("内部备注", blank=True, max_length=2000)
     # What a 退回修改 concerns (applications.return_targets keys, e.g. "material-tax"): the enterprise is led there.
     return_targets = models.JSONField("退回涉及的内容", default=list, blank=True)
+    # Passing, forwarding or awarding against a failing condition or a 不符合 抽查: what was acknowledged, and why.
+    overridden = models.CharField("知悉不满足的条件", max_length=100, blank=True)
+    override_reason = models.TextField("仍决定通过的理由", blank=True, max_length=2000)
     data_sha256 = models.CharField("签署数据SHA-256", max_length=64)
 
     class Meta:
@@ -76,6 +79,9 @@ class CountyVerification(models.Model):
     owners_equity = models.DecimalField("核实所有者权益（万元）", **MONEY)
     cluster_rank = models.PositiveSmallIntegerField("核实集群内排名", null=True, blank=True)
     remarks = models.TextField("核实说明", blank=True, max_length=2000)
+    # The county's verdict on each condition whose evidence it checks (eligibility.COUNTY_CHECKED):
+    # {"B1": {"verdict": "met" | "unmet", "note": "…"}}; a condition without one stays 待核实.
+    condition_checks = models.JSONField("县级核实结论", default=dict, blank=True)
     verified_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
     verified_at = models.DateTimeField("核实时间", auto_now=True)
     version = models.PositiveIntegerField(default=1)
@@ -86,6 +92,42 @@ class CountyVerification(models.Model):
 
     def __str__(self):
         return f"核实情况证明：{self.application_id}"
+
+
+class VerificationVersionKind(models.TextChoices):
+    SAVED = "saved", "保存核实情况"
+    RECONFIRMED = "reconfirmed", "确认核实情况无变化"
+
+
+class CountyVerificationVersion(AppendOnlyModel):
+    """Each save of the 核实情况证明 (and each re-confirmation after a resubmission), as it was: who, when, what."""
+
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="verification_versions")
+    number = models.PositiveIntegerField("版本")
+    kind = models.CharField("类别", max_length=12, choices=VerificationVersionKind.choices)
+    revenue = models.DecimalField("核实营业收入（万元）", **MONEY)
+    tax_total = models.DecimalField("核实纳税总额（万元）", **MONEY)
+    total_assets = models.DecimalField("核实资产总额（万元）", **MONEY)
+    owners_equity = models.DecimalField("核实所有者权益（万元）", **MONEY)
+    cluster_rank = models.PositiveSmallIntegerField("核实集群内排名", null=True, blank=True)
+    remarks = models.TextField("核实说明", blank=True, max_length=2000)
+    condition_checks = models.JSONField("县级核实结论", default=dict, blank=True)
+    # The submission this version verified: after a return and resubmission it no longer matches.
+    submitted_at = models.DateTimeField("所核实的提交时间", null=True, blank=True)
+    recorded_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    recorded_by_name = models.CharField("核实人", max_length=50)
+    at = models.DateTimeField("时间")  # named as the append-only trigger (audit 0003) reads it
+
+    class Meta:
+        verbose_name = "核实情况证明版本"
+        verbose_name_plural = "核实情况证明版本"
+        ordering = ["application", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["application", "number"], name="one_verification_version_number"),
+        ]
+
+    def __str__(self):
+        return f"核实情况证明第{self.number}版：{self.application_id}"
 
 
 class ClusterQuota(models.Model):

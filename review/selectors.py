@@ -8,7 +8,7 @@ from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from applications import eligibility, return_targets
-from applications.fields import FigureRow, facts_for
+from applications.fields import VERIFIED_FIELDS, FigureRow, facts_for
 from applications.models import Application, State
 from applications.selectors import applications_visible_to
 from portal.accounts.models import Role
@@ -17,13 +17,17 @@ from review.models import (
     Certificate,
     CertificateBatch,
     ClusterQuota,
+    CountyVerificationVersion,
+    Decision,
     Meeting,
     Notification,
     ReviewRecord,
     SpotCheck,
     SpotCheckDraw,
+    SpotCheckResult,
+    VerificationVersionKind,
 )
-from review.workflow import TRANSITIONS
+from review.workflow import SPOT_CHECK_FAILED, TRANSITIONS
 
 FORWARDED_STATES = (State.PROVINCE_REVIEW, State.AWARDED, State.NOT_AWARDED)
 # What the city sees: everything the county passed on (and what became of it).
@@ -104,6 +108,8 @@ def timeline_for(application, user):
             "unit": r.actor_unit_name,
             "opinion": r.opinion,
             "internal_note": r.internal_note if show_internal else "",
+            "overridden": r.overridden,
+            "override_reason": r.override_reason,
             "data_sha256": r.data_sha256,
             "targets": return_targets.links(application.pk, r.return_targets) if r.to_state == State.RETURNED else [],
         }
@@ -408,6 +414,60 @@ def verdicts_for(application, verification=None):
     return eligibility.evaluate(eligibility.rule_facts(application, verification=verification))
 
 
+@dataclass(frozen=True)
+class VerificationVersionRow:
+    number: int
+    kind: str
+    by: str
+    at: dt.datetime
+    changes: list  # what differs from the version before, e.g. "核实集群内排名：2 → 4"
+
+
+CHECK_LABELS = {eligibility.MET: "符合", eligibility.UNMET: "不符合"}
+
+
+def _shown_check(entry) -> str:
+    if not entry:
+        return "尚未核实"
+    return CHECK_LABELS.get(entry.get("verdict"), "尚未核实") + (f"（{entry['note']}）" if entry.get("note") else "")
+
+
+def _version_changes(before, after) -> list[str]:
+    if before is None:
+        return ["首次填写"]
+    changes = []
+    for name in VERIFIED_FIELDS:
+        old, new = getattr(before, name), getattr(after, name)
+        if old != new:
+            label = CountyVerificationVersion._meta.get_field(name).verbose_name
+            changes.append(f"{label}：{'—' if old is None else old} → {'—' if new is None else new}")
+    if before.remarks != after.remarks:
+        changes.append("核实说明已修改")
+    for condition in eligibility.COUNTY_CHECKED:
+        old, new = before.condition_checks.get(condition.code), after.condition_checks.get(condition.code)
+        if old != new:
+            changes.append(f"{condition.code}：{_shown_check(old)} → {_shown_check(new)}")
+    return changes or ["内容无变化"]
+
+
+def verification_history(application) -> list[VerificationVersionRow]:
+    """Every kept version of the 核实情况证明, newest first, each with what changed from the one before."""
+    versions = list(application.verification_versions.order_by("number"))
+    rows, before = [], None
+    for version in versions:
+        if version.kind == VerificationVersionKind.RECONFIRMED:
+            resubmitted = f"（{timezone.localtime(version.submitted_at):%Y-%m-%d %H:%M}）" if version.submitted_at else ""
+            changes = [f"企业重新提交{resubmitted}后确认核实情况无变化"]
+        else:
+            changes = _version_changes(before, version)
+        rows.append(
+            VerificationVersionRow(version.number, version.get_kind_display(), version.recorded_by_name,
+                                   version.at, changes)
+        )
+        before = version
+    return rows[::-1]
+
+
 def figure_rows(application, verification=None) -> list[FigureRow]:
     """Declared against verified figures and shares, for the 核实情况证明 (`verification`: saved or being typed)."""
     return facts_for(application, verification).rows()
@@ -438,9 +498,32 @@ def meeting_candidates(user, meeting):
 
 
 def meeting_decisions(meeting):
-    return meeting.decisions.select_related(
-        "application__enterprise__county__reviewing_city", "application__cluster", "application__certificate"
-    ).order_by("decision", F("rank").asc(nulls_last=True), "id")
+    return (
+        meeting.decisions.select_related(
+            "application__enterprise__county__reviewing_city", "application__cluster", "application__certificate"
+        )
+        .prefetch_related("application__spot_checks")
+        .order_by("decision", F("rank").asc(nulls_last=True), "id")
+    )
+
+
+HARD_CODES = {c.code for c in eligibility.CONDITIONS if c.hard}
+
+
+def award_confirmations(decisions) -> list[tuple]:
+    """(application, what fails) for each 认定 of the meeting that goes against a condition or a 不符合 抽查: the
+    province confirms and gives its reason before 认定 (workflow.reason_recorded)."""
+    rows = []
+    for decision in decisions:
+        application = decision.application
+        if decision.decision != Decision.AWARD or application.state != State.PROVINCE_REVIEW:
+            continue
+        failures = [code for code in application.unmet_codes if code in HARD_CODES]
+        if any(c.result == SpotCheckResult.FAIL for c in application.spot_checks.all()):
+            failures.append(SPOT_CHECK_FAILED)
+        if failures:
+            rows.append((application, failures))
+    return rows
 
 
 def published_campaigns():

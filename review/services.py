@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from applications import eligibility
 from applications.fields import VERIFIED_FIELDS
 from applications.fingerprint import fingerprint
 from applications.models import Application, State
@@ -29,6 +30,7 @@ from review.errors import ActionForbidden, Refused, TransitionRefused, Verificat
 from review.models import (
     Certificate,
     CountyVerification,
+    CountyVerificationVersion,
     DeadlineExtension,
     Decision,
     Meeting,
@@ -38,10 +40,18 @@ from review.models import (
     SpotCheck,
     SpotCheckDraw,
     SpotCheckResult,
+    VerificationVersionKind,
 )
 from review.notifications import notify_transition
 from review.selectors import meetings_visible_to, spot_checks_visible_to, transition_permission
-from review.workflow import TRANSITIONS, Action, Step, objection_upheld, publicity_problem
+from review.workflow import (
+    TRANSITIONS,
+    Action,
+    Step,
+    objection_upheld,
+    publicity_problem,
+    verification_is_current,
+)
 
 # ---------------------------------------------------------------------------------------------------------------
 # Transitions
@@ -128,6 +138,8 @@ def _record(step: Step, *, from_state, internal_note, return_targets) -> ReviewR
         opinion=step.opinion.strip(),
         internal_note=internal_note.strip(),
         return_targets=return_targets,
+        overridden=step.overridden,
+        override_reason=step.override_reason,
         data_sha256=fingerprint(step.application),
     )
 
@@ -167,7 +179,8 @@ def _perform_transition(
             audit(
                 Event.TRANSITION, user=actor, obj=application,
                 detail=f"{transition.label}：{State(from_state).label} → {State(transition.target).label}"
-                + (f"（{step.note}）" if step.note else ""),
+                + (f"（{step.note}）" if step.note else "")
+                + (f"；知悉不满足：{step.overridden}，理由：{step.override_reason}" if step.overridden else ""),
             )
             transaction.on_commit(lambda: notify_transition(record.pk))
     except IntegrityError as error:  # a CHECK or unique constraint an effect met, should a racing writer slip past
@@ -180,6 +193,7 @@ def _perform_transition(
 # ---------------------------------------------------------------------------------------------------------------
 
 VERIFICATION_FIELDS = (*VERIFIED_FIELDS, "remarks")
+KEPT_FIELDS = (*VERIFICATION_FIELDS, "condition_checks")
 
 
 def _verifiable_application(actor, application_id, now) -> Application:
@@ -212,10 +226,38 @@ def _verification_update(application, actor, values, *, version, now) -> CountyV
     return CountyVerification.objects.get(application=application)
 
 
+def _checked_conditions(checks: dict | None) -> dict:
+    """The county's verdicts as stored: only the conditions it checks, 符合 / 不符合, a note required for 不符合."""
+    kept = {}
+    codes = [c.code for c in eligibility.COUNTY_CHECKED]
+    for code, entry in (checks or {}).items():
+        if code not in codes:
+            raise Refused(f"条件 {code} 不由县级单独核实。")
+        verdict, note = entry.get("verdict", ""), str(entry.get("note", "") or "").strip()[:500]
+        if not verdict:
+            continue
+        if verdict not in (eligibility.MET, eligibility.UNMET):
+            raise Refused(f"条件 {code} 的核实结论只能是「符合」或「不符合」。")
+        if verdict == eligibility.UNMET and not note:
+            raise Refused(f"条件 {code} 核实为「不符合」时须说明情况。")
+        kept[code] = {"verdict": verdict, "note": note}
+    return {code: kept[code] for code in codes if code in kept}
+
+
+def _keep_version(application, verification, *, actor, kind, now) -> CountyVerificationVersion:
+    return CountyVerificationVersion.objects.create(
+        application=application, number=verification.version, kind=kind,
+        **{name: getattr(verification, name) for name in KEPT_FIELDS},
+        submitted_at=application.submitted_at, recorded_by=actor, recorded_by_name=actor.display_name,
+        at=now,
+    )
+
+
 def county_verification_save(
     *, application_id: int, actor, data: dict, version: int, now: dt.datetime | None = None
 ) -> CountyVerification:
-    """Create or update the county's 核实情况证明.
+    """Create or update the county's 核实情况证明: the verified figures and its verdicts on the conditions it checks
+    (data["condition_checks"]: {"B1": {"verdict": "met" | "unmet", "note": …}}). Each save is kept as a version.
 
     `version` is the one the form was opened with (0: none existed). The update is conditional on it, so of two
     officials saving at once the second is told (VerificationChanged) instead of silently overwriting the first.
@@ -224,12 +266,38 @@ def county_verification_save(
     application = _verifiable_application(actor, application_id, now)
     values = {name: data.get(name) for name in VERIFICATION_FIELDS}
     values["remarks"] = (values["remarks"] or "").strip()
-    if version == 0:
-        verification = _verification_create(application, actor, values)
-    else:
-        verification = _verification_update(application, actor, values, version=version, now=now)
+    values["condition_checks"] = _checked_conditions(data.get("condition_checks"))
+    with transaction.atomic():
+        if version == 0:
+            verification = _verification_create(application, actor, values)
+        else:
+            verification = _verification_update(application, actor, values, version=version, now=now)
+        _keep_version(application, verification, actor=actor, kind=VerificationVersionKind.SAVED, now=now)
     store_conditions(Application.objects.select_related("campaign", "enterprise").get(pk=application.pk))
     audit(Event.ADMIN_CHANGE, user=actor, obj=application, detail=f"核实情况证明第 {verification.version} 版")
+    return verification
+
+
+def county_verification_reconfirm(
+    *, application_id: int, actor, version: int, now: dt.datetime | None = None
+) -> CountyVerification:
+    """确认核实情况无变化: after a return and resubmission, the county confirms its verification still holds for the
+    data now submitted; kept as a version of its own (same figures and verdicts)."""
+    now = now or timezone.now()
+    application = _verifiable_application(actor, application_id, now)
+    if not hasattr(application, "county_verification"):
+        raise Refused("尚未填写核实情况证明，请先填写。")
+    if verification_is_current(application):
+        raise Refused("核实情况证明已是对本次提交的核实，无需再确认。")
+    with transaction.atomic():
+        updated = CountyVerification.objects.filter(application=application, version=version).update(
+            verified_by=actor, verified_at=now, version=F("version") + 1
+        )
+        if not updated:
+            raise VerificationChanged("核实情况证明已被他人修改，请核对最新内容后再确认。")
+        verification = CountyVerification.objects.get(application=application)
+        _keep_version(application, verification, actor=actor, kind=VerificationVersionKind.RECONFIRMED, now=now)
+    audit(Event.ADMIN_CHANGE, user=actor, obj=application, detail=f"确认核实情况无变化（第 {verification.version} 版）")
     return verification
 
 
@@ -444,9 +512,15 @@ def meeting_close(*, actor, meeting_id: int, now: dt.datetime | None = None) -> 
     return meeting
 
 
-def meeting_award(*, actor, meeting_id: int, now: dt.datetime | None = None) -> list[ReviewRecord]:
+def meeting_award(
+    *, actor, meeting_id: int, now: dt.datetime | None = None, override_reasons: dict[int, str] | None = None
+) -> list[ReviewRecord]:
     """认定: carry out a closed meeting's decisions, awards in ranking order (certificate numbers follow it), then
-    the declines. All or nothing: if one application cannot be moved, none is."""
+    the declines. All or nothing: if one application cannot be moved, none is.
+
+    `override_reasons` ({application id: reason}) are the reasons the province gave, having confirmed it knows, for
+    awarding an application that fails a condition or its 抽查 (the AWARD guard reason_recorded asks for them)."""
+    override_reasons = override_reasons or {}
     if not actor.has_perm("review.carry_out_awards"):
         raise ActionForbidden("只有省级审核员可以认定。")
     now = now or timezone.now()
@@ -467,10 +541,15 @@ def meeting_award(*, actor, meeting_id: int, now: dt.datetime | None = None) -> 
                     perform_transition(
                         application_id=decision.application_id, action=action, actor=actor,
                         opinion=f"经{meeting.name}研究（{meeting.minutes_number}），{opinion}", now=now,
+                        details={"override_reason": override_reasons.get(decision.application_id, "")},
                     )
                 )
             except Application.DoesNotExist:
                 raise Refused(f"申报 {decision.application_id} 不存在或无权办理。") from None
+            except ActionForbidden:
+                raise
+            except TransitionRefused as refusal:
+                raise TransitionRefused(f"「{decision.application.enterprise.name}」：{refusal}") from None
         meeting.awarded_at = now
         meeting.save(update_fields=["awarded_at"])
     return records

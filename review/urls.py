@@ -11,6 +11,9 @@ review_patterns = [
     path("county/", views.county_home, name="county_home"),
     path("county/queue/", views.county_queue_view, name="county_queue"),
     path("applications/<int:pk>/verification/", views.verification, name="verification"),
+    path(
+        "applications/<int:pk>/verification/reconfirm/", views.verification_reconfirm, name="verification_reconfirm"
+    ),
     # 市级
     path("city/", views.city_home, name="city_home"),
     path("city/clusters/", views.city_clusters, name="city_clusters"),

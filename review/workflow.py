@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from django.db.models import F, Max
 from django.utils import timezone
 
+from applications import eligibility
 from applications.completeness import missing_items
 from applications.models import Application, State
 from portal.accounts.models import Role
@@ -26,6 +27,7 @@ from review.models import (
     Decision,
     ObjectionOutcome,
     RevocationGround,
+    SpotCheckResult,
     validity_end,
 )
 
@@ -62,6 +64,9 @@ class Step:
     update_fields: list = field(default_factory=list)  # application fields an effect changed
     details: dict = field(default_factory=dict)  # what an action needs beyond the opinion (e.g. 撤销依据)
     note: str = ""  # what an effect did, for the audit entry (e.g. the certificate's number)
+    # A decision taken against failing conditions (reason_recorded): what was acknowledged ("A5、E1") and why.
+    overridden: str = ""
+    override_reason: str = ""
 
 
 # Guards ---------------------------------------------------------------------------------------------------------
@@ -103,6 +108,64 @@ def opinion_given(step: Step) -> None:
 def county_verified(step: Step) -> None:
     if not hasattr(step.application, "county_verification"):
         raise TransitionRefused("初审通过前须先填写县级核实情况证明。")
+
+
+def verification_current(step: Step) -> None:
+    """The 核实情况证明 was made (or re-confirmed) for the submission now under review, not an earlier one."""
+    if not verification_is_current(step.application):
+        raise TransitionRefused(
+            "企业退回修改后已重新提交，现有核实情况证明是对此前提交内容的核实。初审通过前须重新核实并保存，"
+            "或在核实情况证明页面点击「确认核实情况无变化」。"
+        )
+
+
+def verification_is_current(application) -> bool:
+    latest = application.verification_versions.order_by("-number").first()
+    if latest is not None:
+        return latest.submitted_at == application.submitted_at
+    # A verification saved before versions were kept: current if made after the last submission.
+    verification = getattr(application, "county_verification", None)
+    return verification is None or application.submitted_at is None or verification.verified_at >= application.submitted_at
+
+
+def unmet_verdicts(application) -> list[eligibility.Verdict]:
+    """The conditions the application does not meet, on the county's verified figures and verdicts once there are any."""
+    verification = getattr(application, "county_verification", None)
+    verdicts = eligibility.evaluate(eligibility.rule_facts(application, verification=verification))
+    return [v for v in verdicts if v.status == eligibility.UNMET]
+
+
+SPOT_CHECK_FAILED = "抽查不符合"
+
+
+def decision_failures(application, action: str) -> list[tuple[str, str]]:
+    """What deciding in the application's favour goes against: (code, title) of each unmet condition (for 认定, each
+    unmet hard condition, the county's and city's reasons being on record for the others) and, for 认定, a 抽查 found
+    不符合."""
+    unmet = unmet_verdicts(application)
+    if action != Action.AWARD:
+        return [(v.code, v.title) for v in unmet]
+    failures = [(v.code, v.title) for v in unmet if v.hard]
+    if application.spot_checks.filter(result=SpotCheckResult.FAIL).exists():
+        failures.append((SPOT_CHECK_FAILED, "省级抽查结果为不符合"))
+    return failures
+
+
+def reason_recorded(step: Step) -> None:
+    """初审通过, 审核通过并上报 and 认定 against a failing condition are recorded decisions: the official confirms and
+    gives the reason (details['override_reason']); it is kept in the review record and printed with the opinion."""
+    failures = decision_failures(step.application, step.transition.action)
+    if not failures:
+        return
+    reason = str(step.details.get("override_reason", "") or "").strip()
+    if not reason:
+        listed = "、".join(code if code == SPOT_CHECK_FAILED else f"{code}（{title}）" for code, title in failures)
+        where = "会议研究页面" if step.transition.page == "meeting" else "申报页面的「办理」栏"
+        raise TransitionRefused(
+            f"以下条件不满足：{listed}。如仍决定「{step.transition.label}」，须在{where}确认已知悉并填写理由。"
+        )
+    step.overridden = "、".join(code for code, _ in failures)
+    step.override_reason = reason[:2000]
 
 
 def county_not_yet_acted(step: Step) -> None:
@@ -396,7 +459,7 @@ TRANSITIONS = {
         ),
         Transition(
             Action.COUNTY_PASS, "初审通过", frozenset({State.COUNTY_REVIEW}), State.CITY_REVIEW, Role.COUNTY,
-            (county_deadline_not_passed, county_verified), "btn-success",
+            (county_deadline_not_passed, county_verified, verification_current, reason_recorded), "btn-success",
         ),
         Transition(
             Action.COUNTY_RETURN, "退回修改", frozenset({State.COUNTY_REVIEW}), State.RETURNED, Role.COUNTY,
@@ -408,7 +471,8 @@ TRANSITIONS = {
         ),
         Transition(
             Action.CITY_FORWARD, "审核通过并上报", frozenset({State.CITY_REVIEW}), State.PROVINCE_REVIEW, Role.CITY,
-            (city_deadline_not_passed, cluster_has_free_slot), "btn-success", effects=(take_quota_slot,),
+            (city_deadline_not_passed, cluster_has_free_slot, reason_recorded), "btn-success",
+            effects=(take_quota_slot,),
         ),
         Transition(
             Action.CITY_RETURN_TO_COUNTY, "退回修改（退回县级）", frozenset({State.CITY_REVIEW}), State.COUNTY_REVIEW,
@@ -432,7 +496,8 @@ TRANSITIONS = {
         ),
         Transition(
             Action.AWARD, "认定", frozenset({State.PROVINCE_REVIEW}), State.AWARDED, Role.PROVINCE,
-            (meeting_decided_award, publicity_cleared), "btn-success", effects=(issue_certificate,), page="meeting",
+            (meeting_decided_award, publicity_cleared, reason_recorded), "btn-success", effects=(issue_certificate,),
+            page="meeting",
         ),
         Transition(
             Action.DECLINE, "不予认定", frozenset({State.PROVINCE_REVIEW}), State.NOT_AWARDED, Role.PROVINCE,

@@ -13,7 +13,7 @@ from applications import eligibility
 from applications.fields import facts_for
 from applications.fingerprint import fingerprint
 from applications.growth import growth_rows, years_of
-from applications.models import REPORT_SECTIONS, Application
+from applications.models import REPORT_SECTIONS, Application, State
 from applications.selectors import applications_visible_to
 from portal.directory.models import Campaign
 from review.models import Certificate, ReviewRecord
@@ -133,6 +133,8 @@ class OpinionBlock:
     person: str = ""
     unit: str = ""
     date: str = ""
+    overridden: str = ""  # the failing conditions the level acknowledged ("A5、E1"), with its reason
+    override_reason: str = ""
 
     @property
     def filled(self) -> bool:
@@ -158,9 +160,42 @@ def opinion_blocks(application) -> list[OpinionBlock]:
                 person=record.actor_name,
                 unit=office_of(record.actor_unit) if record.actor_unit_id else record.actor_unit_name,
                 date=chinese_date(timezone.localdate(record.at)),
+                overridden=record.overridden,
+                override_reason=record.override_reason,
             )
         )
     return blocks
+
+
+@dataclass(frozen=True)
+class PrintedVerdict:
+    """A condition's verdict as a form prints it."""
+
+    code: str
+    title: str
+    status: str
+    label: str
+    reason: str
+
+
+# Where the county has decided, a condition it gave no verdict on (an application verified before the county
+# recorded verdicts) no longer waits for anyone: the form says so instead of 待核实.
+NOT_CHECKED_LABEL = "县级未单独核实"
+UNDECIDED_STATES = {State.DRAFT, State.COUNTY_REVIEW, State.RETURNED, State.WITHDRAWN}
+
+
+def printed_verdicts(application, verdicts) -> list[PrintedVerdict]:
+    decided = application.state not in UNDECIDED_STATES
+    printed = []
+    for v in verdicts:
+        if decided and v.status == eligibility.PENDING:
+            base = v.reason.removesuffix("。").removesuffix("，由县级核实")
+            printed.append(
+                PrintedVerdict(v.code, v.title, "unchecked", NOT_CHECKED_LABEL, f"{base}；县级初审未单独记录此项核实结论。")
+            )
+        else:
+            printed.append(PrintedVerdict(v.code, v.title, v.status, v.label, v.reason))
+    return printed
 
 
 def report_sections(application) -> list[tuple[str, str, str]]:
@@ -180,7 +215,9 @@ def form_context(application) -> dict:
     return {
         "application": application,
         "enterprise": application.enterprise,
-        "verdicts": eligibility.evaluate(eligibility.rule_facts(application, verification=verification)),
+        "verdicts": printed_verdicts(
+            application, eligibility.evaluate(eligibility.rule_facts(application, verification=verification))
+        ),
         "verified": verification is not None,
         "facts": facts,
         "figures": figure_cells(facts),
@@ -267,6 +304,8 @@ def verification_context(application) -> dict:
         "meets": not unmet,
         "unmet": unmet,
         "pending": [v for v in verdicts if v.status == eligibility.PENDING],
+        "county_checked": [v for v in verdicts if v.code in {c.code for c in eligibility.COUNTY_CHECKED}
+                           and v.status != eligibility.PENDING and "（县级核实）" in v.reason],
         "verifier": verifier.display_name,
         "verified_on": chinese_date(timezone.localdate(verification.verified_at)),
         "fingerprint": document_fingerprint(application),

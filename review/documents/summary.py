@@ -79,9 +79,9 @@ class PlaqueRow:
     city: str
 
 
-def _latest_opinion(action: str):
+def _latest_opinion(action: str, column: str = "opinion"):
     records = ReviewRecord.objects.filter(application=OuterRef("pk"), action=action).order_by("-at", "-id")
-    return Subquery(records.values("opinion")[:1])
+    return Subquery(records.values(column)[:1])
 
 
 def summary_queryset(*, visible, campaign, states, city_code: str | None = None):
@@ -101,6 +101,10 @@ def summary_queryset(*, visible, campaign, states, city_code: str | None = None)
         .annotate(
             county_opinion=_latest_opinion(Action.COUNTY_PASS),
             city_opinion=_latest_opinion(Action.CITY_FORWARD),
+            county_overridden=_latest_opinion(Action.COUNTY_PASS, "overridden"),
+            county_override_reason=_latest_opinion(Action.COUNTY_PASS, "override_reason"),
+            city_overridden=_latest_opinion(Action.CITY_FORWARD, "overridden"),
+            city_override_reason=_latest_opinion(Action.CITY_FORWARD, "override_reason"),
             partner_count=Coalesce(Subquery(partners, output_field=IntegerField()), 0),
             effective_rank=Coalesce("county_verification__cluster_rank", "cluster_rank"),
         )
@@ -120,10 +124,13 @@ def recommended_queryset(*, visible, campaign, city_code: str | None = None):
     return summary_queryset(visible=visible, campaign=campaign, states=FORWARDED_STATES, city_code=city_code)
 
 
-def _opinion(text: str | None, action: str) -> str:
+def _opinion(text: str | None, action: str, overridden: str | None = "", reason: str | None = "") -> str:
     if text is None:
         return ""
-    return text or TRANSITIONS[action].label  # an approval without comment still shows the decision
+    shown = text or TRANSITIONS[action].label  # an approval without comment still shows the decision
+    if overridden:  # decided against failing conditions: the reason leads, so a shortened cell still shows it
+        shown = f"【知悉{overridden}不满足，仍{TRANSITIONS[action].label}，理由：{reason}】\n{shown}"
+    return shown
 
 
 def summary_rows(queryset) -> Iterator[SummaryRow]:
@@ -152,8 +159,14 @@ def summary_rows(queryset) -> Iterator[SummaryRow]:
             patents=application.patents_total,
             partners=application.partner_count,
             cluster_rank=facts.cluster_rank,
-            county_opinion=_opinion(application.county_opinion, Action.COUNTY_PASS),
-            city_opinion=_opinion(application.city_opinion, Action.CITY_FORWARD),
+            county_opinion=_opinion(
+                application.county_opinion, Action.COUNTY_PASS, application.county_overridden,
+                application.county_override_reason,
+            ),
+            city_opinion=_opinion(
+                application.city_opinion, Action.CITY_FORWARD, application.city_overridden,
+                application.city_override_reason,
+            ),
             result=application.get_state_display(),
             certificate_number=number,
             contact_name=enterprise.contact_name,

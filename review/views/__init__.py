@@ -8,7 +8,7 @@ from review.views.common import (
     public_awarded,
     transition,
 )
-from review.views.county import county_home, county_queue_view, verification
+from review.views.county import county_home, county_queue_view, verification, verification_reconfirm
 from review.views.province import (
     extend_deadline,
     meeting_award_view,
@@ -48,4 +48,5 @@ __all__ = [
     "spot_checks",
     "transition",
     "verification",
+    "verification_reconfirm",
 ]

@@ -9,14 +9,15 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from applications.eligibility import UNMET
 from applications.fields import BY_NAME, DECLARATION, DECLARATION_FIELDS, FIELDS
 from applications.growth import growth_rows, years_of
 from applications.models import REPORT_SECTIONS, Application, MaterialKind, State
 from portal.accounts.decorators import permission_required, public
 from review import selectors
-from review.forms import TransitionForm
+from review.forms import OVERRIDABLE_ACTIONS, TransitionForm
 from review.services import ActionForbidden, TransitionRefused, notifications_mark_read, perform_transition
-from review.workflow import TRANSITIONS
+from review.workflow import TRANSITIONS, verification_is_current
 
 
 def safe_next(request, fallback):
@@ -62,12 +63,16 @@ def detail_context(request, application, form=None):
     verification = selectors.verification_of(application)
     # 认定 / 不予认定 are carried out from a closed meeting (会议研究), never one by one from the application page.
     actions = selectors.transitions_open_to(user, application, pages=("application",))
+    verdicts = selectors.verdicts_for(application, verification)
     context = {
         "application": application,
         "enterprise": application.enterprise,
         "verification": verification,
         "figures": selectors.figure_rows(application, verification),
-        "verdicts": selectors.verdicts_for(application, verification),
+        "verdicts": verdicts,
+        # 初审通过 / 审核通过并上报 against unmet conditions: the page asks to confirm and give the reason.
+        "override_codes": [v.code for v in verdicts if v.status == UNMET]
+        if any(t.action in OVERRIDABLE_ACTIONS for t in actions) else [],
         "report": [
             (numeral, Application._meta.get_field(n).verbose_name, getattr(application, n))
             for numeral, n in zip("一二三四五六七八", REPORT_SECTIONS, strict=True)
@@ -83,6 +88,10 @@ def detail_context(request, application, form=None):
         "form": form or TransitionForm(initial={"expected_state": application.state}),
         "needs_verification": application.state == State.COUNTY_REVIEW
         and user.has_perm("review.verify_application", application),
+        # Resubmitted since the county verified: 初审通过 waits for a new or re-confirmed verification.
+        "verification_history": selectors.verification_history(application) if verification else [],
+        "verification_outdated": verification is not None and application.state == State.COUNTY_REVIEW
+        and not verification_is_current(application),
         "awaits_meeting": application.state == State.PROVINCE_REVIEW and user.has_perm("review.manage_meetings"),
         "spot_checks": list(application.spot_checks.all()),
         "meeting_decision": getattr(application, "meeting_decision", None),
@@ -136,6 +145,7 @@ def transition(request, pk):
             internal_note=data["internal_note"], expected_state=data["expected_state"] or None,
             # The targets belong to a return to the enterprise; with any other decision they do not apply.
             return_targets=data["return_targets"] if returns_to_enterprise else (),
+            details={"override_reason": form.confirmed_reason()},
         )
     except Application.DoesNotExist:
         raise Http404("申报不存在或不在您的管辖范围内。") from None
@@ -147,7 +157,8 @@ def transition(request, pk):
             application = application_or_404(request.user, pk)
             fresh = TransitionForm(
                 initial={"opinion": data["opinion"], "internal_note": data["internal_note"],
-                         "return_targets": data["return_targets"], "expected_state": application.state}
+                         "return_targets": data["return_targets"], "expected_state": application.state,
+                         "override_confirmed": data["override_confirmed"], "override_reason": data["override_reason"]}
             )
             return render(request, "review/application_detail.html", detail_context(request, application, fresh))
         return redirect(safe_next(request, detail_url))

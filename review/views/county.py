@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.http import require_POST
 
 from applications.fields import VERIFIED_FIELDS
 from applications.models import Application, State
@@ -12,8 +13,15 @@ from portal.accounts.decorators import permission_required
 from review import selectors
 from review.forms import CountyVerificationForm
 from review.models import CountyVerification
-from review.services import ActionForbidden, Refused, VerificationChanged, county_verification_save
+from review.services import (
+    ActionForbidden,
+    Refused,
+    VerificationChanged,
+    county_verification_reconfirm,
+    county_verification_save,
+)
 from review.views.common import application_or_404
+from review.workflow import verification_is_current
 
 
 @permission_required("review.use_county_pages")
@@ -76,7 +84,7 @@ def verification(request, pk):
     if request.method == "POST":
         form = CountyVerificationForm(request.POST)
         if form.is_valid():
-            data = form.cleaned_data
+            data = {**form.cleaned_data, "condition_checks": form.condition_checks()}
             try:
                 county_verification_save(
                     application_id=application.pk, actor=request.user, data=data, version=data["version"]
@@ -110,7 +118,7 @@ def _render(request, application, form, current, conflict=False):
     shown = current
     if form.is_bound and form.is_valid():
         values = {name: form.cleaned_data[name] for name in VERIFIED_FIELDS}
-        shown = CountyVerification(application=application, **values)
+        shown = CountyVerification(application=application, condition_checks=form.condition_checks(), **values)
     editable = application.state == State.COUNTY_REVIEW
     return render(
         request,
@@ -124,6 +132,28 @@ def _render(request, application, form, current, conflict=False):
             "figures": selectors.figure_rows(application, shown),
             "verdicts": selectors.verdicts_for(application, shown),
             "countdown": selectors.deadline_countdown(application.campaign, "county") if editable else None,
+            "history": selectors.verification_history(application),
+            "needs_reconfirmation": current is not None and editable and not verification_is_current(application),
         },
         status=409 if conflict else 200,
     )
+
+
+@require_POST
+@permission_required("review.verify_application")
+def verification_reconfirm(request, pk):
+    """确认核实情况无变化: after a resubmission, the county's verification is confirmed for the data now submitted."""
+    application = application_or_404(request.user, pk)
+    try:
+        county_verification_reconfirm(
+            application_id=application.pk, actor=request.user, version=int(request.POST.get("version") or 0)
+        )
+    except Application.DoesNotExist:
+        raise Http404 from None
+    except ActionForbidden as refusal:
+        raise PermissionDenied(str(refusal)) from None
+    except Refused as refusal:
+        messages.error(request, str(refusal))
+        return redirect("review:verification", pk=application.pk)
+    messages.success(request, "已确认核实情况无变化，记为核实情况证明的新版本。")
+    return redirect(reverse("review:application_detail", args=[application.pk]) + "#verification")

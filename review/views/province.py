@@ -27,6 +27,7 @@ from review.models import SpotCheck
 from review.services import (
     ActionForbidden,
     Refused,
+    TransitionRefused,
     campaign_extend_deadline,
     campaign_publish_results,
     meeting_award,
@@ -243,10 +244,22 @@ def meeting_detail(request, pk):
     elif request.method == "POST":
         messages.error(request, "会议已结束，会议结论已锁定，不能再修改。")
         status = 409
+    return _meeting_page(request, meeting, form, status=status)
+
+
+def _meeting_page(request, meeting, form=None, *, status=200, posted=None):
+    """The meeting's page; `posted` (a refused 认定's POST) keeps what the official confirmed and typed."""
+    decisions = list(selectors.meeting_decisions(meeting))
+    posted = posted or {}
+    confirmations = [
+        (application, failures, bool(posted.get(f"override_confirm_{application.pk}")),
+         posted.get(f"override_reason_{application.pk}", ""))
+        for application, failures in (selectors.award_confirmations(decisions) if meeting.is_closed else [])
+    ]
     return render(
         request,
         "review/meeting_detail.html",
-        {"meeting": meeting, "form": form, "decisions": selectors.meeting_decisions(meeting)},
+        {"meeting": meeting, "form": form, "decisions": decisions, "confirmations": confirmations},
         status=status,
     )
 
@@ -264,14 +277,35 @@ def meeting_close_view(request, pk):
     return redirect("review:meeting_detail", pk=meeting.pk)
 
 
+def _override_reasons(post) -> tuple[dict[int, str], bool]:
+    """{application id: reason} the province confirmed on the meeting page, and whether a reason came unconfirmed."""
+    reasons, unconfirmed = {}, False
+    for key, value in post.items():
+        if not key.startswith("override_reason_") or not key.removeprefix("override_reason_").isdigit():
+            continue
+        pk, reason = int(key.removeprefix("override_reason_")), value.strip()
+        if reason and not post.get(f"override_confirm_{pk}"):
+            unconfirmed = True
+        elif reason:
+            reasons[pk] = reason[:2000]
+    return reasons, unconfirmed
+
+
 @require_POST
 @permission_required("review.carry_out_awards")
 def meeting_award_view(request, pk):
     meeting = get_object_or_404(selectors.meetings_visible_to(request.user), pk=pk)
+    reasons, unconfirmed = _override_reasons(request.POST)
+    if unconfirmed:
+        messages.error(request, "填写了理由的企业，请勾选确认已知悉不满足的条件后再认定。")
+        return _meeting_page(request, meeting, status=400, posted=request.POST)
     try:
-        records = meeting_award(actor=request.user, meeting_id=meeting.pk)
+        records = meeting_award(actor=request.user, meeting_id=meeting.pk, override_reasons=reasons)
     except ActionForbidden as refusal:
         raise PermissionDenied(str(refusal)) from None
+    except TransitionRefused as refusal:  # a guard of one application (e.g. a reason missing): keep what was typed
+        messages.error(request, str(refusal))
+        return _meeting_page(request, meeting, status=400, posted=request.POST)
     except Refused as refusal:
         messages.error(request, str(refusal))
     else:

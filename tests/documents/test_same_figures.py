@@ -39,9 +39,14 @@ def forwarded():
     application = submitted_application()
     county = county_official(application.enterprise.county_id)
     verify(application, county=county, **VERIFIED)
-    perform_transition(application_id=application.pk, action="county_pass", actor=county, opinion="同意推荐。")
+    # The verified equity share (40%) fails E1: passing and forwarding are decisions with a reason.
+    reason = {"override_reason": "所有者权益按审计报告口径核实，同意推荐。"}
     perform_transition(
-        application_id=application.pk, action="city_forward", actor=city_official("131100"), opinion="同意上报。"
+        application_id=application.pk, action="county_pass", actor=county, opinion="同意推荐。", details=reason
+    )
+    perform_transition(
+        application_id=application.pk, action="city_forward", actor=city_official("131100"), opinion="同意上报。",
+        details=reason,
     )
     application.refresh_from_db()
     return application, county

@@ -202,14 +202,16 @@ def test_transition_table_guards_and_effects_are_named_functions_of_the_table():
             ["enterprise_deadline_not_passed", "campaign_open", "application_complete"], ["stamp_submission"]
         ),
         "withdraw": (["county_not_yet_acted"], []),
-        "county_pass": (["county_deadline_not_passed", "county_verified"], []),
+        "county_pass": (
+            ["county_deadline_not_passed", "county_verified", "verification_current", "reason_recorded"], []
+        ),
         "county_return": (["county_deadline_not_passed", "opinion_given"], []),
         "county_reject": (["county_deadline_not_passed", "opinion_given"], []),
-        "city_forward": (["city_deadline_not_passed", "cluster_has_free_slot"], ["take_quota_slot"]),
+        "city_forward": (["city_deadline_not_passed", "cluster_has_free_slot", "reason_recorded"], ["take_quota_slot"]),
         "city_return_county": (["city_deadline_not_passed", "opinion_given"], []),
         "city_return_enterprise": (["city_deadline_not_passed", "opinion_given"], []),
         "city_reject": (["city_deadline_not_passed", "opinion_given"], []),
-        "award": (["meeting_decided_award", "publicity_cleared"], ["issue_certificate"]),
+        "award": (["meeting_decided_award", "publicity_cleared", "reason_recorded"], ["issue_certificate"]),
         "decline": (["meeting_declined_or_objection_upheld"], []),
         "publicize": (["meeting_decided_award", "not_yet_publicized"], []),
         "handle_objection": (["opinion_given", "objection_open"], ["record_objection_finding"]),

@@ -178,6 +178,10 @@ TABLE = {
     "review:verification": Row(
         answers(county_131125=200, county_130534=404), kwargs=lambda w: {"pk": w.a.pk},
     ),
+    "review:verification_reconfirm": Row(
+        answers(county_131125=REDIRECT, county_130534=404), kwargs=lambda w: {"pk": w.a.pk}, method="POST",
+        note="application A is decided: the county is told it cannot change the verification",
+    ),
     # review: city
     "review:city_home": Row(CITY_ONLY),
     "review:city_clusters": Row(CITY_ONLY),
