@@ -371,6 +371,14 @@ def release_quota_slot(step: Step) -> None:
         step.note = f"「{application.cluster.name}」推荐名额释放 1 个"
 
 
+def leave_city_ranking(step: Step) -> None:
+    """An application the city sends back or rejects leaves its ranking: if it comes back, the city ranks it anew
+    (a stale number would collide with the ranking made meanwhile)."""
+    if step.application.city_rank is not None:
+        step.application.city_rank = None
+        step.update_fields.append("city_rank")
+
+
 def issue_certificate(step: Step) -> None:
     application = step.application
     # The campaign row is locked, so serials are assigned one at a time: gap-free, in call order.
@@ -507,15 +515,15 @@ TRANSITIONS = {
         ),
         Transition(
             Action.CITY_RETURN_TO_COUNTY, "退回修改（退回县级）", frozenset({State.CITY_REVIEW}), State.COUNTY_REVIEW,
-            Role.CITY, (city_deadline_not_passed, opinion_given), "btn-warning",
+            Role.CITY, (city_deadline_not_passed, opinion_given), "btn-warning", effects=(leave_city_ranking,),
         ),
         Transition(
             Action.CITY_RETURN_TO_ENTERPRISE, "退回修改（退回企业）", frozenset({State.CITY_REVIEW}), State.RETURNED,
-            Role.CITY, (city_deadline_not_passed, opinion_given), "btn-warning",
+            Role.CITY, (city_deadline_not_passed, opinion_given), "btn-warning", effects=(leave_city_ranking,),
         ),
         Transition(
             Action.CITY_REJECT, "不予推荐", frozenset({State.CITY_REVIEW}), State.REJECTED, Role.CITY,
-            (city_deadline_not_passed, opinion_given), "btn-danger",
+            (city_deadline_not_passed, opinion_given), "btn-danger", effects=(leave_city_ranking,),
         ),
         Transition(
             Action.PROVINCE_RETURN_TO_CITY, "退回市级", frozenset({State.PROVINCE_REVIEW}), State.CITY_REVIEW,

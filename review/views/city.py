@@ -11,7 +11,13 @@ from applications.models import Application, State
 from portal.accounts.decorators import permission_required
 from review import selectors
 from review.forms import CityRankForm, ForwardForm, TransitionForm
-from review.services import ActionForbidden, Refused, TransitionRefused, application_set_city_ranks, perform_transition
+from review.services import (
+    ActionForbidden,
+    Refused,
+    TransitionRefused,
+    application_set_city_ranks,
+    perform_transition,
+)
 from review.views.common import application_or_404
 from review.workflow import TRANSITIONS, Action
 

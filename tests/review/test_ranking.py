@@ -13,7 +13,7 @@ from review import services
 from review.models import ClusterQuota, MeetingDecision, ReviewRecord, SpotCheckResult
 from review.services import TransitionRefused, application_set_city_ranks, perform_transition
 from tests.factories import EnterpriseFactory, city_official, province_official
-from tests.review.journey import actor_for, application_in, rank_next, walk
+from tests.review.journey import actor_for, application_in, walk
 
 pytestmark = pytest.mark.django_db
 
@@ -94,10 +94,20 @@ def test_forward_needs_the_city_opinion():
     assert quota_used(application) == 0
 
 
+def test_an_application_sent_back_by_the_city_leaves_its_ranking():
+    first, second = waiting_in_cluster(2)
+    rank([first, second], 1, 2)
+    perform_transition(
+        application_id=second.pk, action="city_return_county", actor=city_official("131100"), opinion="请重新核实。"
+    )
+    assert Application.objects.get(pk=second.pk).city_rank is None
+    assert Application.objects.get(pk=first.pk).city_rank == 1
+
+
 def test_a_stale_repeated_rank_is_refused():
     first, second = waiting_in_cluster(2)
     rank([first, second], 1, 2)
-    Application.objects.filter(pk=second.pk).update(city_rank=1)  # e.g. kept from before a return to the county
+    Application.objects.filter(pk=second.pk).update(city_rank=1)  # e.g. kept from before ranks were cleared on return
     with pytest.raises(TransitionRefused, match=r"推荐排序号重复（1）"):
         forward(first)
 

@@ -65,8 +65,9 @@ def build(state, *, for_action=None):
     application = application_in(state)
     if state == State.COUNTY_REVIEW:
         verify(application)
-    if state == State.CITY_REVIEW and for_action == "city_forward":
-        rank_next(application)
+    if state == State.CITY_REVIEW and for_action:
+        rank_next(application)  # a forward needs it; a return or rejection takes it away
+        application.refresh_from_db()
     if state == State.PROVINCE_REVIEW and for_action in ("award", "decline", "publicize", "handle_objection"):
         decide(application, "decline" if for_action == "decline" else "award", carry_out=False)
     return application
@@ -105,6 +106,7 @@ def effect_outcomes(application):
         "stamp_submission": application.submitted_at,
         "take_quota_slot": quota.used if quota else 0,
         "release_quota_slot": quota.used if quota else 0,
+        "leave_city_ranking": application.city_rank,
         "issue_certificate": current is not None,
         "record_objection_finding": list(
             Objection.objects.filter(entry__application=application).values_list("outcome", flat=True)
@@ -221,9 +223,9 @@ def test_transition_table_guards_and_effects_are_named_functions_of_the_table():
             ["take_quota_slot"],
         ),
         "city_withdraw_forward": (["city_deadline_not_passed", "province_not_acted"], ["release_quota_slot"]),
-        "city_return_county": (["city_deadline_not_passed", "opinion_given"], []),
-        "city_return_enterprise": (["city_deadline_not_passed", "opinion_given"], []),
-        "city_reject": (["city_deadline_not_passed", "opinion_given"], []),
+        "city_return_county": (["city_deadline_not_passed", "opinion_given"], ["leave_city_ranking"]),
+        "city_return_enterprise": (["city_deadline_not_passed", "opinion_given"], ["leave_city_ranking"]),
+        "city_reject": (["city_deadline_not_passed", "opinion_given"], ["leave_city_ranking"]),
         "province_return_city": (["opinion_given", "province_not_acted"], ["release_quota_slot"]),
         "award": (["meeting_decided_award", "publicity_cleared"], ["issue_certificate"]),
         "decline": (["meeting_declined_or_objection_upheld"], []),
