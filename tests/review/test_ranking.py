@@ -279,3 +279,18 @@ def test_walk_ranks_before_it_forwards():
     assert application.city_rank == 1
     assert walk(application_in(State.CITY_REVIEW), "city_forward").city_rank == 2
     assert actor_for(application, "city_forward").role == "city"
+
+
+def test_the_review_form_drops_a_withdrawn_forward_until_the_city_decides_again():
+    from review.documents.selectors import opinion_blocks
+
+    (application,) = forwarded(1)
+
+    def city_block():
+        return opinion_blocks(Application.objects.get(pk=application.pk))[1]
+
+    assert (city_block().decision, city_block().opinion) == ("审核通过并上报", "同意上报。")
+    withdraw(application, opinion="重新排序。")
+    assert not city_block().filled
+    forward(application, opinion="复核后同意上报。")
+    assert (city_block().decision, city_block().opinion) == ("审核通过并上报", "复核后同意上报。")
