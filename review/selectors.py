@@ -241,6 +241,14 @@ def count_in(user, campaign, *states, **filters) -> int:
     return applications_visible_to(user).filter(campaign=campaign, state__in=states, **filters).count()
 
 
+def count_returned(user, campaign, state) -> int:
+    """How many of the user's applications in `state` are there because a later level returned them."""
+    if campaign is None:
+        return 0
+    waiting = applications_visible_to(user).filter(campaign=campaign, state=state)
+    return with_return_opinion(waiting).filter(return_opinion__isnull=False).count()
+
+
 @dataclass
 class UnitStats:
     """One row of the province's overview: a city or a cluster."""

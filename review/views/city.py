@@ -48,10 +48,14 @@ def _waiting_steps(groups, waiting, countdown):
         return [("danger", f"{waiting} 件待市级审核已超过截止时间，须由省级审核员延长截止日期后才能办理。", clusters_url)]
     if waiting:
         unranked = sum(1 for g in groups for a in g.waiting if a.city_rank is None)
-        return [
+        returned = sum(1 for g in groups for a in g.waiting if a.return_opinion)
+        steps = [
             ("warning" if countdown.due_soon else "primary",
              f"{waiting} 件待市级审核（{countdown.label}），其中 {unranked} 件尚未排序。", clusters_url)
         ]
+        if returned:
+            steps.append(("warning", f"{returned} 件被省级退回市级，退回意见见按集群审核汇总。", clusters_url))
+        return steps
     return []
 
 

@@ -294,3 +294,16 @@ def test_the_review_form_drops_a_withdrawn_forward_until_the_city_decides_again(
     assert not city_block().filled
     forward(application, opinion="复核后同意上报。")
     assert (city_block().decision, city_block().opinion) == ("审核通过并上报", "复核后同意上报。")
+
+
+def test_the_home_pages_count_what_came_back(client):
+    (application,) = forwarded(1)
+    province_return(application, "请补充集群内排名依据。")
+    client.force_login(city_official("131100"))
+    assert "1 件被省级退回市级" in client.get(reverse("review:city_home")).content.decode()
+
+    perform_transition(
+        application_id=application.pk, action="city_return_county", actor=city_official("131100"), opinion="请重新核实。"
+    )
+    client.force_login(actor_for(application, "county_pass"))
+    assert "1 件被市级退回重新初审" in client.get(reverse("review:county_home")).content.decode()
