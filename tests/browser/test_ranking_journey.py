@@ -1,7 +1,8 @@
 """The city's ranking as the officials work it: the city is refused a forward before it has ranked the whole cluster
 (the reason on the page, its opinion kept), ranks, forwards each with its own opinion in rank order, withdraws a
 forward (the slot comes back: 2/3) and returns one application to the county, which reads the city's opinion on its
-queue and at the top of the application's page."""
+queue and at the top of the application's page; the province returns a forward to the city, which reads its opinion
+on the cluster page (the slot freed again: 1/3)."""
 
 import pytest
 from playwright.sync_api import expect
@@ -15,6 +16,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 NAMES = ("安平县新星丝网有限公司", "安平县恒通丝网制品有限公司", "安平县盛达金属网业有限公司", "安平县宏远筛网有限公司")
 RETURN_OPINION = "核实情况证明中的集群内排名与统计部门数据不一致，请县级重新核实后再报。"
+PROVINCE_OPINION = "该企业科技投入占比依据不足，请市级复核后重新上报。"
 
 
 def alert(page):
@@ -77,6 +79,23 @@ def city_withdraws_a_forward(page, screenshot, cluster):
     screenshot(page, "32-city-withdrawn")
 
 
+def province_returns_to_the_city(page, screenshot, application):
+    page.goto(page.base_url + f"/review/applications/{application.pk}/")
+    page.click("#actions button:has-text('退回市级')")
+    alert(page).to_have_text("「退回市级」须填写意见或理由。")
+    page.fill("#id_opinion", PROVINCE_OPINION)
+    page.click("#actions button:has-text('退回市级')")
+    alert(page).to_have_text("已办理「退回市级」。")
+    expect(page.locator("h1 .state-badge")).to_have_text("待市级审核")
+
+
+def city_reads_the_province_opinion(page, screenshot, cluster, name):
+    page.click("nav >> text=按集群排序与上报")
+    expect(page.locator(f"{cluster} .quota")).to_have_text("1/3")
+    expect(row(page, cluster, name).locator(".return-opinion")).to_have_text(f"河北省退回意见：{PROVINCE_OPINION}")
+    screenshot(page, "35-city-cluster-province-opinion")
+
+
 def city_returns_to_the_county(page, screenshot, cluster, name):
     row(page, cluster, name).get_by_role("link", name=name).click()
     page.fill("#id_opinion", RETURN_OPINION)
@@ -109,12 +128,14 @@ def test_city_ranks_before_forwarding_withdraws_a_forward_and_the_county_reads_t
     city_withdraws_a_forward(city, screenshot, cluster)
     city_returns_to_the_county(city, screenshot, cluster, fourth)
     county_reads_the_opinion(open_as("anping"), screenshot, fourth)
+    province_returns_to_the_city(open_as("hebei"), screenshot, applications[1])
+    city_reads_the_province_opinion(city, screenshot, cluster, NAMES[1])
 
     assert dict(Application.objects.values_list("enterprise__name", "state")) == {
-        NAMES[0]: State.PROVINCE_REVIEW, NAMES[1]: State.PROVINCE_REVIEW,
+        NAMES[0]: State.PROVINCE_REVIEW, NAMES[1]: State.CITY_REVIEW,
         NAMES[2]: State.CITY_REVIEW, NAMES[3]: State.COUNTY_REVIEW,
     }
-    assert ClusterQuota.objects.get(campaign=campaign, cluster_id=applications[0].cluster_id).used == 2
+    assert ClusterQuota.objects.get(campaign=campaign, cluster_id=applications[0].cluster_id).used == 1
     assert list(
         ReviewRecord.objects.filter(action="city_forward").order_by("at", "id").values_list("opinion", flat=True)
     ) == ["推荐排序第1位，同意上报。", "推荐排序第2位，同意上报。", "推荐排序第3位，同意上报。"]
