@@ -55,7 +55,9 @@ class Facts:
         return next((f"{refused[name].rstrip('。')}。" for name in names if name in refused), None)
 
 
-def rule_facts(application, *, honours=None, partner_count=None, verification=None, invalid=()) -> Facts:
+def rule_facts(
+    application, *, honours=None, partner_count=None, verification=None, invalid=(), cluster_in_campaign=None
+) -> Facts:
     """What the rules look at. The figures come from fields.facts_for: with a `verification` (the county's
     核实情况证明, saved or being filled in) its figures replace the declared ones; without one, the declared."""
     if honours is None:
@@ -64,6 +66,8 @@ def rule_facts(application, *, honours=None, partner_count=None, verification=No
         partner_count = len(application.partners.all())
     figures = facts_for(application, verification)
     campaign = application.campaign
+    if cluster_in_campaign is None:
+        cluster_in_campaign = campaign.eligible_clusters().filter(pk=application.cluster_id).exists()
     return Facts(
         credit_code=application.enterprise.credit_code,
         independent_legal_person=application.independent_legal_person,
@@ -80,7 +84,7 @@ def rule_facts(application, *, honours=None, partner_count=None, verification=No
         declares_policy_compliance=application.declares_policy_compliance,
         declares_no_accidents=application.declares_no_accidents,
         declares_no_violations=application.declares_no_violations,
-        cluster_in_campaign=campaign.eligible_clusters().filter(pk=application.cluster_id).exists(),
+        cluster_in_campaign=cluster_in_campaign,
         verified=figures.verified,
         invalid=tuple(invalid),
         **{name: figures.values[name] for name in VERIFIED_FIELDS},
@@ -335,3 +339,11 @@ def evaluate(facts: Facts) -> list[Verdict]:
 
 def failing_hard(verdicts: list[Verdict]) -> list[Verdict]:
     return [v for v in verdicts if v.blocks_submission]
+
+
+def condition_codes(verdicts: list[Verdict]) -> dict[str, str]:
+    """The codes of the conditions not met and still to be verified, as Application stores them ("A5 E1")."""
+    return {
+        "unmet_conditions": " ".join(v.code for v in verdicts if v.status == UNMET),
+        "pending_conditions": " ".join(v.code for v in verdicts if v.status == PENDING),
+    }

@@ -155,6 +155,10 @@ class Application(models.Model):
     filing_number = models.CharField("申报编号", max_length=20, blank=True, default="")
     # Incremented on each save of the form: a stale form (another tab, a double click) is detected.
     version = models.PositiveIntegerField(default=0)
+    # The conditions' verdicts as of the last change to what they judge (applications.services.record_conditions),
+    # on the county's verified figures once there are any: codes such as "A5 E1". Lists show and filter on them.
+    unmet_conditions = models.CharField("不满足的申报条件", max_length=80, blank=True, default="")
+    pending_conditions = models.CharField("待核实的申报条件", max_length=80, blank=True, default="")
 
     class Meta:
         verbose_name = "申报"
@@ -175,6 +179,14 @@ class Application(models.Model):
     @property
     def is_editable(self):
         return self.state in EDITABLE_STATES
+
+    @property
+    def unmet_codes(self) -> list[str]:
+        return self.unmet_conditions.split()
+
+    @property
+    def pending_codes(self) -> list[str]:
+        return self.pending_conditions.split()
 
     @property
     def patents_total(self):

@@ -4,6 +4,7 @@ from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from applications import eligibility
 from applications.fingerprint import SIGNED_FIELDS
 from applications.models import (
     MULTIPLE_FILE_MATERIALS,
@@ -166,6 +167,25 @@ def _save_fields(application: Application, *, version: int, fields: dict) -> App
     return application
 
 
+def record_conditions(application: Application) -> list[str]:
+    """Set the stored verdicts (Application.unmet_conditions, pending_conditions) from the conditions as they now
+    judge the application; returns the names of the fields that changed, for the caller's save."""
+    verification = getattr(application, "county_verification", None)  # review's 核实情况证明, once there is one
+    codes = eligibility.condition_codes(
+        eligibility.evaluate(eligibility.rule_facts(application, verification=verification))
+    )
+    changed = [name for name, value in codes.items() if getattr(application, name) != value]
+    for name in changed:
+        setattr(application, name, codes[name])
+    return changed
+
+
+def store_conditions(application: Application) -> None:
+    """record_conditions and save what changed: after anything the conditions read was saved."""
+    if changed := record_conditions(application):
+        application.save(update_fields=changed)
+
+
 def application_save_report(*, application_id: int, actor: User, version: int, sections: dict) -> Application:
     """Save the 申请报告's sections as a draft, refusing a stale version."""
     unknown = set(sections) - set(REPORT_SECTIONS)
@@ -173,7 +193,9 @@ def application_save_report(*, application_id: int, actor: User, version: int, s
         raise ValueError(f"not report sections: {unknown}")
     with transaction.atomic():
         application = _lock_editable(application_id, actor)
-        return _save_fields(application, version=version, fields=sections)
+        _save_fields(application, version=version, fields=sections)
+        store_conditions(application)
+        return application
 
 
 def application_save_form(
@@ -187,6 +209,7 @@ def application_save_form(
         Honour.objects.bulk_create(Honour(application=application, **row) for row in honours)
         application.partners.all().delete()
         PartnerSME.objects.bulk_create(PartnerSME(application=application, **row) for row in partners)
+        store_conditions(application)
     return application
 
 

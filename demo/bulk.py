@@ -26,6 +26,7 @@ from django.core.files.storage import default_storage
 from django.db import connection, transaction
 from django.db.models import F, Max
 
+from applications import eligibility
 from applications.fingerprint import fingerprint
 from applications.models import (
     REQUIRED_MATERIALS,
@@ -547,6 +548,25 @@ def signed_hashes(plans: list[Plan], details: dict) -> dict:
     }
 
 
+def record_verdicts(plans: list[Plan], details: dict) -> None:
+    """The stored verdicts (Application.unmet_conditions, pending_conditions) as the workflow stores them; the
+    county's verified figures here are the declared ones, so the declared figures judge."""
+    eligible = {}
+    for plan in plans:
+        app = plan.application
+        if app.campaign_id not in eligible:
+            eligible[app.campaign_id] = set(app.campaign.eligible_clusters().values_list("pk", flat=True))
+        signed = _Signed(app, *details.get(app.pk, ([], [], [])))
+        facts = eligibility.rule_facts(
+            signed, verification=None, cluster_in_campaign=app.cluster_id in eligible[app.campaign_id]
+        )
+        for name, value in eligibility.condition_codes(eligibility.evaluate(facts)).items():
+            setattr(app, name, value)
+    Application.objects.bulk_update(
+        [p.application for p in plans], ["unmet_conditions", "pending_conditions"], batch_size=BATCH
+    )
+
+
 def create_records(plans, hashes, officials, enterprise_users) -> int:
     records, verifications = [], []
     for plan in plans:
@@ -757,6 +777,7 @@ def _create(n: int, *, campaigns: int, seed: int) -> BulkReport:
         Application.objects.bulk_create([p.application for p in plans], batch_size=BATCH)
     details = create_details(plans, enterprise_users, rng)
     hashes = signed_hashes(plans, details)
+    record_verdicts(plans, details)
     report.records = create_records(plans, hashes, officials, enterprise_users)
     for campaign in campaign_list:
         report.certificates += _record_campaign(campaign, plans, meeting_days[campaign.pk], officials)

@@ -20,6 +20,7 @@ from applications.fingerprint import fingerprint
 from applications.models import Application, State
 from applications.return_targets import TARGETS
 from applications.selectors import applications_visible_to
+from applications.services import record_conditions, store_conditions
 from portal.audit.models import Event
 from portal.audit.services import audit
 from portal.dates import chinese_date
@@ -160,6 +161,7 @@ def _perform_transition(
             application.state = transition.target
             for effect in transition.effects:
                 effect(step)
+            step.update_fields += record_conditions(application)
             application.save(update_fields=["state", "updated_at", *step.update_fields])
             record = _record(step, from_state=from_state, internal_note=internal_note, return_targets=return_targets)
             audit(
@@ -226,6 +228,7 @@ def county_verification_save(
         verification = _verification_create(application, actor, values)
     else:
         verification = _verification_update(application, actor, values, version=version, now=now)
+    store_conditions(Application.objects.select_related("campaign", "enterprise").get(pk=application.pk))
     audit(Event.ADMIN_CHANGE, user=actor, obj=application, detail=f"核实情况证明第 {verification.version} 版")
     return verification
 

@@ -123,3 +123,18 @@ def test_seed_demo_applications_option_adds_bulk_rows():
     assert "已批量创建 30 份申报" in out.getvalue()
     assert ReviewRecord.objects.filter(actor__username__startswith="bulk-").exists()
     assert Application.objects.filter(enterprise__users__username__startswith="bulk-ent-").count() == 30
+
+
+def test_bulk_stored_verdicts_are_what_the_rules_judge(bulk):
+    from applications import eligibility
+
+    checked = 0
+    for application in Application.objects.exclude(state=State.DRAFT).select_related("campaign", "enterprise")[:40]:
+        verification = getattr(application, "county_verification", None)
+        facts = eligibility.rule_facts(application, verification=verification)
+        codes = eligibility.condition_codes(eligibility.evaluate(facts))
+        assert (application.unmet_conditions, application.pending_conditions) == (
+            codes["unmet_conditions"], codes["pending_conditions"]
+        )
+        checked += 1
+    assert checked
