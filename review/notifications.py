@@ -50,6 +50,8 @@ EVENT_PHRASES = {
 
 # Decisions against the application: the notice says why, in the deciding level's words.
 WITH_OPINION = RETURN_ACTIONS | {Action.COUNTY_REJECT, Action.CITY_REJECT, Action.CITY_WITHDRAW_FORWARD, Action.DECLINE}
+# Taken back by the level that sent it on: the next level loses it from its list without having decided.
+TAKEN_BACK = frozenset({Action.CITY_WITHDRAW_FORWARD})
 OPINION_CHARS = 150  # the notice keeps to one portal line (Notification.message holds 300)
 
 
@@ -73,6 +75,10 @@ def notify_transition(record_id):
     # Who must act is asked of the state this transition made (the commit may come after later transitions).
     application.state = record.to_state
     recipients = recipients_for(application)
+    if record.action in TAKEN_BACK:
+        # The level that was working on it is told too: the application has left its list.
+        application.state = record.from_state
+        recipients += [user for user in recipients_for(application) if user not in recipients]
     send_notices([(user, application) for user in recipients], message)
 
 

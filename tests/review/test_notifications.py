@@ -174,3 +174,17 @@ def test_the_county_sees_the_city_return_opinion_on_its_queue_and_the_page(clien
     page = client.get(reverse("review:application_detail", args=[application.pk])).content.decode()
     assert "衡水市退回意见" in page and "退回修改（退回县级）" in page
     assert page.index('id="return-opinion"') < page.index('id="conditions"')  # at the top, before the work
+
+
+def test_a_withdrawn_forward_tells_the_province_and_the_enterprise(django_capture_on_commit_callbacks):
+    application = application_in(State.PROVINCE_REVIEW)
+    province = province_official()
+    with django_capture_on_commit_callbacks(execute=True):
+        perform_transition(
+            application_id=application.pk, action="city_withdraw_forward",
+            actor=actor_for(application, "city_withdraw_forward"), opinion="需重新排序后再报。",
+        )
+    for user in (province, actor_for(application, "submit"), actor_for(application, "city_forward")):
+        message = Notification.objects.get(recipient=user, application=application).message
+        assert "已由市级撤回上报" in message and message.endswith("衡水市意见：需重新排序后再报。"), user
+    assert not Notification.objects.filter(recipient=actor_for(application, "county_pass")).exists()
