@@ -307,3 +307,14 @@ def test_the_home_pages_count_what_came_back(client):
     )
     client.force_login(actor_for(application, "county_pass"))
     assert "1 件被市级退回重新初审" in client.get(reverse("review:county_home")).content.decode()
+
+
+def test_the_cluster_page_forward_records_the_row_opinion(client):
+    (application,) = waiting_in_cluster(1)
+    rank([application], 1)
+    client.force_login(city_official("131100"))
+    response = client.post(reverse("review:city_cluster_forward", args=[application.pk]), {"opinion": " 同意上报。 "})
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("review:city_clusters"))
+    record = ReviewRecord.objects.get(application=application, action="city_forward")
+    assert (record.opinion, state_of(application), quota_used(application)) == ("同意上报。", State.PROVINCE_REVIEW, 1)
