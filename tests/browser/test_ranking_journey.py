@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from applications.models import Application, State
 from review.models import ClusterQuota, ReviewRecord
-from tests.browser.conftest import accept_dialogs
+from tests.browser.conftest import SCREENSHOTS, accept_dialogs
 from tests.browser.seed import Officials, open_campaign, passed_by_county
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -84,6 +84,7 @@ def province_returns_to_the_city(page, screenshot, application):
     page.click("#actions button:has-text('退回市级')")
     alert(page).to_have_text("「退回市级」须填写意见或理由。")
     page.fill("#id_opinion", PROVINCE_OPINION)
+    page.locator("#actions").screenshot(path=str(SCREENSHOTS / "36-province-return-to-city.png"))
     page.click("#actions button:has-text('退回市级')")
     alert(page).to_have_text("已办理「退回市级」。")
     expect(page.locator("h1 .state-badge")).to_have_text("待市级审核")
