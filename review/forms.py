@@ -65,6 +65,12 @@ class TransitionForm(forms.Form):
         return (data.get("override_reason") or "").strip() if data.get("override_confirmed") else ""
 
 
+class ForwardForm(forms.Form):
+    """审核通过并上报 from the cluster page: the city's opinion on this one application."""
+
+    opinion = forms.CharField(label="市级审核意见", required=False, max_length=2000)
+
+
 class CountyVerificationForm(forms.Form):
     """县级核实情况证明. `version` is the version the official opened (0: new); the service compares it."""
 

@@ -5,9 +5,10 @@ from django.core.mail import send_mass_mail
 from django.db.models import Q
 
 from applications.models import State
-from portal.accounts.models import OFFICIAL_ROLES, User
+from portal.accounts.models import OFFICIAL_ROLES, Role, User
 from portal.dates import chinese_datetime
 from portal.directory.models import DivisionKind
+from review.workflow import RETURN_ACTIONS, Action
 
 
 def recipients_for(application):
@@ -37,18 +38,32 @@ EVENT_PHRASES = {
     "county_return": "「{name}」的申报被县级退回修改",
     "county_reject": "「{name}」的申报经县级初审不予推荐",
     "city_forward": "「{name}」的申报已审核通过并上报省局",
+    "city_withdraw_forward": "「{name}」的申报已由市级撤回上报",
     "city_return_county": "「{name}」的申报被市级退回县级重新初审",
     "city_return_enterprise": "「{name}」的申报被市级退回修改",
     "city_reject": "「{name}」的申报经市级审核不予推荐",
+    "province_return_city": "「{name}」的申报被省级退回市级重新审核",
     "award": "「{name}」已被认定为河北省产业集群龙头企业",
     "decline": "「{name}」的申报经省局审定未予认定",
 }
 
 
+# Decisions against the application: the notice says why, in the deciding level's words.
+WITH_OPINION = RETURN_ACTIONS | {Action.COUNTY_REJECT, Action.CITY_REJECT, Action.CITY_WITHDRAW_FORWARD, Action.DECLINE}
+# Taken back by the level that sent it on: the next level loses it from its list without having decided.
+TAKEN_BACK = frozenset({Action.CITY_WITHDRAW_FORWARD})
+OPINION_CHARS = 150  # the notice keeps to one portal line (Notification.message holds 300)
+
+
 def transition_message(record, enterprise_name: str) -> str:
     phrase = EVENT_PHRASES.get(record.action, "「{name}」的申报：" + record.action_label)
     when = chinese_datetime(record.at)
-    return f"{phrase.format(name=enterprise_name)}（{when}），当前状态：{State(record.to_state).label}。"
+    message = f"{phrase.format(name=enterprise_name)}（{when}），当前状态：{State(record.to_state).label}。"
+    opinion = " ".join(record.opinion.split())
+    if record.action in WITH_OPINION and opinion:
+        shown = opinion if len(opinion) <= OPINION_CHARS else opinion[: OPINION_CHARS - 1] + "…"
+        message += f"{record.actor_unit_name or Role(record.actor_role).label}意见：{shown}"
+    return message
 
 
 def notify_transition(record_id):
@@ -60,6 +75,10 @@ def notify_transition(record_id):
     # Who must act is asked of the state this transition made (the commit may come after later transitions).
     application.state = record.to_state
     recipients = recipients_for(application)
+    if record.action in TAKEN_BACK:
+        # The level that was working on it is told too: the application has left its list.
+        application.state = record.from_state
+        recipients += [user for user in recipients_for(application) if user not in recipients]
     send_notices([(user, application) for user in recipients], message)
 
 

@@ -4,7 +4,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from itertools import groupby
 
-from django.db.models import Count, F, Q
+from django.db.models import Case, Count, F, OuterRef, Q, Subquery, When
 from django.utils import timezone
 
 from applications import eligibility, return_targets
@@ -27,9 +27,8 @@ from review.models import (
     SpotCheckResult,
     VerificationVersionKind,
 )
-from review.workflow import SPOT_CHECK_FAILED, TRANSITIONS
+from review.workflow import FORWARDED_STATES, RETURN_ACTIONS, SPOT_CHECK_FAILED, TRANSITIONS
 
-FORWARDED_STATES = (State.PROVINCE_REVIEW, State.AWARDED, State.NOT_AWARDED)
 # What the city sees: everything the county passed on (and what became of it).
 CITY_STATES = (State.CITY_REVIEW, *FORWARDED_STATES)
 DUE_SOON_DAYS = 7
@@ -150,6 +149,36 @@ def open_return_for(application) -> OpenReturn | None:
     )
 
 
+@dataclass(frozen=True)
+class ReturnOpinion:
+    """Why the application is back where it waits: the return that sent it there, and the returning level's words."""
+
+    label: str  # the return's action, e.g. 退回修改（退回县级）
+    opinion: str
+    unit: str
+    at: dt.datetime
+
+
+def return_opinion_for(application) -> ReturnOpinion | None:
+    """The opinion of the level that returned the application, while it waits after that return (its latest
+    record is the return); None once anything else happened to it."""
+    record = application.review_records.order_by("-at", "-id").first()
+    if record is None or record.action not in RETURN_ACTIONS:
+        return None
+    return ReturnOpinion(label=record.action_label, opinion=record.opinion, unit=record.actor_unit_name, at=record.at)
+
+
+def with_return_opinion(queryset):
+    """Annotate each application of a list with `return_opinion` and `return_unit` (None unless its latest record
+    is a return): the same rule as return_opinion_for, in the list's one query."""
+    latest = ReviewRecord.objects.filter(application=OuterRef("pk")).order_by("-at", "-id")
+    return queryset.annotate(
+        last_action=Subquery(latest.values("action")[:1]),
+        return_opinion=Case(When(last_action__in=RETURN_ACTIONS, then=Subquery(latest.values("opinion")[:1]))),
+        return_unit=Case(When(last_action__in=RETURN_ACTIONS, then=Subquery(latest.values("actor_unit_name")[:1]))),
+    )
+
+
 def campaign_in_view(year=None):
     """The campaign a review screen shows: the one asked for, else the open one, else the latest."""
     if year:
@@ -216,6 +245,14 @@ def count_in(user, campaign, *states, **filters) -> int:
     if campaign is None:
         return 0
     return applications_visible_to(user).filter(campaign=campaign, state__in=states, **filters).count()
+
+
+def count_returned(user, campaign, state) -> int:
+    """How many of the user's applications in `state` are there because a later level returned them."""
+    if campaign is None:
+        return 0
+    waiting = applications_visible_to(user).filter(campaign=campaign, state=state)
+    return with_return_opinion(waiting).filter(return_opinion__isnull=False).count()
 
 
 @dataclass
@@ -294,7 +331,7 @@ def province_stats_by_cluster(user, campaign) -> list[UnitStats]:
 
 def county_queue(user, campaign, state: str | None = None):
     """The county's applications of the campaign (one state, or all), oldest submission first."""
-    queryset = (
+    queryset = with_return_opinion(
         applications_visible_to(user)
         .filter(campaign=campaign)
         .select_related("enterprise", "cluster", "campaign", "county_verification")
@@ -325,7 +362,7 @@ def city_cluster_groups(user, campaign, cluster_id=None) -> list[ClusterGroup]:
     """What the counties passed on, grouped by cluster in the city's ranking order, with each cluster's quota."""
     if campaign is None:
         return []
-    queryset = (
+    queryset = with_return_opinion(
         applications_visible_to(user)
         .filter(campaign=campaign, state__in=CITY_STATES)
         .select_related("enterprise__county", "cluster__county", "county_verification", "campaign")

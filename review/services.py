@@ -45,6 +45,7 @@ from review.models import (
 from review.notifications import notify_transition
 from review.selectors import meetings_visible_to, spot_checks_visible_to, transition_permission
 from review.workflow import (
+    RANKED_STATES,
     TRANSITIONS,
     Action,
     Step,
@@ -329,7 +330,8 @@ def application_set_city_ranks(
 ) -> int:
     """Store the city's 集群内推荐排序 for the cluster's applications awaiting the city; returns how many changed.
 
-    Ranks must be unique inside the cluster (including those already forwarded, whose rank is frozen).
+    Ranks must be unique inside the cluster (including those already forwarded, whose rank is frozen). Forwarding
+    asks for the ranking to be complete and followed (review.workflow.cluster_ranked, forwarded_in_rank_order).
     """
     now = now or timezone.now()
     if not actor.has_perm("review.rank_applications"):
@@ -340,7 +342,7 @@ def application_set_city_ranks(
         in_cluster = list(
             applications_visible_to(actor)
             .select_for_update(of=("self",))
-            .filter(campaign=campaign, cluster_id=cluster_id, state__in=[State.CITY_REVIEW, State.PROVINCE_REVIEW])
+            .filter(campaign=campaign, cluster_id=cluster_id, state__in=RANKED_STATES)
             .only("id", "state", "city_rank")
         )
         final = _final_city_ranks(in_cluster, ranks)

@@ -18,6 +18,7 @@ review_patterns = [
     path("city/", views.city_home, name="city_home"),
     path("city/clusters/", views.city_clusters, name="city_clusters"),
     path("city/clusters/<int:cluster_id>/rank/", views.city_cluster_rank, name="city_cluster_rank"),
+    path("city/applications/<int:pk>/forward/", views.city_cluster_forward, name="city_cluster_forward"),
     # 省级
     path("province/", views.province_home, name="province_home"),
     path("province/applications/", views.province_list, name="province_list"),

@@ -9,6 +9,7 @@ still refuse and roll everything back, as the quota does when a parallel forward
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from itertools import count
 
 from django.db.models import F, Max
 from django.utils import timezone
@@ -16,6 +17,7 @@ from django.utils import timezone
 from applications import eligibility
 from applications.completeness import missing_items
 from applications.models import Application, State
+from applications.selectors import applications_visible_to
 from portal.accounts.models import Role
 from portal.dates import chinese_date
 from portal.directory.models import Campaign, CampaignState
@@ -25,6 +27,7 @@ from review.models import (
     CertificateStatus,
     ClusterQuota,
     Decision,
+    MeetingDecision,
     ObjectionOutcome,
     RevocationGround,
     SpotCheckResult,
@@ -39,9 +42,11 @@ class Action:
     COUNTY_RETURN = "county_return"
     COUNTY_REJECT = "county_reject"
     CITY_FORWARD = "city_forward"
+    CITY_WITHDRAW_FORWARD = "city_withdraw_forward"
     CITY_RETURN_TO_COUNTY = "city_return_county"
     CITY_RETURN_TO_ENTERPRISE = "city_return_enterprise"
     CITY_REJECT = "city_reject"
+    PROVINCE_RETURN_TO_CITY = "province_return_city"
     AWARD = "award"
     DECLINE = "decline"
     # After the meeting: the title's life (titles/ offers them on its pages).
@@ -50,6 +55,15 @@ class Action:
     REVOKE = "revoke"
     REISSUE = "reissue"
     RENEW = "renew"
+
+
+# The returns: each sends the application back to an earlier level with the opinion of the level that returned it.
+RETURN_ACTIONS = frozenset(
+    {Action.COUNTY_RETURN, Action.CITY_RETURN_TO_COUNTY, Action.CITY_RETURN_TO_ENTERPRISE, Action.PROVINCE_RETURN_TO_CITY}
+)
+# What the city has sent on (its 推荐顺序 is frozen there), and what it ranks: those plus those it still reviews.
+FORWARDED_STATES = (State.PROVINCE_REVIEW, State.AWARDED, State.NOT_AWARDED)
+RANKED_STATES = (State.CITY_REVIEW, *FORWARDED_STATES)
 
 
 @dataclass
@@ -194,6 +208,70 @@ def cluster_has_free_slot(step: Step) -> None:
     used, limit = (quota.used, quota.quota) if quota else (0, application.campaign.quota_per_cluster)
     if used >= limit:
         raise _quota_full(application)
+
+
+def _cluster_ranking(step: Step):
+    """The applications of the step's cluster and campaign the city ranks, as the acting city sees them."""
+    application = step.application
+    return applications_visible_to(step.actor).filter(
+        campaign_id=application.campaign_id, cluster_id=application.cluster_id, state__in=RANKED_STATES
+    )
+
+
+def _names(names: list[str], limit: int = 3) -> str:
+    shown = "、".join(f"「{name}」" for name in names[:limit])
+    return shown + (f"等 {len(names)} 家" if len(names) > limit else "")
+
+
+def cluster_ranked(step: Step) -> None:
+    """The city ranks every application of the cluster it still reviews, each with its own number, before
+    forwarding any: the 推荐顺序 then means the same on the page, in the 推荐文件 and in the 汇总表."""
+    cluster = step.application.cluster
+    rows = list(_cluster_ranking(step).values_list("state", "city_rank", "enterprise__name"))
+    waiting = [(rank, name) for state, rank, name in rows if state == State.CITY_REVIEW]
+    unranked = [name for rank, name in waiting if rank is None]
+    if unranked:
+        raise TransitionRefused(
+            f"上报前须先为「{cluster.name}」的全部 {len(waiting)} 件待市级审核申报填写推荐排序并保存"
+            f"（尚未排序：{_names(unranked)}）。"
+        )
+    ranks = [rank for _, rank, _ in rows if rank is not None]
+    repeated = sorted({rank for rank in ranks if ranks.count(rank) > 1})
+    if repeated:
+        raise TransitionRefused(
+            f"「{cluster.name}」的推荐排序号重复（{'、'.join(map(str, repeated))}），请调整排序后再上报。"
+        )
+
+
+def forwarded_in_rank_order(step: Step) -> None:
+    """Forwards follow the ranking: the next forward is the lowest rank not yet forwarded, so those forwarded are
+    numbered 1, 2, 3 … without a gap."""
+    ranking = _cluster_ranking(step)
+    taken = set(ranking.filter(state__in=FORWARDED_STATES).values_list("city_rank", flat=True))
+    next_rank = next(n for n in count(1) if n not in taken)
+    if step.application.city_rank == next_rank:
+        return
+    holder = (
+        ranking.filter(state=State.CITY_REVIEW, city_rank=next_rank).values_list("enterprise__name", flat=True).first()
+    )
+    if holder:
+        raise TransitionRefused(f"须按推荐排序依次上报：下一家应为推荐排序第 {next_rank} 位的「{holder}」。")
+    raise TransitionRefused(
+        f"须按推荐排序依次上报：推荐排序第 {next_rank} 位尚无申报，请先调整排序（从 1 起连续编号）。"
+    )
+
+
+def province_not_acted(step: Step) -> None:
+    """The province has not yet worked on the application: no 抽查 result, no meeting decision, no 公示."""
+    application = step.application
+    acted = (
+        ("记录了抽查结果", application.spot_checks.exclude(result="").exists()),
+        ("作出了会议研究结论", MeetingDecision.objects.filter(application_id=application.pk).exists()),
+        ("将其列入拟认定名单公示", getattr(application, "publicity_entry", None) is not None),
+    )
+    for what, done in acted:
+        if done:
+            raise TransitionRefused(f"省级已{what}，不能再「{step.transition.label}」。")
 
 
 def _meeting_decided(wanted: str, name: str):
@@ -344,6 +422,26 @@ def take_quota_slot(step: Step) -> None:
         raise _quota_full(application)
 
 
+def release_quota_slot(step: Step) -> None:
+    """Give the cluster's slot back when a forward is undone, with a single conditional UPDATE (never below 0)."""
+    application = step.application
+    if not takes_quota(application):
+        return
+    released = ClusterQuota.objects.filter(
+        campaign_id=application.campaign_id, cluster_id=application.cluster_id, used__gt=0
+    ).update(used=F("used") - 1)
+    if released:
+        step.note = f"「{application.cluster.name}」推荐名额释放 1 个"
+
+
+def leave_city_ranking(step: Step) -> None:
+    """An application the city sends back or rejects leaves its ranking: if it comes back, the city ranks it anew
+    (a stale number would collide with the ranking made meanwhile)."""
+    if step.application.city_rank is not None:
+        step.application.city_rank = None
+        step.update_fields.append("city_rank")
+
+
 def issue_certificate(step: Step) -> None:
     application = step.application
     # The campaign row is locked, so serials are assigned one at a time: gap-free, in call order.
@@ -471,20 +569,28 @@ TRANSITIONS = {
         ),
         Transition(
             Action.CITY_FORWARD, "审核通过并上报", frozenset({State.CITY_REVIEW}), State.PROVINCE_REVIEW, Role.CITY,
-            (city_deadline_not_passed, cluster_has_free_slot, reason_recorded), "btn-success",
-            effects=(take_quota_slot,),
+            (city_deadline_not_passed, cluster_ranked, forwarded_in_rank_order, cluster_has_free_slot, opinion_given,
+             reason_recorded), "btn-success", effects=(take_quota_slot,),
+        ),
+        Transition(
+            Action.CITY_WITHDRAW_FORWARD, "撤回上报", frozenset({State.PROVINCE_REVIEW}), State.CITY_REVIEW, Role.CITY,
+            (city_deadline_not_passed, province_not_acted), "btn-outline-secondary", effects=(release_quota_slot,),
         ),
         Transition(
             Action.CITY_RETURN_TO_COUNTY, "退回修改（退回县级）", frozenset({State.CITY_REVIEW}), State.COUNTY_REVIEW,
-            Role.CITY, (city_deadline_not_passed, opinion_given), "btn-warning",
+            Role.CITY, (city_deadline_not_passed, opinion_given), "btn-warning", effects=(leave_city_ranking,),
         ),
         Transition(
             Action.CITY_RETURN_TO_ENTERPRISE, "退回修改（退回企业）", frozenset({State.CITY_REVIEW}), State.RETURNED,
-            Role.CITY, (city_deadline_not_passed, opinion_given), "btn-warning",
+            Role.CITY, (city_deadline_not_passed, opinion_given), "btn-warning", effects=(leave_city_ranking,),
         ),
         Transition(
             Action.CITY_REJECT, "不予推荐", frozenset({State.CITY_REVIEW}), State.REJECTED, Role.CITY,
-            (city_deadline_not_passed, opinion_given), "btn-danger",
+            (city_deadline_not_passed, opinion_given), "btn-danger", effects=(leave_city_ranking,),
+        ),
+        Transition(
+            Action.PROVINCE_RETURN_TO_CITY, "退回市级", frozenset({State.PROVINCE_REVIEW}), State.CITY_REVIEW,
+            Role.PROVINCE, (opinion_given, province_not_acted), "btn-warning", effects=(release_quota_slot,),
         ),
         Transition(
             Action.PUBLICIZE, "公示拟认定名单", frozenset({State.PROVINCE_REVIEW}), State.PROVINCE_REVIEW, Role.PROVINCE,

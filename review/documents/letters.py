@@ -72,10 +72,14 @@ def issued_letter(kind: str, campaign, unit) -> IssuedLetter | None:
 
 @dataclass(frozen=True)
 class LetterEntry:
-    order: int  # 推荐顺序
+    order: int | None  # 推荐顺序: the city's stored rank (Application.city_rank), as the page and the 汇总表 show it
     enterprise: str
     credit_code: str
     county: str
+
+    @property
+    def shown_order(self) -> str:
+        return "—" if self.order is None else str(self.order)
 
 
 @dataclass
@@ -85,7 +89,7 @@ class LetterGroup:
 
     @property
     def names(self) -> str:
-        return "；".join(f"{e.order}. {e.enterprise}" for e in self.entries)
+        return "；".join(f"{e.shown_order}. {e.enterprise}" for e in self.entries)
 
 
 @dataclass(frozen=True)
@@ -119,8 +123,9 @@ def letter_groups(rows) -> list[LetterGroup]:
     groups = []
     for cluster, members in groupby(rows, key=lambda row: row.cluster):
         group = LetterGroup(cluster)
-        for position, row in enumerate(members, start=1):
-            group.entries.append(LetterEntry(row.recommendation_order or position, row.enterprise, row.credit_code, row.county))
+        for row in members:
+            # The stored rank, never a position in the list: the letter, the page and the 汇总表 print one number.
+            group.entries.append(LetterEntry(row.recommendation_order, row.enterprise, row.credit_code, row.county))
         groups.append(group)
     return groups
 

@@ -117,11 +117,15 @@ def document_fingerprint(application) -> DocumentFingerprint:
     )
 
 
-# The three opinion blocks of the 推荐审核表 and the actions whose records fill them.
+# The three opinion blocks of the 推荐审核表, the actions whose records fill them and those that reopen the level
+# (its decision was sent back to it: the block is empty until it decides again).
 OPINION_LEVELS = [
-    ("县级初审意见", {Action.COUNTY_PASS, Action.COUNTY_REJECT}),
-    ("设区市工信局审核意见", {Action.CITY_FORWARD, Action.CITY_REJECT}),
-    ("省局审定意见", {Action.AWARD, Action.DECLINE}),
+    ("县级初审意见", {Action.COUNTY_PASS, Action.COUNTY_REJECT}, {Action.CITY_RETURN_TO_COUNTY}),
+    (
+        "设区市工信局审核意见", {Action.CITY_FORWARD, Action.CITY_REJECT},
+        {Action.CITY_WITHDRAW_FORWARD, Action.PROVINCE_RETURN_TO_CITY},
+    ),
+    ("省局审定意见", {Action.AWARD, Action.DECLINE}, set()),
 ]
 
 
@@ -147,9 +151,9 @@ def opinion_blocks(application) -> list[OpinionBlock]:
     last_submit = max((i for i, r in enumerate(records) if r.action == Action.SUBMIT), default=-1)
     current = records[last_submit + 1 :]
     blocks = []
-    for title, actions in OPINION_LEVELS:
-        record = next((r for r in reversed(current) if r.action in actions), None)
-        if record is None:
+    for title, actions, reopening in OPINION_LEVELS:
+        record = next((r for r in reversed(current) if r.action in actions | reopening), None)
+        if record is None or record.action in reopening:
             blocks.append(OpinionBlock(title))
             continue
         blocks.append(

@@ -17,9 +17,7 @@ from django.db.models.functions import Coalesce
 from applications.fields import facts_for
 from applications.models import PartnerSME, State
 from review.models import Certificate, ReviewRecord
-from review.workflow import TRANSITIONS, Action
-
-FORWARDED_STATES = (State.PROVINCE_REVIEW, State.AWARDED, State.NOT_AWARDED)
+from review.workflow import FORWARDED_STATES, TRANSITIONS, Action
 
 COLUMNS = [
     "序号",

@@ -1,6 +1,6 @@
 """The review screens, one module per level; `common` holds what every official (or the public) shares."""
 
-from review.views.city import city_cluster_rank, city_clusters, city_home
+from review.views.city import city_cluster_forward, city_cluster_rank, city_clusters, city_home
 from review.views.common import (
     application_detail,
     notifications,
@@ -26,6 +26,7 @@ from review.views.province import (
 
 __all__ = [
     "application_detail",
+    "city_cluster_forward",
     "city_cluster_rank",
     "city_clusters",
     "city_home",

@@ -7,11 +7,18 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from applications.models import State
+from applications.models import Application, State
 from portal.accounts.decorators import permission_required
 from review import selectors
-from review.forms import CityRankForm, TransitionForm
-from review.services import ActionForbidden, Refused, application_set_city_ranks
+from review.forms import CityRankForm, ForwardForm, TransitionForm
+from review.services import (
+    ActionForbidden,
+    Refused,
+    TransitionRefused,
+    application_set_city_ranks,
+    perform_transition,
+)
+from review.views.common import application_or_404
 from review.workflow import TRANSITIONS, Action
 
 
@@ -41,10 +48,14 @@ def _waiting_steps(groups, waiting, countdown):
         return [("danger", f"{waiting} 件待市级审核已超过截止时间，须由省级审核员延长截止日期后才能办理。", clusters_url)]
     if waiting:
         unranked = sum(1 for g in groups for a in g.waiting if a.city_rank is None)
-        return [
+        returned = sum(1 for g in groups for a in g.waiting if a.return_opinion)
+        steps = [
             ("warning" if countdown.due_soon else "primary",
              f"{waiting} 件待市级审核（{countdown.label}），其中 {unranked} 件尚未排序。", clusters_url)
         ]
+        if returned:
+            steps.append(("warning", f"{returned} 件被省级退回市级，退回意见见按集群审核汇总。", clusters_url))
+        return steps
     return []
 
 
@@ -63,8 +74,11 @@ def _county_steps(user, campaign):
     return [("light", f"各县尚有 {county_waiting} 件待县级初审。", None)] if county_waiting else []
 
 
-def _clusters_page(request, campaign, bound=None, status=200):
+def _clusters_page(request, campaign, bound=None, status=200, kept_opinions=None):
+    """The clusters with their ranking forms; `kept_opinions` ({pk: text}) refills the forward opinions after a
+    refusal, so nothing typed is lost."""
     groups = selectors.city_cluster_groups(request.user, campaign)
+    kept_opinions = kept_opinions or {}
     for group in groups:
         if bound is not None and bound.cluster_id == group.cluster.pk:
             form = bound
@@ -73,6 +87,8 @@ def _clusters_page(request, campaign, bound=None, status=200):
         group.rows = [
             (a, form[f"rank_{a.pk}"] if a.state == State.CITY_REVIEW else None) for a in group.applications
         ]
+        for a in group.applications:
+            a.kept_opinion = kept_opinions.get(a.pk, "")
     return render(
         request,
         "review/city_clusters.html",
@@ -81,8 +97,10 @@ def _clusters_page(request, campaign, bound=None, status=200):
             "groups": groups,
             "countdown": selectors.deadline_countdown(campaign, "city") if campaign else None,
             "forward": TRANSITIONS[Action.CITY_FORWARD],
+            "withdraw": TRANSITIONS[Action.CITY_WITHDRAW_FORWARD],
             "transition_form": TransitionForm(),
             "city_review": State.CITY_REVIEW,
+            "province_review": State.PROVINCE_REVIEW,
         },
         status=status,
     )
@@ -118,3 +136,27 @@ def city_cluster_rank(request, cluster_id):
         return _clusters_page(request, campaign, bound=form, status=400)
     messages.success(request, f"集群内推荐排序已保存（调整 {changed} 家）。")
     return redirect(reverse("review:city_clusters") + f"#cluster-{cluster_id}")
+
+
+@require_POST
+@permission_required("review.use_city_pages")
+def city_cluster_forward(request, pk):
+    """审核通过并上报 from the cluster page, with the row's own opinion; a refusal shows the page again with the
+    reason and the opinion as typed."""
+    application = application_or_404(request.user, pk)
+    form = ForwardForm(request.POST)
+    opinion = form.cleaned_data["opinion"] if form.is_valid() else ""
+    try:
+        perform_transition(
+            application_id=application.pk, action=Action.CITY_FORWARD, actor=request.user, opinion=opinion,
+            expected_state=State.CITY_REVIEW,
+        )
+    except Application.DoesNotExist:
+        raise Http404("申报不存在或不在您的管辖范围内。") from None
+    except ActionForbidden as refusal:
+        raise PermissionDenied(str(refusal)) from None
+    except TransitionRefused as refusal:
+        messages.error(request, f"「{application.enterprise.name}」未上报：{refusal}")
+        return _clusters_page(request, application.campaign, kept_opinions={application.pk: opinion})
+    messages.success(request, f"已办理「{TRANSITIONS[Action.CITY_FORWARD].label}」：{application.enterprise.name}。")
+    return redirect(reverse("review:city_clusters") + f"?year={application.campaign.year}#cluster-{application.cluster_id}")

@@ -97,6 +97,7 @@ def detail_context(request, application, form=None):
         "meeting_decision": getattr(application, "meeting_decision", None),
         "certificate": getattr(application, "certificate", None),
         "city": application.enterprise.county.reviewing_city,
+        "return_opinion": selectors.return_opinion_for(application),
     }
     context.update(_waiting_context(user, application))
     return context

@@ -42,6 +42,9 @@ def county_home(request):
                 ("warning" if countdown.due_soon else "primary",
                  f"{waiting} 件待县级初审（{countdown.label}），其中 {unverified} 件尚未填写核实情况证明。", queue)
             )
+        sent_back = selectors.count_returned(user, campaign, State.COUNTY_REVIEW)
+        if sent_back:
+            steps.append(("warning", f"{sent_back} 件被市级退回重新初审，退回意见见初审队列。", queue))
         if returned:
             steps.append(("secondary", f"{returned} 件已退回修改，等待企业修改后重新提交。", f"{queue}?state={State.RETURNED}"))
         if not steps:

@@ -62,5 +62,7 @@ def forwarded_by_city(name, officials, *, rank, **fields):
         actor=officials.city, campaign=application.campaign, cluster_id=application.cluster_id,
         ranks={application.pk: rank},
     )
-    perform_transition(application_id=application.pk, action="city_forward", actor=officials.city)
+    perform_transition(
+        application_id=application.pk, action="city_forward", actor=officials.city, opinion=f"推荐排序第{rank}位，同意上报。"
+    )
     return Application.objects.get(pk=application.pk)

@@ -25,6 +25,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 OURS = "安平县新星丝网有限公司"
 CERTIFICATE_NUMBER = "冀企产龙〔2024〕第001号"
 COUNTY_OPINION = "经核实，该企业符合申报条件，同意推荐。"
+CITY_OPINION = "经审核，该企业在集群内综合实力居前，同意上报。"
 
 
 def alert(page):
@@ -68,19 +69,23 @@ def city_ranks_and_forwards(page, screenshot, application, fourth):
     page.click("nav >> text=按集群排序与上报")
     cluster = f"#cluster-{application.cluster_id}"
     expect(page.locator(f"{cluster} .quota")).to_have_text("2/3")
-    page.get_by_label(f"{OURS} 推荐排序").fill("1")
+    page.get_by_label(f"{OURS} 推荐排序").fill("3")
     page.get_by_label(f"{fourth.enterprise.name} 推荐排序").fill("4")
     page.click(f"{cluster} button:has-text('保存排序')")
     alert(page).to_contain_text("集群内推荐排序已保存（调整 2 家）")
     screenshot(page, "11-city-ranked")
 
+    row(page, cluster, OURS).get_by_label(f"{OURS} 市级审核意见").fill(CITY_OPINION)
     row(page, cluster, OURS).get_by_role("button", name="审核通过并上报").click()
-    alert(page).to_have_text("已办理「审核通过并上报」。")
+    alert(page).to_have_text(f"已办理「审核通过并上报」：{OURS}。")
     expect(page.locator(f"{cluster} .quota")).to_have_text("3/3")
 
     # The 4th in the same cluster: the quota refuses it and the page says why.
+    row(page, cluster, fourth.enterprise.name).get_by_label(f"{fourth.enterprise.name} 市级审核意见").fill("同意上报。")
     row(page, cluster, fourth.enterprise.name).get_by_role("button", name="审核通过并上报").click()
-    alert(page).to_have_text("「安平县丝网产业集群」本批次已上报 3 家，达到推荐上限，不能再上报。")
+    alert(page).to_have_text(
+        f"「{fourth.enterprise.name}」未上报：「安平县丝网产业集群」本批次已上报 3 家，达到推荐上限，不能再上报。"
+    )
     badge(row(page, cluster, fourth.enterprise.name)).to_have_text("待市级审核")
     screenshot(page, "12-city-quota-refused")
 
@@ -174,16 +179,17 @@ def province_exports_summary(page, screenshot, tmp_path, application):
     header = next(r for r in rows if r[0] == "序号")
     column = {name.replace("\n", ""): i for i, name in enumerate(header)}  # headers wrap at sensible points
     listed = [r for r in rows if isinstance(r[0], int)]
-    # the three forwarded to the province, by rank; the refused 4th is not among them
-    assert [r[column["集群内排名"]] for r in listed] == [1, 2, 3]
-    ours = listed[0]
+    # the three forwarded to the province, by the city's 推荐顺序; the refused 4th is not among them
+    assert [r[column["推荐顺序"]] for r in listed] == [1, 2, 3]
+    ours = listed[2]
     assert ours[column["企业名称"]] == OURS
     assert ours[column["统一社会信用代码"]] == application.enterprise.credit_code
     assert (ours[column["设区市"]], ours[column["产业集群"]]) == ("衡水市", "安平县丝网产业集群")
     assert ours[column["营业收入（万元）"]] == 51800  # the county's verified figure, as a number
     assert ours[column["县级初审意见"]] == COUNTY_OPINION
+    assert ours[column["市级审核意见"]] == CITY_OPINION
     assert (ours[column["省级认定结果"]], ours[column["证书编号"]].replace("\n", "")) == ("已认定", CERTIFICATE_NUMBER)
-    assert listed[2][column["省级认定结果"]] == "未予认定"
+    assert listed[1][column["省级认定结果"]] == "未予认定"
 
 
 def test_application_is_verified_forwarded_spot_checked_awarded_and_its_certificate_verified(
@@ -193,8 +199,8 @@ def test_application_is_verified_forwarded_spot_checked_awarded_and_its_certific
     campaign, _ = open_campaign()
     officials = Officials()
     application = submitted_application(OURS, username="xinxing")
-    second = forwarded_by_city("安平县恒通丝网制品有限公司", officials, rank=2, cluster_rank=2)
-    declined = forwarded_by_city("安平县盛达金属网业有限公司", officials, rank=3, cluster_rank=3)
+    second = forwarded_by_city("安平县恒通丝网制品有限公司", officials, rank=1, cluster_rank=2)
+    declined = forwarded_by_city("安平县盛达金属网业有限公司", officials, rank=2, cluster_rank=3)
     fourth = passed_by_county("安平县宏远筛网有限公司", officials, cluster_rank=3)
 
     county_verifies_and_passes(open_as("anping"), screenshot)

@@ -11,6 +11,7 @@ from portal.directory.models import Division
 from review.models import CountyVerification, Meeting, MeetingDecision, validity_end
 from review.services import perform_transition
 from tests.factories import city_official, county_official, eligible_application, province_official
+from tests.review.journey import rank_next
 
 
 def submitted_application(**kwargs) -> Application:
@@ -40,6 +41,7 @@ def forwarded_application(*, county_opinion="经核实，符合申报条件，�
     perform_transition(application_id=application.pk, action="county_pass", actor=county, opinion=county_opinion)
     city_code = Division.objects.get(code=application.enterprise.county_id).reviewing_city_id
     city = city_official(city_code, full_name="李审核")
+    rank_next(application)
     perform_transition(application_id=application.pk, action="city_forward", actor=city, opinion=city_opinion)
     return Application.objects.get(pk=application.pk)
 

@@ -14,6 +14,7 @@ from review.documents.summary import FORWARDED_STATES, summary_queryset, summary
 from review.services import perform_transition
 from tests.documents.helpers import pdf_text, submitted_application, verify
 from tests.factories import city_official, county_official, province_official
+from tests.review.journey import rank_next
 
 pytestmark = pytest.mark.django_db
 
@@ -44,6 +45,7 @@ def forwarded():
     perform_transition(
         application_id=application.pk, action="county_pass", actor=county, opinion="同意推荐。", details=reason
     )
+    rank_next(application)
     perform_transition(
         application_id=application.pk, action="city_forward", actor=city_official("131100"), opinion="同意上报。",
         details=reason,

@@ -1,8 +1,11 @@
 """Walk applications through the real workflow service, each step by an official of the right unit."""
 
+from itertools import count
+
 from applications.models import Application, State
 from portal.accounts.models import Role, User
-from review.services import county_verification_save, perform_transition
+from review.services import application_set_city_ranks, county_verification_save, perform_transition
+from review.workflow import FORWARDED_STATES, RANKED_STATES
 from tests.factories import (
     ClusterFactory,
     EnterpriseFactory,
@@ -54,11 +57,31 @@ def verify(application, **figures):
     )
 
 
+def rank_next(application, now=None):
+    """Rank the cluster as the city must before forwarding `application`: it takes the next rank to forward (the
+    lowest no forwarded application holds), the other applications the city still reviews follow it."""
+    if Application.objects.get(pk=application.pk).state != State.CITY_REVIEW:
+        return  # nothing to rank: the forward itself is refused
+    in_cluster = Application.objects.filter(
+        campaign_id=application.campaign_id, cluster_id=application.cluster_id, state__in=RANKED_STATES
+    ).order_by("pk")
+    taken = {a.city_rank for a in in_cluster if a.state in FORWARDED_STATES}
+    free = (n for n in count(1) if n not in taken)
+    waiting = [a.pk for a in in_cluster if a.state == State.CITY_REVIEW and a.pk != application.pk]
+    ranks = {pk: next(free) for pk in [application.pk, *waiting]}
+    application_set_city_ranks(
+        actor=actor_for(application, "city_forward"), campaign=application.campaign, cluster_id=application.cluster_id,
+        ranks=ranks, now=now,
+    )
+
+
 def walk(application, *actions, now=None):
     for action in actions:
         if action == "verify":
             verify(application)
             continue
+        if action == "city_forward":
+            rank_next(application, now=now)
         perform_transition(
             application_id=application.pk, action=action, actor=actor_for(application, action), opinion=OPINION, now=now,
         )

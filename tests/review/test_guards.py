@@ -11,7 +11,7 @@ from applications.models import State
 from review.models import ClusterQuota, ReviewRecord
 from review.services import TransitionRefused, perform_transition
 from tests.factories import ClusterFactory, EnterpriseFactory
-from tests.review.journey import actor_for, application_in, verify, walk
+from tests.review.journey import actor_for, application_in, rank_next, verify, walk
 
 pytestmark = pytest.mark.django_db
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -93,9 +93,16 @@ def test_city_deadline_31_october_passes_at_midnight_shanghai():
     campaign.city_deadline = dt.date(2024, 10, 31)
     campaign.save(update_fields=["city_deadline"])
     city = actor_for(first, "city_forward")
-    perform_transition(application_id=first.pk, action="city_forward", actor=city, now=at(dt.date(2024, 10, 31), 23, 59))
+    rank_next(first, now=at(dt.date(2024, 10, 31), 23, 0))
+    perform_transition(
+        application_id=first.pk, action="city_forward", actor=city, opinion="同意上报。",
+        now=at(dt.date(2024, 10, 31), 23, 59),
+    )
     with pytest.raises(TransitionRefused, match="2024年10月31日 23:59"):
-        perform_transition(application_id=second.pk, action="city_forward", actor=city, now=at(dt.date(2024, 11, 1), 0, 0))
+        perform_transition(
+            application_id=second.pk, action="city_forward", actor=city, opinion="同意上报。",
+            now=at(dt.date(2024, 11, 1), 0, 0),
+        )
     # 00:00 Shanghai is still 31 October in UTC: the zone decides, not the server's clock.
     assert at(dt.date(2024, 11, 1), 0, 0).astimezone(dt.UTC).date() == dt.date(2024, 10, 31)
     second.refresh_from_db()
@@ -135,16 +142,13 @@ def test_the_fourth_forward_through_the_city_page_shows_the_message(client):
     cluster = ClusterFactory()
     forwarded_in_cluster(cluster, 3)
     fourth = application_in(State.CITY_REVIEW, enterprise=EnterpriseFactory(cluster=cluster))
+    rank_next(fourth)
     client.force_login(actor_for(fourth, "city_forward"))
-    response = client.post(
-        reverse("review:transition", args=[fourth.pk]),
-        {"action": "city_forward", "expected_state": State.CITY_REVIEW, "next": reverse("review:city_clusters")},
-        follow=True,
-    )
+    response = client.post(reverse("review:city_cluster_forward", args=[fourth.pk]), {"opinion": "同意上报第四家。"})
     page = response.content.decode()
-    assert response.redirect_chain[-1][0] == reverse("review:city_clusters")
     assert "达到推荐上限，不能再上报" in page
     assert "3/3" in page
+    assert 'value="同意上报第四家。"' in page  # the opinion as typed, on the cluster page
     fourth.refresh_from_db()
     assert fourth.state == State.CITY_REVIEW
 

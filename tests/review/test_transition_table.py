@@ -1,6 +1,7 @@
 """The whole transition table: every action from every state, by every role, inside and outside jurisdiction."""
 
 import datetime as dt
+import operator
 
 import pytest
 from django.urls import reverse
@@ -22,7 +23,7 @@ from tests.factories import (
     province_official,
     sysadmin,
 )
-from tests.review.journey import OPINION, actor_for, application_in, qinghe_enterprise, verify
+from tests.review.journey import OPINION, actor_for, application_in, qinghe_enterprise, rank_next, verify
 
 pytestmark = pytest.mark.django_db
 
@@ -64,6 +65,9 @@ def build(state, *, for_action=None):
     application = application_in(state)
     if state == State.COUNTY_REVIEW:
         verify(application)
+    if state == State.CITY_REVIEW and for_action:
+        rank_next(application)  # a forward needs it; a return or rejection takes it away
+        application.refresh_from_db()
     if state == State.PROVINCE_REVIEW and for_action in ("award", "decline", "publicize", "handle_objection"):
         decide(application, "decline" if for_action == "decline" else "award", carry_out=False)
     return application
@@ -101,6 +105,8 @@ def effect_outcomes(application):
     return {
         "stamp_submission": application.submitted_at,
         "take_quota_slot": quota.used if quota else 0,
+        "release_quota_slot": quota.used if quota else 0,
+        "leave_city_ranking": application.city_rank,
         "issue_certificate": current is not None,
         "record_objection_finding": list(
             Objection.objects.filter(entry__application=application).values_list("outcome", flat=True)
@@ -111,8 +117,12 @@ def effect_outcomes(application):
     }
 
 
+# The quota's effects move the same count, one up and one down.
+MOVED = {"take_quota_slot": operator.lt, "release_quota_slot": operator.gt}
+
+
 def changed_outcomes(before, after):
-    return {name for name in before if before[name] != after[name]}
+    return {name for name in before if MOVED.get(name, operator.ne)(before[name], after[name])}
 
 
 def everyone(application):
@@ -179,9 +189,11 @@ def test_transition_table_sources_and_roles_are_those_of_process_md():
         "county_return": ({State.COUNTY_REVIEW}, State.RETURNED, Role.COUNTY),
         "county_reject": ({State.COUNTY_REVIEW}, State.REJECTED, Role.COUNTY),
         "city_forward": ({State.CITY_REVIEW}, State.PROVINCE_REVIEW, Role.CITY),
+        "city_withdraw_forward": ({State.PROVINCE_REVIEW}, State.CITY_REVIEW, Role.CITY),
         "city_return_county": ({State.CITY_REVIEW}, State.COUNTY_REVIEW, Role.CITY),
         "city_return_enterprise": ({State.CITY_REVIEW}, State.RETURNED, Role.CITY),
         "city_reject": ({State.CITY_REVIEW}, State.REJECTED, Role.CITY),
+        "province_return_city": ({State.PROVINCE_REVIEW}, State.CITY_REVIEW, Role.PROVINCE),
         "award": ({State.PROVINCE_REVIEW}, State.AWARDED, Role.PROVINCE),
         "decline": ({State.PROVINCE_REVIEW}, State.NOT_AWARDED, Role.PROVINCE),
         # After the meeting: 公示 and its objections, then the title's life.
@@ -207,10 +219,16 @@ def test_transition_table_guards_and_effects_are_named_functions_of_the_table():
         ),
         "county_return": (["county_deadline_not_passed", "opinion_given"], []),
         "county_reject": (["county_deadline_not_passed", "opinion_given"], []),
-        "city_forward": (["city_deadline_not_passed", "cluster_has_free_slot", "reason_recorded"], ["take_quota_slot"]),
-        "city_return_county": (["city_deadline_not_passed", "opinion_given"], []),
-        "city_return_enterprise": (["city_deadline_not_passed", "opinion_given"], []),
-        "city_reject": (["city_deadline_not_passed", "opinion_given"], []),
+        "city_forward": (
+            ["city_deadline_not_passed", "cluster_ranked", "forwarded_in_rank_order", "cluster_has_free_slot",
+             "opinion_given", "reason_recorded"],
+            ["take_quota_slot"],
+        ),
+        "city_withdraw_forward": (["city_deadline_not_passed", "province_not_acted"], ["release_quota_slot"]),
+        "city_return_county": (["city_deadline_not_passed", "opinion_given"], ["leave_city_ranking"]),
+        "city_return_enterprise": (["city_deadline_not_passed", "opinion_given"], ["leave_city_ranking"]),
+        "city_reject": (["city_deadline_not_passed", "opinion_given"], ["leave_city_ranking"]),
+        "province_return_city": (["opinion_given", "province_not_acted"], ["release_quota_slot"]),
         "award": (["meeting_decided_award", "publicity_cleared", "reason_recorded"], ["issue_certificate"]),
         "decline": (["meeting_declined_or_objection_upheld"], []),
         "publicize": (["meeting_decided_award", "not_yet_publicized"], []),
@@ -233,6 +251,7 @@ def test_perform_transition_has_no_action_or_state_specific_branch():
 def test_a_refusing_guard_stops_the_later_guards_and_every_effect():
     """city_forward on a full cluster: the quota guard refuses, no slot is taken and nothing is recorded."""
     application = application_in(State.CITY_REVIEW)
+    rank_next(application)
     ClusterQuota.objects.update_or_create(
         campaign=application.campaign, cluster=application.cluster, defaults={"quota": 3, "used": 3}
     )

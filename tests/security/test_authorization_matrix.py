@@ -46,6 +46,7 @@ from review.models import (
 )
 from review.services import (
     DecisionInput,
+    application_set_city_ranks,
     campaign_publish_results,
     county_verification_save,
     meeting_award,
@@ -188,6 +189,10 @@ TABLE = {
     "review:city_cluster_rank": Row(
         answers(city_131100=REDIRECT, city_130500=404), kwargs=lambda w: {"cluster_id": w.a.cluster_id},
         method="POST", data=lambda w: {"year": w.campaign.year},
+    ),
+    "review:city_cluster_forward": Row(
+        answers(city_131100=200, city_130500=404), kwargs=lambda w: {"pk": w.a.pk}, method="POST",
+        data=lambda w: {"opinion": "同意上报。"}, note="A is 已认定: the refusal is shown on the cluster page",
     ),
     # review: province (the province's jurisdiction is the whole province)
     "review:province_home": Row(PROVINCE_ONLY),
@@ -370,6 +375,9 @@ def _carry_to_province(application, county, city):
     )
     perform_transition(
         application_id=application.pk, action="county_pass", actor=county, opinion="同意推荐。", internal_note=INTERNAL_NOTE,
+    )
+    application_set_city_ranks(
+        actor=city, campaign=application.campaign, cluster_id=application.cluster_id, ranks={application.pk: 1}
     )
     perform_transition(application_id=application.pk, action="city_forward", actor=city, opinion="同意上报。")
 

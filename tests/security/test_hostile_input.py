@@ -28,6 +28,7 @@ from tests.factories import (
     enterprise_user,
     province_official,
 )
+from tests.review.journey import rank_next
 
 pytestmark = pytest.mark.django_db
 
@@ -379,7 +380,10 @@ def test_formulas_typed_at_registration_are_text_in_the_summary_workbook(client,
     )
     perform_transition(application_id=application.pk, action="county_pass", actor=county, opinion="-2+3")
     city = city_official("131100")
-    perform_transition(application_id=application.pk, action="city_forward", actor=city)  # the 汇总表 lists the recommended
+    rank_next(application)
+    perform_transition(  # the 汇总表 lists the recommended
+        application_id=application.pk, action="city_forward", actor=city, opinion="同意上报。"
+    )
     client.force_login(city)
     download = client.get(reverse("documents:summary_xlsx"))
     assert download.status_code == 200
