@@ -13,6 +13,7 @@ from review.models import CountyVerification
 from review.services import perform_transition
 from tests.documents.helpers import pdf_text, submitted_application, verify
 from tests.factories import city_official, county_official, province_official
+from tests.review.journey import rank_next
 
 pytestmark = pytest.mark.django_db
 COUNTY_REASON = "排名依据为2023年统计口径，县政府同意推荐。"
@@ -29,6 +30,7 @@ def forwarded_against_conditions():
         details={"override_reason": COUNTY_REASON},
     )
     city = city_official(Division.objects.get(code=application.enterprise.county_id).reviewing_city_id)
+    rank_next(application)
     perform_transition(
         application_id=application.pk, action="city_forward", actor=city, opinion="同意上报。",
         details={"override_reason": CITY_REASON},

@@ -6,7 +6,7 @@ import pytest
 
 from applications.models import Application, State
 from review.services import perform_transition
-from tests.review.journey import actor_for, application_in, verify
+from tests.review.journey import OPINION, actor_for, application_in, rank_next, verify
 from tests.review.test_province import meeting_with
 
 pytestmark = pytest.mark.django_db
@@ -24,8 +24,10 @@ def failing(state):
     application = application_in(State.COUNTY_REVIEW)
     verify(application, cluster_rank=4, condition_checks={"B1": {"verdict": "met", "note": ""}})
     for action in {State.CITY_REVIEW: ["county_pass"], State.PROVINCE_REVIEW: ["county_pass", "city_forward"]}.get(state, []):
+        if action == "city_forward":
+            rank_next(application)
         perform_transition(
-            application_id=application.pk, action=action, actor=actor_for(application, action),
+            application_id=application.pk, action=action, actor=actor_for(application, action), opinion=OPINION,
             details={"override_reason": REASON},
         )
     return Application.objects.select_related("enterprise").get(pk=application.pk)

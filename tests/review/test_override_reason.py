@@ -6,7 +6,7 @@ from applications.models import Application, State
 from review import services
 from review.models import ReviewRecord
 from review.services import TransitionRefused, perform_transition
-from tests.review.journey import OPINION, actor_for, application_in, verify, walk
+from tests.review.journey import OPINION, actor_for, application_in, rank_next, verify, walk
 from tests.review.test_province import meeting_with
 
 pytestmark = pytest.mark.django_db
@@ -57,11 +57,13 @@ def test_city_forward_with_an_unmet_condition_needs_a_reason():
         details={"override_reason": REASON},
     )
     city = actor_for(application, "city_forward")
+    rank_next(application)
     with pytest.raises(TransitionRefused, match="以下条件不满足：A5"):
-        perform_transition(application_id=application.pk, action="city_forward", actor=city)
+        perform_transition(application_id=application.pk, action="city_forward", actor=city, opinion=OPINION)
     assert Application.objects.get(pk=application.pk).state == State.CITY_REVIEW
     record = perform_transition(
-        application_id=application.pk, action="city_forward", actor=city, details={"override_reason": "市局复核同意。"}
+        application_id=application.pk, action="city_forward", actor=city, opinion=OPINION,
+        details={"override_reason": "市局复核同意。"},
     )
     assert (record.overridden, record.override_reason) == ("A5、E1", "市局复核同意。")
     assert Application.objects.get(pk=application.pk).state == State.PROVINCE_REVIEW
@@ -143,8 +145,10 @@ def test_award_asks_again_for_a_failing_hard_condition_but_not_for_the_county_ch
     application = failing_at_county()
     verify(application, cluster_rank=4, condition_checks={"E3": {"verdict": "unmet", "note": "一般事故一起"}})
     for action in ("county_pass", "city_forward"):
+        if action == "city_forward":
+            rank_next(application)
         perform_transition(
-            application_id=application.pk, action=action, actor=actor_for(application, action),
+            application_id=application.pk, action=action, actor=actor_for(application, action), opinion=OPINION,
             details={"override_reason": REASON},
         )
     province, meeting = meeting_with([application], [("award", 1)])
