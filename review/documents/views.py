@@ -21,12 +21,14 @@ from review.models import LetterKind
 from review.selectors import (
     certificate_batches_visible_to,
     certificates_visible_to,
+    figure_rows,
     published_applications,
+    verdicts_for,
     verification_of,
 )
 
 from . import announcement, letters, paper, rendering, summary
-from .dossier import write_dossier
+from .dossier import BATCH_LIMIT, write_dossier, write_dossiers
 from .excel import write_summary_workbook
 from .forms import LetterIssueForm
 from .selectors import (
@@ -110,6 +112,58 @@ def dossier(request, pk):
     archive.seek(0)
     audit(Event.DOWNLOAD, user=request.user, request=request, obj=application, detail=f"下载材料包（{len(manifest)} 个文件）")
     return _attachment(archive, f"{application.enterprise.name}-{application.campaign.year}年度申报材料包.zip", "application/zip")
+
+
+def _selected_applications(request) -> list:
+    """The applications ticked on a work list (?pk=…), each from the user's jurisdiction: one outside it, or an
+    unknown one, answers 404 for the whole batch rather than being silently left out."""
+    try:
+        ids = list(dict.fromkeys(int(v) for v in request.GET.getlist("pk")))
+    except ValueError:
+        raise Http404("所选申报有误。") from None
+    if not ids:
+        raise Http404("请先勾选申报。")
+    if len(ids) > BATCH_LIMIT:
+        raise Http404(f"每次最多选择 {BATCH_LIMIT} 件。")
+    return [application_for_documents(request.user, pk) for pk in ids]
+
+
+@require_GET
+@permission_required("review.download_document")
+def dossiers_zip(request):
+    """The 材料包 of the ticked applications in one ZIP, written to a temporary file and streamed from it."""
+    applications = _selected_applications(request)
+    archive = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it after sending
+    count = write_dossiers(
+        (
+            (f"{n:02d}-{a.enterprise.name}-{a.campaign.year}年度申报材料包", rendering.application_documents(a), a.materials.all())
+            for n, a in enumerate(applications, start=1)
+        ),
+        target=archive,
+    )
+    archive.seek(0)
+    for application in applications:
+        audit(Event.DOWNLOAD, user=request.user, request=request, obj=application, detail=f"批量下载材料包（共 {count} 件）")
+    return _attachment(archive, f"申报材料包（{count} 件）.zip", "application/zip")
+
+
+@require_GET
+@permission_required("review.download_document")
+def print_applications(request):
+    """The ticked applications on paper: each its figures (申报 against 核实) and its conditions, a page each."""
+    applications = _selected_applications(request)
+    sheets = []
+    for application in applications:
+        verification = verification_of(application)
+        sheets.append(
+            {
+                "application": application,
+                "verification": verification,
+                "figures": figure_rows(application, verification),
+                "verdicts": verdicts_for(application, verification),
+            }
+        )
+    return render(request, "documents/print_applications.html", {"sheets": sheets})
 
 
 @require_GET

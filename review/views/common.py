@@ -62,6 +62,7 @@ def detail_context(request, application, form=None):
     verification = selectors.verification_of(application)
     # 认定 / 不予认定 are carried out from a closed meeting (会议研究), never one by one from the application page.
     actions = selectors.transitions_open_to(user, application, pages=("application",))
+    blocked = selectors.transition_blockers(user, application, actions)
     context = {
         "application": application,
         "enterprise": application.enterprise,
@@ -79,6 +80,8 @@ def detail_context(request, application, form=None):
         "materials": material_previews(application),
         "timeline": selectors.timeline_for(application, user),
         "actions": actions,
+        # Each button with why it cannot act now ("" when it can): disabled with the reason rather than refused after the click.
+        "action_rows": [(t, blocked.get(t.action, "")) for t in actions],
         "returns_to_enterprise": any(t.target == State.RETURNED for t in actions),
         "form": form or TransitionForm(initial={"expected_state": application.state}),
         "needs_verification": application.state == State.COUNTY_REVIEW
