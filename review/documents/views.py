@@ -129,7 +129,7 @@ def _selected_applications(request) -> list:
 
 
 @require_GET
-@permission_required("review.download_document")
+@permission_required("review.use_review_pages")
 def dossiers_zip(request):
     """The 材料包 of the ticked applications in one ZIP, written to a temporary file and streamed from it."""
     applications = _selected_applications(request)
@@ -148,7 +148,7 @@ def dossiers_zip(request):
 
 
 @require_GET
-@permission_required("review.download_document")
+@permission_required("review.use_review_pages")
 def print_applications(request):
     """The ticked applications on paper: each its figures (申报 against 核实) and its conditions, a page each."""
     applications = _selected_applications(request)
