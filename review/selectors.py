@@ -329,7 +329,7 @@ CITY_RANK = ("rank", "推荐排序", ("city_rank",))
 COUNTY_COLUMNS = _columns(
     NAME, CREDIT_CODE, CLUSTER, ("submitted", "提交时间", ("submitted_at",)), STATE, REVENUE, TAX, CONDITIONS,
 )
-CITY_COLUMNS = _columns(CITY_RANK, NAME, COUNTY, REVENUE, TAX, ("verified_rank", "核实集群内排名", ("county_verification__cluster_rank",)), CONDITIONS, STATE)
+CITY_COLUMNS = _columns(CITY_RANK, NAME, COUNTY, REVENUE, TAX, ("verified_rank", "核实排名", ("county_verification__cluster_rank",)), CONDITIONS, STATE)
 PROVINCE_COLUMNS = _columns(
     ("city", "设区市", ("enterprise__county__reviewing_city_id",)), COUNTY, CLUSTER, NAME, CREDIT_CODE, CITY_RANK,
     REVENUE, CONDITIONS, STATE,
