@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from itertools import groupby
 
 from django.db.models import Count, F, Q
+from django.db.models.functions import Coalesce, Length
 from django.utils import timezone
 
 from applications import eligibility, return_targets
@@ -13,7 +14,7 @@ from applications.models import Application, State
 from applications.selectors import applications_visible_to
 from portal.accounts.models import Role
 from portal.directory.choices import city_rows, cluster_rows
-from portal.directory.models import Campaign, Cluster, Division, end_of_day
+from portal.directory.models import Campaign, Cluster, end_of_day
 from review.errors import TransitionRefused
 from review.models import (
     Certificate,
@@ -305,11 +306,11 @@ UNMET, PENDING = "unmet", "pending"
 
 @dataclass(frozen=True)
 class SortColumn:
-    """A column the list can be sorted by: its ?sort= key, its header and the ORM fields it orders by."""
+    """A column the list can be sorted by: its ?sort= key, its header and the fields (or expressions) it orders by."""
 
     key: str
     label: str
-    fields: tuple[str, ...]
+    fields: tuple
 
 
 def _columns(*columns) -> dict[str, SortColumn]:
@@ -321,9 +322,11 @@ CREDIT_CODE = ("credit_code", "统一社会信用代码", ("enterprise__credit_c
 CLUSTER = ("cluster", "产业集群", ("cluster__name",))
 COUNTY = ("county", "县（市、区）", ("enterprise__county__name",))
 STATE = ("state", "状态", ("state",))
-REVENUE = ("revenue", "营业收入（万元）", ("county_verification__revenue", "revenue"))
-TAX = ("tax", "纳税总额（万元）", ("county_verification__tax_total", "tax_total"))
-CONDITIONS = ("conditions", "申报条件", ("unmet_conditions", "pending_conditions"))
+# Figures sort by the county's verified value where there is one, else by the declared one.
+REVENUE = ("revenue", "营业收入（万元）", (Coalesce("county_verification__revenue", "revenue"),))
+TAX = ("tax", "纳税总额（万元）", (Coalesce("county_verification__tax_total", "tax_total"),))
+# Conditions sort by how many fail, then by how many await verification (the codes are two characters and a space).
+CONDITIONS = ("conditions", "申报条件", (Length("unmet_conditions"), Length("pending_conditions")))
 CITY_RANK = ("rank", "推荐排序", ("city_rank",))
 
 COUNTY_COLUMNS = _columns(
@@ -387,9 +390,8 @@ def work_list(queryset, query: ListQuery, columns: dict[str, SortColumn], defaul
         order = default_order
     else:
         key, descending = chosen
-        order = tuple(
-            F(name).desc(nulls_last=True) if descending else F(name).asc(nulls_last=True) for name in columns[key].fields
-        ) + ("id",)
+        expressions = [F(f) if isinstance(f, str) else f for f in columns[key].fields]
+        order = (*(e.desc(nulls_last=True) if descending else e.asc(nulls_last=True) for e in expressions), "id")
     return queryset.select_related(*ROW_RELATIONS).only(*ROW_FIELDS).order_by(*first, *order)
 
 
@@ -572,16 +574,6 @@ def transition_blockers(user, application, transitions, *, now=None) -> dict[str
                 reasons[transition.action] = str(refusal)
                 break
     return reasons
-
-
-def city_units():
-    return Division.objects.city_level().order_by("code")
-
-
-def clusters_with_applications(campaign):
-    if campaign is None:
-        return Cluster.objects.none()
-    return Cluster.objects.filter(applications__campaign=campaign, applications__submitted_at__isnull=False).distinct().order_by("name")
 
 
 def cluster_choices(user) -> list[tuple[str, str]]:

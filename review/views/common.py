@@ -100,8 +100,8 @@ def _waiting_context(user, application) -> dict:
     """While the application waits for the county or the city: the deadline, and for the city its cluster's quota."""
     context = {}
     if application.state == State.CITY_REVIEW and user.has_perm("review.rank_applications", application):
-        groups = selectors.city_cluster_groups(user, application.campaign, cluster_id=application.cluster_id)
-        context["cluster_group"] = groups[0] if groups else None
+        used, limit = selectors.quotas_for(application.campaign, [application.cluster_id])[application.cluster_id]
+        context["cluster_group"] = selectors.ClusterGroup(cluster=application.cluster, quota_used=used, quota=limit)
     if application.state in (State.COUNTY_REVIEW, State.CITY_REVIEW):
         level = "county" if application.state == State.COUNTY_REVIEW else "city"
         context["countdown"] = selectors.deadline_countdown(application.campaign, level)

@@ -178,8 +178,17 @@ def test_sort_by_a_column_both_ways_with_aria_sort(client):
 def test_sort_by_verified_revenue(client):
     low = row(State.COUNTY_REVIEW, revenue="90000", verified=("12000", "600"))
     high = row(State.COUNTY_REVIEW, revenue="15000", verified=("15000", "600"))
+    unverified = row(State.COUNTY_REVIEW, revenue="13000")
     client.force_login(county_official("131125"))
-    assert rows_of(get(client, COUNTY_URL, sort="-revenue")) == [str(high.pk), str(low.pk)]
+    assert rows_of(get(client, COUNTY_URL, sort="-revenue")) == [str(high.pk), str(unverified.pk), str(low.pk)]
+
+
+def test_sort_by_failing_conditions_puts_the_most_failures_first(client):
+    two = row(State.COUNTY_REVIEW, unmet="A5 E1")
+    none = row(State.COUNTY_REVIEW)
+    one = row(State.COUNTY_REVIEW, unmet="A3", pending="B1")
+    client.force_login(county_official("131125"))
+    assert rows_of(get(client, COUNTY_URL, sort="-conditions")) == [str(two.pk), str(one.pk), str(none.pk)]
 
 
 def test_filters_state_cluster_and_failing_conditions(client):
