@@ -10,6 +10,7 @@ from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods
 
 from applications.selectors import applications_visible_to
@@ -114,6 +115,10 @@ def dossier(request, pk):
     return _attachment(archive, f"{application.enterprise.name}-{application.campaign.year}年度申报材料包.zip", "application/zip")
 
 
+class NothingTicked(Exception):
+    """No row ticked, or more than a batch may hold: the list is shown again with the reason."""
+
+
 def _selected_applications(request) -> list:
     """The applications ticked on a work list (?pk=…), each from the user's jurisdiction: one outside it, or an
     unknown one, answers 404 for the whole batch rather than being silently left out."""
@@ -122,17 +127,28 @@ def _selected_applications(request) -> list:
     except ValueError:
         raise Http404("所选申报有误。") from None
     if not ids:
-        raise Http404("请先勾选申报。")
+        raise NothingTicked("请先勾选要下载或打印的申报。")
     if len(ids) > BATCH_LIMIT:
-        raise Http404(f"每次最多选择 {BATCH_LIMIT} 件。")
+        raise NothingTicked(f"每次最多选择 {BATCH_LIMIT} 件，请减少勾选后重试。")
     return [application_for_documents(request.user, pk) for pk in ids]
+
+
+def _back_to_list(request, refusal):
+    messages.error(request, str(refusal))
+    referer = request.headers.get("referer", "")
+    if referer and url_has_allowed_host_and_scheme(referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return redirect(referer)
+    return redirect("home")
 
 
 @require_GET
 @permission_required("review.use_review_pages")
 def dossiers_zip(request):
     """The 材料包 of the ticked applications in one ZIP, written to a temporary file and streamed from it."""
-    applications = _selected_applications(request)
+    try:
+        applications = _selected_applications(request)
+    except NothingTicked as refusal:
+        return _back_to_list(request, refusal)
     archive = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it after sending
     count = write_dossiers(
         (
@@ -151,7 +167,10 @@ def dossiers_zip(request):
 @permission_required("review.use_review_pages")
 def print_applications(request):
     """The ticked applications on paper: each its figures (申报 against 核实) and its conditions, a page each."""
-    applications = _selected_applications(request)
+    try:
+        applications = _selected_applications(request)
+    except NothingTicked as refusal:
+        return _back_to_list(request, refusal)
     sheets = []
     for application in applications:
         verification = verification_of(application)

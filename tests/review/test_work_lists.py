@@ -333,8 +333,12 @@ def test_the_batch_refuses_an_application_outside_the_jurisdiction(client):
     for name in ("documents:dossiers_zip", "documents:print_applications"):
         assert client.get(reverse(name), {"pk": [ours.pk, theirs.pk]}).status_code == 404
         assert client.get(reverse(name), {"pk": ["x"]}).status_code == 404
-        assert client.get(reverse(name)).status_code == 404
-        assert client.get(reverse(name), {"pk": list(range(1, 30))}).status_code == 404
+        queue = "http://testserver" + reverse(COUNTY_URL)
+        for params, message in (({}, "请先勾选"), ({"pk": list(range(1, 30))}, "每次最多选择 20 件")):
+            response = client.get(reverse(name), params, headers={"referer": queue}, follow=True)
+            assert response.redirect_chain[-1][0] == queue
+            assert message in response.content.decode()
+        assert client.get(reverse(name), headers={"referer": "https://elsewhere.example/"})["Location"] == "/"
     client.force_login(enterprise_user(ours.enterprise))
     assert client.get(reverse("documents:dossiers_zip"), {"pk": [ours.pk]}).status_code == 403
 
