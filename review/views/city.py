@@ -27,7 +27,7 @@ def city_home(request):
         steps = [
             *_waiting_steps(clusters, waiting, countdown),
             *_full_cluster_steps(clusters),
-            *_county_steps(user, campaign),
+            *_county_steps(context["state_counts"]),
         ]
         context.update(
             countdown=countdown, clusters=clusters, waiting=waiting,
@@ -60,8 +60,8 @@ def _full_cluster_steps(clusters):
     ]
 
 
-def _county_steps(user, campaign):
-    county_waiting = selectors.count_in(user, campaign, State.COUNTY_REVIEW)
+def _county_steps(state_counts):
+    county_waiting = selectors.count_of(state_counts, State.COUNTY_REVIEW)
     return [("light", f"各县尚有 {county_waiting} 件待县级初审。", None)] if county_waiting else []
 
 

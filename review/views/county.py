@@ -24,9 +24,9 @@ def county_home(request):
     context = {"campaign": campaign, "state_counts": selectors.state_counts(user, campaign), "next_steps": []}
     if campaign is not None:
         countdown = selectors.deadline_countdown(campaign, "county")
-        waiting = selectors.count_in(user, campaign, State.COUNTY_REVIEW)
+        waiting = selectors.count_of(context["state_counts"], State.COUNTY_REVIEW)
         unverified = selectors.count_in(user, campaign, State.COUNTY_REVIEW, county_verification__isnull=True)
-        returned = selectors.count_in(user, campaign, State.RETURNED)
+        returned = selectors.count_of(context["state_counts"], State.RETURNED)
         queue = reverse("review:county_queue")
         steps = context["next_steps"]
         if waiting and countdown.passed:
