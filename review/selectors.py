@@ -478,24 +478,37 @@ class ClusterGroup:
     quota_used: int
     quota: int
     applications: list = field(default_factory=list)
-    continued: bool = False  # the cluster's first rows are on the previous page
+    listed: int | None = None  # rows of this cluster in the whole (filtered) list, when it spans pages
 
     @property
     def full(self):
         return self.quota_used >= self.quota
 
     @property
+    def split(self):
+        """Part of the cluster's rows is on another page."""
+        return self.listed is not None and self.listed > len(self.applications)
+
+    @property
     def waiting(self):
         return [a for a in self.applications if a.state == State.CITY_REVIEW]
 
 
-def cluster_groups(rows) -> list[ClusterGroup]:
-    """A page of the city's list (rows from `rows_of`, ordered by cluster) as one group per cluster."""
+def cluster_groups(rows, listed=None) -> list[ClusterGroup]:
+    """A page of the city's list (rows from `rows_of`, ordered by cluster) as one group per cluster; with `listed`
+    (the whole list's queryset) each group also knows how many rows the list has in its cluster, in one query."""
     groups = []
     for _, members in groupby(rows, key=lambda a: a.cluster_id):
         members = list(members)
         used, limit = members[0].quota_use
         groups.append(ClusterGroup(cluster=members[0].cluster, quota_used=used, quota=limit, applications=members))
+    if listed is not None and groups:
+        totals = dict(
+            listed.filter(cluster_id__in=[g.cluster.pk for g in groups]).order_by()
+            .values_list("cluster_id").annotate(n=Count("id"))
+        )
+        for group in groups:
+            group.listed = totals.get(group.cluster.pk, len(group.applications))
     return groups
 
 

@@ -71,10 +71,11 @@ def _clusters_page(request, campaign, bound=None, status=200, fixed=None):
     form = WorkListForm(request.GET, user=user, states=[s for s in State.values if s != State.DRAFT])
     context = {"campaign": campaign, "city_review": State.CITY_REVIEW, "forward": TRANSITIONS[Action.CITY_FORWARD]}
     if campaign is not None:
-        page = worklist.paginate(request, selectors.city_applications(user, campaign, form.query(**(fixed or {}))))
+        listed = selectors.city_applications(user, campaign, form.query(**(fixed or {})))
+        page = worklist.paginate(request, listed)
         rows = selectors.rows_of(page.object_list, campaign)
         selectors.mark_blocked(user, rows, Action.CITY_FORWARD)
-        groups = selectors.cluster_groups(rows)
+        groups = selectors.cluster_groups(rows, listed)
         for group in groups:
             _attach_rank_fields(group, bound)
         context.update(worklist.list_context(request, form, selectors.CITY_COLUMNS, page))

@@ -246,6 +246,9 @@ def test_the_city_list_is_paginated_by_rows_and_stays_grouped_by_cluster(client)
     sections = [s.get("id") for s in lxml.html.fromstring(first).xpath("//section[starts-with(@id, 'cluster-')]")]
     assert sections == [f"cluster-{c.pk}" for c in clusters]
     assert [s.get("id") for s in lxml.html.fromstring(second).xpath("//section[starts-with(@id, 'cluster-')]")] == [f"cluster-{clusters[2].pk}"]
+    # The third cluster spans both pages, and says so on each.
+    assert "本页显示 10 件，共 20 件，其余在相邻页" in first and "本页显示 10 件，共 20 件，其余在相邻页" in second
+    assert first.count("其余在相邻页") == 1
 
 
 def test_each_list_searches_and_filters_its_own_jurisdiction_only(client):
