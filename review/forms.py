@@ -6,11 +6,12 @@ from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 
 from applications import eligibility, return_targets
+from applications.eligibility import CONDITIONS
 from applications.fields import VERIFIED_FIELDS
 from applications.models import MONEY_MAX, State
 from portal.directory.models import DeadlineLevel
 from review.models import CountyVerification, Decision, SpotCheckResult
-from review.selectors import FORWARDED_STATES, city_units, clusters_with_applications
+from review.selectors import FORWARDED_STATES, PENDING, UNMET, ListQuery, city_choices, cluster_choices
 from review.workflow import TRANSITIONS, Action
 
 OVERRIDABLE_ACTIONS = {Action.COUNTY_PASS, Action.CITY_FORWARD}
@@ -168,28 +169,51 @@ class CityRankForm(forms.Form):
         return {a.pk: self.cleaned_data.get(f"rank_{a.pk}") for a in self.applications}
 
 
-class ProvinceFilterForm(forms.Form):
-    city = forms.ChoiceField(label="设区市", required=False)
-    cluster = forms.ChoiceField(label="产业集群", required=False)
-    state = forms.ChoiceField(label="状态", required=False)
+def condition_choices() -> list[tuple[str, str]]:
+    return [("", "全部"), (UNMET, "有不满足条件"), (PENDING, "有待核实条件")] + [
+        (c.code, f"{c.code} 不满足：{c.title}") for c in CONDITIONS
+    ]
+
+
+class WorkListForm(forms.Form):
+    """Search, filters and sort of an official's work list; invalid input is dropped, never an error page."""
+
     q = forms.CharField(label="企业名称或统一社会信用代码", required=False, max_length=100)
+    state = forms.ChoiceField(label="状态", required=False)
+    cluster = forms.TypedChoiceField(label="产业集群", required=False, coerce=int, empty_value=None)
+    condition = forms.ChoiceField(label="申报条件", required=False)
+    sort = forms.CharField(required=False, max_length=30, widget=forms.HiddenInput)
 
-    def __init__(self, *args, campaign=None, **kwargs):
+    all_states_label = "全部状态"
+
+    def __init__(self, *args, user, states=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["city"].choices = [("", "全部设区市")] + [(d.code, d.name) for d in city_units()]
-        self.fields["cluster"].choices = [("", "全部产业集群")] + [
-            (str(c.pk), c.name) for c in clusters_with_applications(campaign)
-        ]
-        forwarded_labels = "、".join(State(s).label for s in FORWARDED_STATES)
-        self.fields["state"].choices = [("", f"全部已上报（{forwarded_labels}）")] + [
-            (s.value, s.label) for s in State if s != State.DRAFT
-        ]
+        self.fields["state"].choices = [("", self.all_states_label)] + [(s, State(s).label) for s in states]
+        self.fields["cluster"].choices = [("", "全部产业集群")] + cluster_choices(user)
+        self.fields["condition"].choices = condition_choices()
 
-    def filters(self) -> dict:
-        if not self.is_valid():
-            return {}
-        data = self.cleaned_data
-        return {"city": data["city"], "cluster": data["cluster"], "state": data["state"], "q": data["q"]}
+    def query(self, **fixed) -> ListQuery:
+        data = {}
+        if self.is_bound:
+            self.is_valid()  # a field with a bad value (an outdated cluster, a hand-made URL) is dropped, not the rest
+            data = self.cleaned_data
+        values = {name: data[name] for name in self.query_fields if data.get(name)}
+        return ListQuery(**{**values, **fixed})
+
+    query_fields = ("q", "state", "cluster", "condition", "sort")
+
+
+class ProvinceFilterForm(WorkListForm):
+    city = forms.ChoiceField(label="设区市", required=False)
+
+    query_fields = (*WorkListForm.query_fields, "city")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["city"].choices = [("", "全部设区市")] + city_choices()
+        forwarded_labels = "、".join(State(s).label for s in FORWARDED_STATES)
+        self.fields["state"].choices = [("", f"全部已上报（{forwarded_labels}）"), *self.fields["state"].choices[1:]]
+        self.order_fields(["city", "cluster", "state", "condition", "q", "sort"])
 
 
 class SpotCheckDrawForm(forms.Form):

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from itertools import groupby
 
 from django.db.models import Case, Count, F, OuterRef, Q, Subquery, When
+from django.db.models.functions import Coalesce, Length
 from django.utils import timezone
 
 from applications import eligibility, return_targets
@@ -12,7 +13,9 @@ from applications.fields import VERIFIED_FIELDS, FigureRow, facts_for
 from applications.models import Application, State
 from applications.selectors import applications_visible_to
 from portal.accounts.models import Role
-from portal.directory.models import Campaign, Cluster, Division, end_of_day
+from portal.directory.choices import city_rows, cluster_rows
+from portal.directory.models import Campaign, Cluster, end_of_day
+from review.errors import TransitionRefused
 from review.models import (
     Certificate,
     CertificateBatch,
@@ -20,6 +23,7 @@ from review.models import (
     CountyVerificationVersion,
     Decision,
     Meeting,
+    MeetingDecision,
     Notification,
     ReviewRecord,
     SpotCheck,
@@ -27,7 +31,15 @@ from review.models import (
     SpotCheckResult,
     VerificationVersionKind,
 )
-from review.workflow import FORWARDED_STATES, RETURN_ACTIONS, SPOT_CHECK_FAILED, TRANSITIONS
+from review.workflow import (
+    FORWARDED_STATES,
+    INPUT_GUARDS,
+    RETURN_ACTIONS,
+    ROW_GUARDS,
+    SPOT_CHECK_FAILED,
+    TRANSITIONS,
+    Step,
+)
 
 # What the city sees: everything the county passed on (and what became of it).
 CITY_STATES = (State.CITY_REVIEW, *FORWARDED_STATES)
@@ -241,6 +253,11 @@ def state_counts(user, campaign) -> list[tuple[str, str, int]]:
     return [(s, State(s).label, by_state.get(s, 0)) for s in State.values if s != State.DRAFT]
 
 
+def count_of(state_counts, state) -> int:
+    """One state's number from `state_counts` (the dashboard's cards): no second query for it."""
+    return next((n for s, _, n in state_counts if s == state), 0)
+
+
 def count_in(user, campaign, *states, **filters) -> int:
     if campaign is None:
         return 0
@@ -329,17 +346,183 @@ def province_stats_by_cluster(user, campaign) -> list[UnitStats]:
 # ---------------------------------------------------------------------------------------------------------------
 
 
-def county_queue(user, campaign, state: str | None = None):
-    """The county's applications of the campaign (one state, or all), oldest submission first."""
-    queryset = with_return_opinion(
-        applications_visible_to(user)
-        .filter(campaign=campaign)
-        .select_related("enterprise", "cluster", "campaign", "county_verification")
-        .order_by("submitted_at", "id")
-    )
-    if state:
-        queryset = queryset.filter(state=state)
+# What a work list's row shows, and nothing more (never the report texts): issue #16.
+ROW_FIELDS = (
+    "id", "state", "campaign_id", "cluster_id", "renews_id", "submitted_at", "filing_number", "city_rank",
+    "revenue", "tax_total", "cluster_rank", "unmet_conditions", "pending_conditions",
+    "enterprise__name", "enterprise__credit_code", "enterprise__county__name", "enterprise__county__reviewing_city_id",
+    "cluster__name", "cluster__county__name",
+    "county_verification__revenue", "county_verification__tax_total", "county_verification__cluster_rank",
+    "county_verification__version",
+)
+ROW_RELATIONS = ("enterprise__county", "cluster__county", "county_verification")
+CONDITION_CODES = tuple(c.code for c in eligibility.CONDITIONS)
+UNMET, PENDING = "unmet", "pending"
+
+
+@dataclass(frozen=True)
+class SortColumn:
+    """A column the list can be sorted by: its ?sort= key, its header and the fields (or expressions) it orders by."""
+
+    key: str
+    label: str
+    fields: tuple
+
+
+def _columns(*columns) -> dict[str, SortColumn]:
+    return {c[0]: SortColumn(*c) for c in columns}
+
+
+NAME = ("name", "企业名称", ("enterprise__name",))
+CREDIT_CODE = ("credit_code", "统一社会信用代码", ("enterprise__credit_code",))
+CLUSTER = ("cluster", "产业集群", ("cluster__name",))
+COUNTY = ("county", "县（市、区）", ("enterprise__county__name",))
+STATE = ("state", "状态", ("state",))
+# Figures sort by the county's verified value where there is one, else by the declared one.
+REVENUE = ("revenue", "营业收入（万元）", (Coalesce("county_verification__revenue", "revenue"),))
+TAX = ("tax", "纳税总额（万元）", (Coalesce("county_verification__tax_total", "tax_total"),))
+# Conditions sort by how many fail, then by how many await verification (the codes are two characters and a space).
+CONDITIONS = ("conditions", "申报条件", (Length("unmet_conditions"), Length("pending_conditions")))
+CITY_RANK = ("rank", "推荐排序", ("city_rank",))
+
+COUNTY_COLUMNS = _columns(
+    NAME, CREDIT_CODE, CLUSTER, ("submitted", "提交时间", ("submitted_at",)), STATE, REVENUE, TAX, CONDITIONS,
+)
+CITY_COLUMNS = _columns(CITY_RANK, NAME, COUNTY, REVENUE, TAX, ("verified_rank", "核实排名", ("county_verification__cluster_rank",)), CONDITIONS, STATE)
+PROVINCE_COLUMNS = _columns(
+    ("city", "设区市", ("enterprise__county__reviewing_city_id",)), COUNTY, CLUSTER, NAME, CREDIT_CODE, CITY_RANK,
+    REVENUE, CONDITIONS, STATE,
+)
+
+
+@dataclass(frozen=True)
+class ListQuery:
+    """What an official asked a work list for: search, filters and the sort (`-key` descending)."""
+
+    q: str = ""
+    state: str = ""
+    cluster: int | None = None
+    condition: str = ""  # "unmet", "pending" or a condition's code
+    city: str = ""
+    sort: str = ""
+
+    def sort_key(self, columns) -> tuple[str, bool] | None:
+        key, descending = self.sort.removeprefix("-"), self.sort.startswith("-")
+        return (key, descending) if key in columns else None
+
+
+def _searched(queryset, q: str):
+    q = q.strip()
+    if not q:
+        return queryset
+    return queryset.filter(Q(enterprise__name__icontains=q) | Q(enterprise__credit_code__icontains=q.upper()))
+
+
+def _condition_filter(queryset, condition: str):
+    if condition == UNMET:
+        return queryset.exclude(unmet_conditions="")
+    if condition == PENDING:
+        return queryset.exclude(pending_conditions="")
+    if condition in CONDITION_CODES:
+        # The stored verdicts are space-separated codes ("A5 E1"); a code never contains another one.
+        return queryset.filter(unmet_conditions__contains=condition)
     return queryset
+
+
+def work_list(queryset, query: ListQuery, columns: dict[str, SortColumn], default_order: tuple, *, first=()):
+    """Search, filter and sort a list's queryset, loading only the columns a row shows.
+
+    `first`: orderings that always lead (the city's list stays grouped by cluster whatever the sort)."""
+    queryset = _searched(queryset, query.q)
+    if query.state:
+        queryset = queryset.filter(state=query.state)
+    if query.cluster:
+        queryset = queryset.filter(cluster_id=query.cluster)
+    if query.city:
+        queryset = queryset.filter(enterprise__county__reviewing_city_id=query.city)
+    queryset = _condition_filter(queryset, query.condition)
+    chosen = query.sort_key(columns)
+    if chosen is None:
+        order = default_order
+    else:
+        key, descending = chosen
+        expressions = [F(f) if isinstance(f, str) else f for f in columns[key].fields]
+        order = (*(e.desc(nulls_last=True) if descending else e.asc(nulls_last=True) for e in expressions), "id")
+    return queryset.select_related(*ROW_RELATIONS).only(*ROW_FIELDS).order_by(*first, *order)
+
+
+def county_queue(user, campaign, query: ListQuery = ListQuery()):
+    """The county's applications of the campaign, oldest submission first unless sorted otherwise."""
+    queryset = applications_visible_to(user).filter(campaign=campaign)
+    return with_return_opinion(work_list(queryset, query, COUNTY_COLUMNS, ("submitted_at", "id")))
+
+
+def city_applications(user, campaign, query: ListQuery = ListQuery()):
+    """What the counties passed on (or one asked state), by cluster always, then in the city's ranking order unless
+    sorted otherwise."""
+    queryset = applications_visible_to(user).filter(campaign=campaign)
+    if not query.state:  # any state when asked for one (the dashboard's cards), else what reached the city
+        queryset = queryset.filter(state__in=CITY_STATES)
+    return with_return_opinion(
+        work_list(
+            queryset, query, CITY_COLUMNS, (F("city_rank").asc(nulls_last=True), "submitted_at", "id"),
+            first=("cluster__name", "cluster_id"),
+        )
+    )
+
+
+def province_applications(user, campaign, query: ListQuery = ListQuery()):
+    """The province's list: forwarded applications (or one chosen state), filtered and searched, by city and cluster."""
+    queryset = applications_visible_to(user).filter(campaign=campaign)
+    if not query.state:
+        queryset = queryset.filter(state__in=FORWARDED_STATES)
+    default = ("enterprise__county__reviewing_city_id", "cluster__name", F("city_rank").asc(nulls_last=True), "id")
+    return work_list(queryset, query, PROVINCE_COLUMNS, default)
+
+
+def quotas_for(campaign, cluster_ids) -> dict[int, tuple[int, int]]:
+    """(used, limit) per cluster, in one query: the clusters without a quota row have used none of the campaign's."""
+    rows = ClusterQuota.objects.filter(campaign=campaign, cluster_id__in=set(cluster_ids)).values_list("cluster_id", "used", "quota")
+    found = {cluster: (used, quota) for cluster, used, quota in rows}
+    return {pk: found.get(pk, (0, campaign.quota_per_cluster)) for pk in set(cluster_ids)}
+
+
+def rows_of(page_rows, campaign) -> list:
+    """A page's applications with their campaign and their cluster's quota use set, so nothing a row asks (the
+    state of its quota, its deadline) costs a query."""
+    rows = list(page_rows)
+    quotas = quotas_for(campaign, [a.cluster_id for a in rows]) if rows else {}
+    for application in rows:
+        application.campaign = campaign
+        application.quota_use = quotas[application.cluster_id]
+        _mark_figures(application)
+    return rows
+
+
+def _mark_figures(application) -> None:
+    """The declared revenue and tax, and the county's verified value where it differs (None where it agrees)."""
+    verification = getattr(application, "county_verification", None)  # loaded with the row: no query
+    application.verification = verification
+    for name in ("revenue", "tax_total"):
+        verified = getattr(verification, name, None)
+        differs = verified is not None and verified != getattr(application, name)
+        setattr(application, f"{name}_verified", verified if differs else None)
+
+
+def province_row_extras(rows) -> None:
+    """The province's columns beyond the common row: spot checks, meeting decision and certificate, in 3 queries."""
+    ids = [a.pk for a in rows]
+    checks, decisions, certificates = {}, {}, {}
+    for check in SpotCheck.objects.filter(application_id__in=ids).only("application_id", "result").order_by("id"):
+        checks.setdefault(check.application_id, []).append(check)
+    for decision in MeetingDecision.objects.filter(application_id__in=ids).only("application_id", "decision", "rank"):
+        decisions[decision.application_id] = decision
+    for certificate in Certificate.objects.filter(application_id__in=ids).only("application_id", "number"):
+        certificates[certificate.application_id] = certificate
+    for application in rows:
+        application.checks = checks.get(application.pk, [])
+        application.decision = decisions.get(application.pk)
+        application.certificate_number = certificates[application.pk].number if application.pk in certificates else ""
 
 
 @dataclass
@@ -348,78 +531,134 @@ class ClusterGroup:
     quota_used: int
     quota: int
     applications: list = field(default_factory=list)
+    listed: int | None = None  # rows of this cluster in the whole (filtered) list, when it spans pages
 
     @property
     def full(self):
         return self.quota_used >= self.quota
 
     @property
+    def split(self):
+        """Part of the cluster's rows is on another page."""
+        return self.listed is not None and self.listed > len(self.applications)
+
+    @property
     def waiting(self):
         return [a for a in self.applications if a.state == State.CITY_REVIEW]
+
+
+def cluster_groups(rows, listed=None) -> list[ClusterGroup]:
+    """A page of the city's list (rows from `rows_of`, ordered by cluster) as one group per cluster; with `listed`
+    (the whole list's queryset) each group also knows how many rows the list has in its cluster, in one query."""
+    groups = []
+    for _, members in groupby(rows, key=lambda a: a.cluster_id):
+        members = list(members)
+        used, limit = members[0].quota_use
+        groups.append(ClusterGroup(cluster=members[0].cluster, quota_used=used, quota=limit, applications=members))
+    if listed is not None and groups:
+        totals = dict(
+            listed.filter(cluster_id__in=[g.cluster.pk for g in groups]).order_by()
+            .values_list("cluster_id").annotate(n=Count("id"))
+        )
+        for group in groups:
+            group.listed = totals.get(group.cluster.pk, len(group.applications))
+    return groups
 
 
 def city_cluster_groups(user, campaign, cluster_id=None) -> list[ClusterGroup]:
     """What the counties passed on, grouped by cluster in the city's ranking order, with each cluster's quota."""
     if campaign is None:
         return []
-    queryset = with_return_opinion(
-        applications_visible_to(user)
-        .filter(campaign=campaign, state__in=CITY_STATES)
-        .select_related("enterprise__county", "cluster__county", "county_verification", "campaign")
-        .order_by("cluster__name", F("city_rank").asc(nulls_last=True), "submitted_at", "id")
-    )
+    queryset = city_applications(user, campaign)
     if cluster_id is not None:
         queryset = queryset.filter(cluster_id=cluster_id)
-    applications = list(queryset)
-    quotas = {
-        q.cluster_id: q
-        for q in ClusterQuota.objects.filter(campaign=campaign, cluster_id__in={a.cluster_id for a in applications})
-    }
-    groups = []
-    for _, members in groupby(applications, key=lambda a: a.cluster_id):
-        members = list(members)
-        quota = quotas.get(members[0].cluster_id)
-        groups.append(
-            ClusterGroup(
-                cluster=members[0].cluster,
-                quota_used=quota.used if quota else 0,
-                quota=quota.quota if quota else campaign.quota_per_cluster,
-                applications=members,
-            )
-        )
-    return groups
+    return cluster_groups(rows_of(queryset, campaign))
 
 
-def province_applications(user, campaign, *, city=None, cluster=None, state=None, q=""):
-    """The province's list: forwarded applications (or one chosen state), filtered and searched, by city and cluster."""
-    queryset = (
-        applications_visible_to(user)
-        .filter(campaign=campaign)
-        .select_related(
-            "enterprise__county__reviewing_city", "cluster", "certificate", "meeting_decision__meeting",
-        )
-        .prefetch_related("spot_checks")
-        .order_by("enterprise__county__reviewing_city_id", "cluster__name", F("city_rank").asc(nulls_last=True), "id")
-    )
-    queryset = queryset.filter(state=state) if state else queryset.filter(state__in=FORWARDED_STATES)
-    if city:
-        queryset = queryset.filter(enterprise__county__reviewing_city_id=city)
-    if cluster:
-        queryset = queryset.filter(cluster_id=cluster)
-    if q:
-        q = q.strip()
-        queryset = queryset.filter(Q(enterprise__name__icontains=q) | Q(enterprise__credit_code__icontains=q.upper()))
-    return queryset
+@dataclass(frozen=True)
+class ClusterSummary:
+    """One cluster on the city's dashboard: counted in the database."""
+
+    cluster_id: int
+    name: str
+    county: str
+    waiting: int
+    unranked: int
+    quota_used: int
+    quota: int
+
+    @property
+    def full(self):
+        return self.quota_used >= self.quota
 
 
-def city_units():
-    return Division.objects.city_level().order_by("code")
-
-
-def clusters_with_applications(campaign):
+def city_cluster_summaries(user, campaign) -> list[ClusterSummary]:
+    """Per cluster the city has applications in: how many wait for it, how many of those are unranked, its quota."""
     if campaign is None:
-        return Cluster.objects.none()
-    return Cluster.objects.filter(applications__campaign=campaign, applications__submitted_at__isnull=False).distinct().order_by("name")
+        return []
+    rows = (
+        applications_visible_to(user)
+        .filter(campaign=campaign, state__in=CITY_STATES)
+        .values("cluster_id", name=F("cluster__name"), county=F("cluster__county__name"))
+        .annotate(
+            waiting=Count("id", filter=Q(state=State.CITY_REVIEW)),
+            unranked=Count("id", filter=Q(state=State.CITY_REVIEW, city_rank__isnull=True)),
+        )
+        .order_by("cluster__name", "cluster_id")
+    )
+    rows = list(rows)
+    quotas = quotas_for(campaign, [r["cluster_id"] for r in rows])
+    return [
+        ClusterSummary(r["cluster_id"], r["name"], r["county"], r["waiting"], r["unranked"], *quotas[r["cluster_id"]])
+        for r in rows
+    ]
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Why a button cannot act now
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def mark_blocked(user, rows, action: str) -> None:
+    """Set on each row (from `rows_of`) `blocked`: why the list's main action cannot be taken on it now ("" if it can)."""
+    transition = TRANSITIONS[action]
+    for application in rows:
+        open_now = application.state in transition.sources
+        blockers = transition_blockers(user, application, [transition], in_list=True) if open_now else {}
+        application.blocked = blockers.get(action, "")
+
+
+def transition_blockers(user, application, transitions, *, now=None, in_list=False) -> dict[str, str]:
+    """For each of `transitions` (those open to `user`), the reason it cannot be taken now, if any.
+
+    The workflow's own guards answer, those that depend only on the application and the time (deadlines, the
+    cluster's quota, the county's verification); the guards on what the official types are left to the click, and
+    a list (`in_list`) leaves those that read other rows to the application's page."""
+    now = now or timezone.now()
+    skipped = INPUT_GUARDS | ROW_GUARDS if in_list else INPUT_GUARDS
+    reasons = {}
+    for transition in transitions:
+        step = Step(application=application, transition=transition, actor=user, opinion="", now=now)
+        for guard in transition.guards:
+            if guard in skipped:
+                continue
+            try:
+                guard(step)
+            except TransitionRefused as refusal:
+                reasons[transition.action] = str(refusal)
+                break
+    return reasons
+
+
+def cluster_choices(user) -> list[tuple[str, str]]:
+    """The clusters a filter form offers `user` (from the cache): the province all, a city or county its own."""
+    unit = user.unit_id or ""
+    everywhere = user.has_perm("review.use_province_pages")
+    return [(str(pk), name) for pk, name, county, city in cluster_rows() if everywhere or unit in (county, city)]
+
+
+def city_choices() -> list[tuple[str, str]]:
+    return city_rows()
 
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -200,12 +200,25 @@ def takes_quota(application) -> bool:
     return not application.renews_id or application.campaign.renewal_counts_quota
 
 
+def cluster_quota_use(application) -> tuple[int, int]:
+    """(used, limit) of the application's cluster in its campaign.
+
+    A list that loaded its clusters' quotas in one query sets them on its rows (`quota_use`), so asking every
+    row costs no query; a transition reads the locked application, which has none, so it reads the database
+    (and take_quota_slot's conditional UPDATE has the last word).
+    """
+    known = getattr(application, "quota_use", None)
+    if known is not None:
+        return known
+    quota = ClusterQuota.objects.filter(campaign_id=application.campaign_id, cluster_id=application.cluster_id).first()
+    return (quota.used, quota.quota) if quota else (0, application.campaign.quota_per_cluster)
+
+
 def cluster_has_free_slot(step: Step) -> None:
     application = step.application
     if not takes_quota(application):
         return
-    quota = ClusterQuota.objects.filter(campaign_id=application.campaign_id, cluster_id=application.cluster_id).first()
-    used, limit = (quota.used, quota.quota) if quota else (0, application.campaign.quota_per_cluster)
+    used, limit = cluster_quota_use(application)
     if used >= limit:
         raise _quota_full(application)
 
@@ -624,6 +637,14 @@ TRANSITIONS = {
         ),
     ]
 }
+
+
+# Guards that read what the official types or picks (the opinion, an objection, a ground, a campaign): the others
+# depend only on the application and the time, so a page can ask them before the click (review.selectors).
+INPUT_GUARDS = frozenset({opinion_given, objection_open, revocation_grounds_given, renewal_possible, reason_recorded})
+# Guards that read other rows (the cluster's ranking, the verification's versions, the province's work): the
+# application's own page asks them before the click, a list leaves them to that page so its queries stay flat.
+ROW_GUARDS = frozenset({verification_current, cluster_ranked, forwarded_in_rank_order, province_not_acted})
 
 
 def available_actions(application, role: str) -> list[Transition]:

@@ -24,6 +24,7 @@ SORT_PREFIX = {"一": "01", "二": "02", "三": "03", "四": "04", "五": "05", 
 EXTENSIONS = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
 MANIFEST_NAME = "清单.csv"
 CHUNK = 1024 * 1024
+BATCH_LIMIT = 20  # applications one batch download or print may name: each 材料包 renders its PDFs
 
 
 @dataclass(frozen=True)
@@ -97,3 +98,16 @@ def manifest_csv(entries: list[ManifestEntry]) -> bytes:
         writer.writerow([number, entry.name, entry.description, entry.size, entry.sha256, entry.note])
     # With a BOM so that Excel and WPS open the Chinese text correctly.
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def write_dossiers(dossiers, *, target) -> int:
+    """Several applications' 材料包 in one ZIP: each exactly as its own download (with its 清单.csv), as
+    `<name>.zip`. `dossiers` yields (name, documents, materials); returns how many went in."""
+    now = timezone.now()
+    count = 0
+    with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_STORED) as archive:  # the inner ZIPs are compressed
+        for name, documents, materials in dossiers:
+            with archive.open(zip_entry(f"{name}.zip", now), "w", force_zip64=True) as sink:
+                write_dossier(documents=documents, materials=materials, target=sink)
+            count += 1
+    return count

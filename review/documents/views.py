@@ -10,6 +10,7 @@ from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods
 
 from applications.selectors import applications_visible_to
@@ -21,12 +22,14 @@ from review.models import LetterKind
 from review.selectors import (
     certificate_batches_visible_to,
     certificates_visible_to,
+    figure_rows,
     published_applications,
+    verdicts_for,
     verification_of,
 )
 
 from . import announcement, letters, paper, rendering, summary
-from .dossier import write_dossier
+from .dossier import BATCH_LIMIT, write_dossier, write_dossiers
 from .excel import write_summary_workbook
 from .forms import LetterIssueForm
 from .selectors import (
@@ -119,6 +122,76 @@ def dossier(request, pk):
     archive.seek(0)
     audit(Event.DOWNLOAD, user=request.user, request=request, obj=application, detail=f"下载材料包（{len(manifest)} 个文件）")
     return _attachment(archive, f"{application.enterprise.name}-{application.campaign.year}年度申报材料包.zip", "application/zip")
+
+
+class NothingTicked(Exception):
+    """No row ticked, or more than a batch may hold: the list is shown again with the reason."""
+
+
+def _selected_applications(request) -> list:
+    """The applications ticked on a work list (?pk=…), each from the user's jurisdiction: one outside it, or an
+    unknown one, answers 404 for the whole batch rather than being silently left out."""
+    try:
+        ids = list(dict.fromkeys(int(v) for v in request.GET.getlist("pk")))
+    except ValueError:
+        raise Http404("所选申报有误。") from None
+    if not ids:
+        raise NothingTicked("请先勾选要下载或打印的申报。")
+    if len(ids) > BATCH_LIMIT:
+        raise NothingTicked(f"每次最多选择 {BATCH_LIMIT} 件，请减少勾选后重试。")
+    return [application_for_documents(request.user, pk) for pk in ids]
+
+
+def _back_to_list(request, refusal):
+    messages.error(request, str(refusal))
+    referer = request.headers.get("referer", "")
+    if referer and url_has_allowed_host_and_scheme(referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return redirect(referer)
+    return redirect("home")
+
+
+@require_GET
+@permission_required("review.use_review_pages")
+def dossiers_zip(request):
+    """The 材料包 of the ticked applications in one ZIP, written to a temporary file and streamed from it."""
+    try:
+        applications = _selected_applications(request)
+    except NothingTicked as refusal:
+        return _back_to_list(request, refusal)
+    archive = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it after sending
+    count = write_dossiers(
+        (
+            (f"{n:02d}-{a.enterprise.name}-{a.campaign.year}年度申报材料包", rendering.application_documents(a), a.materials.all())
+            for n, a in enumerate(applications, start=1)
+        ),
+        target=archive,
+    )
+    archive.seek(0)
+    for application in applications:
+        audit(Event.DOWNLOAD, user=request.user, request=request, obj=application, detail=f"批量下载材料包（共 {count} 件）")
+    return _attachment(archive, f"申报材料包（{count} 件）.zip", "application/zip")
+
+
+@require_GET
+@permission_required("review.use_review_pages")
+def print_applications(request):
+    """The ticked applications on paper: each its figures (申报 against 核实) and its conditions, a page each."""
+    try:
+        applications = _selected_applications(request)
+    except NothingTicked as refusal:
+        return _back_to_list(request, refusal)
+    sheets = []
+    for application in applications:
+        verification = verification_of(application)
+        sheets.append(
+            {
+                "application": application,
+                "verification": verification,
+                "figures": figure_rows(application, verification),
+                "verdicts": verdicts_for(application, verification),
+            }
+        )
+    return render(request, "documents/print_applications.html", {"sheets": sheets})
 
 
 @require_GET

@@ -64,6 +64,7 @@ def detail_context(request, application, form=None):
     # 认定 / 不予认定 are carried out from a closed meeting (会议研究), never one by one from the application page.
     actions = selectors.transitions_open_to(user, application, pages=("application",))
     verdicts = selectors.verdicts_for(application, verification)
+    blocked = selectors.transition_blockers(user, application, actions)
     context = {
         "application": application,
         "enterprise": application.enterprise,
@@ -84,6 +85,8 @@ def detail_context(request, application, form=None):
         "materials": material_previews(application),
         "timeline": selectors.timeline_for(application, user),
         "actions": actions,
+        # Each button with why it cannot act now ("" when it can): disabled with the reason rather than refused after the click.
+        "action_rows": [(t, blocked.get(t.action, "")) for t in actions],
         "returns_to_enterprise": any(t.target == State.RETURNED for t in actions),
         "form": form or TransitionForm(initial={"expected_state": application.state}),
         "needs_verification": application.state == State.COUNTY_REVIEW
@@ -107,8 +110,8 @@ def _waiting_context(user, application) -> dict:
     """While the application waits for the county or the city: the deadline, and for the city its cluster's quota."""
     context = {}
     if application.state == State.CITY_REVIEW and user.has_perm("review.rank_applications", application):
-        groups = selectors.city_cluster_groups(user, application.campaign, cluster_id=application.cluster_id)
-        context["cluster_group"] = groups[0] if groups else None
+        used, limit = selectors.quotas_for(application.campaign, [application.cluster_id])[application.cluster_id]
+        context["cluster_group"] = selectors.ClusterGroup(cluster=application.cluster, quota_used=used, quota=limit)
     if application.state in (State.COUNTY_REVIEW, State.CITY_REVIEW):
         level = "county" if application.state == State.COUNTY_REVIEW else "city"
         context["countdown"] = selectors.deadline_countdown(application.campaign, level)

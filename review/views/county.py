@@ -11,7 +11,7 @@ from applications.fields import VERIFIED_FIELDS
 from applications.models import Application, State
 from portal.accounts.decorators import permission_required
 from review import selectors
-from review.forms import CountyVerificationForm
+from review.forms import CountyVerificationForm, WorkListForm
 from review.models import CountyVerification
 from review.services import (
     ActionForbidden,
@@ -20,8 +20,9 @@ from review.services import (
     county_verification_reconfirm,
     county_verification_save,
 )
+from review.views import worklist
 from review.views.common import application_or_404
-from review.workflow import verification_is_current
+from review.workflow import Action, verification_is_current
 
 
 @permission_required("review.use_county_pages")
@@ -30,9 +31,9 @@ def county_home(request):
     context = {"campaign": campaign, "state_counts": selectors.state_counts(user, campaign), "next_steps": []}
     if campaign is not None:
         countdown = selectors.deadline_countdown(campaign, "county")
-        waiting = selectors.count_in(user, campaign, State.COUNTY_REVIEW)
+        waiting = selectors.count_of(context["state_counts"], State.COUNTY_REVIEW)
         unverified = selectors.count_in(user, campaign, State.COUNTY_REVIEW, county_verification__isnull=True)
-        returned = selectors.count_in(user, campaign, State.RETURNED)
+        returned = selectors.count_of(context["state_counts"], State.RETURNED)
         queue = reverse("review:county_queue")
         steps = context["next_steps"]
         if waiting and countdown.passed:
@@ -55,27 +56,27 @@ def county_home(request):
 
 @permission_required("review.use_county_pages")
 def county_queue_view(request):
+    """初审队列: the county's applications, one state (待县级初审 unless asked) or all, searched, filtered, sorted."""
     user, campaign = request.user, selectors.campaign_in_view(request.GET.get("year"))
     state = request.GET.get("state", State.COUNTY_REVIEW)
     if state not in State.values and state != "all":
         state = State.COUNTY_REVIEW
-    rows = []
-    countdown = None
+    form = WorkListForm(request.GET, user=user)
+    context = {"campaign": campaign, "state": state, "state_counts": selectors.state_counts(user, campaign)}
     if campaign is not None:
-        countdown = selectors.deadline_countdown(campaign, "county")
-        rows = selectors.county_queue(user, campaign, None if state == "all" else state)
-    return render(
-        request,
-        "review/county_queue.html",
-        {
-            "campaign": campaign,
-            "state": state,
-            "state_counts": selectors.state_counts(user, campaign),
-            "applications": rows,
-            "countdown": countdown,
-            "county_review": State.COUNTY_REVIEW,
-        },
-    )
+        query = form.query(state="" if state == "all" else state)
+        page = worklist.paginate(request, selectors.county_queue(user, campaign, query))
+        context.update(worklist.list_context(request, form, selectors.COUNTY_COLUMNS, page))
+        rows = selectors.rows_of(page.object_list, campaign)
+        selectors.mark_blocked(user, rows, Action.COUNTY_PASS)
+        context.update(
+            rows=rows,
+            state_hidden=[("state", state)],
+            countdown=selectors.deadline_countdown(campaign, "county"),
+            county_review=State.COUNTY_REVIEW,
+            state_query=worklist.query_string(request, drop=("page", "state")),
+        )
+    return render(request, "review/county_queue.html", context)
 
 
 @permission_required("review.verify_application")

@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -37,9 +36,8 @@ from review.services import (
     spot_check_draw,
     spot_check_record,
 )
+from review.views import worklist
 from review.views.common import safe_next
-
-PAGE_SIZE = 50
 
 
 def _campaign(request):
@@ -96,17 +94,16 @@ def _province_steps(user, campaign, county, city, unpublished):
 @permission_required("review.use_province_pages")
 def province_list(request):
     campaign = _campaign(request)
-    form = ProvinceFilterForm(request.GET or None, campaign=campaign)
-    filters = form.filters() if form.is_bound else {}
-    applications = selectors.province_applications(request.user, campaign, **filters)
-    page = Paginator(applications, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
-        request,
-        "review/province_list.html",
-        {"campaign": campaign, "form": form, "page": page, "query": query.urlencode()},
-    )
+    form = ProvinceFilterForm(request.GET, user=request.user, states=[s for s in State.values if s != State.DRAFT])
+    page = worklist.paginate(request, selectors.province_applications(request.user, campaign, form.query()))
+    rows = selectors.rows_of(page.object_list, campaign)
+    selectors.province_row_extras(rows)
+    cities = dict(selectors.city_choices())
+    for application in rows:
+        application.city_name = cities.get(application.enterprise.county.reviewing_city_id, "")
+    context = {"campaign": campaign, "rows": rows}
+    context.update(worklist.list_context(request, form, selectors.PROVINCE_COLUMNS, page))
+    return render(request, "review/province_list.html", context)
 
 
 # 抽查 ------------------------------------------------------------------------------------------------------------

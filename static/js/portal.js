@@ -47,4 +47,15 @@
     clearTimeout(resizing);
     resizing = setTimeout(markScrollingTables, 200);
   });
+  // Work lists: 打印本页列表 prints the page (print.css hides the controls); 全选本页 ticks every row of the page.
+  document.querySelectorAll("[data-print-page]").forEach(function (button) {
+    button.addEventListener("click", function () { window.print(); });
+  });
+  document.querySelectorAll("[data-select-all]").forEach(function (box) {
+    box.addEventListener("change", function () {
+      document.querySelectorAll("input[name='pk'][form='" + box.getAttribute("data-select-all") + "']").forEach(function (row) {
+        if (!row.disabled) { row.checked = box.checked; }
+      });
+    });
+  });
 })();

@@ -80,13 +80,11 @@ def city_ranks_and_forwards(page, screenshot, application, fourth):
     alert(page).to_have_text(f"已办理「审核通过并上报」：{OURS}。")
     expect(page.locator(f"{cluster} .quota")).to_have_text("3/3")
 
-    # The 4th in the same cluster: the quota refuses it and the page says why.
-    row(page, cluster, fourth.enterprise.name).get_by_label(f"{fourth.enterprise.name} 市级审核意见").fill("同意上报。")
-    row(page, cluster, fourth.enterprise.name).get_by_role("button", name="审核通过并上报").click()
-    alert(page).to_have_text(
-        f"「{fourth.enterprise.name}」未上报：「安平县丝网产业集群」本批次已上报 3 家，达到推荐上限，不能再上报。"
-    )
-    badge(row(page, cluster, fourth.enterprise.name)).to_have_text("待市级审核")
+    # The 4th in the same cluster: the quota is full, so its button is disabled and says why before any click.
+    fourth_row = row(page, cluster, fourth.enterprise.name)
+    expect(fourth_row.get_by_role("button", name="审核通过并上报")).to_be_disabled()
+    expect(fourth_row.locator(".blocked-reason")).to_have_text("「安平县丝网产业集群」本批次已上报 3 家，达到推荐上限，不能再上报。")
+    badge(fourth_row).to_have_text("待市级审核")
     screenshot(page, "12-city-quota-refused")
 
 

@@ -113,7 +113,7 @@ class Row:
     kwargs: Callable = lambda w: {}
     method: str = "GET"
     data: Callable = lambda w: {}
-    query: str = ""
+    query: str | Callable = ""  # or a function of the world, for a query naming its objects
     note: str = ""
 
 
@@ -239,6 +239,13 @@ TABLE = {
     "documents:certificate_pdf": Row(DOCUMENT_OF_A, kwargs=lambda w: {"pk": w.a.pk}),
     "documents:dossier": Row(DOCUMENT_OF_A, kwargs=lambda w: {"pk": w.a.pk}),
     "documents:paper_copy": Row(DOCUMENT_OF_A, kwargs=lambda w: {"pk": w.a.pk}),
+    # the work lists' ticked rows (officials only): one application outside the jurisdiction refuses the batch
+    "documents:dossiers_zip": (
+        Row(answers(**OFFICIALS_OF_A), query=lambda w: f"?pk={w.a.pk}"),
+        Row(answers(county_131125=404, county_130534=404, city_131100=404, city_130500=404, province=200),
+            query=lambda w: f"?pk={w.a.pk}&pk={w.b.pk}", note="A and B ticked together"),
+    ),
+    "documents:print_applications": Row(answers(**OFFICIALS_OF_A), query=lambda w: f"?pk={w.a.pk}"),
     "documents:forwarded_bundle": Row(answers(city_131100=200, city_130500=200), note="each city its own"),
     "documents:letter_issue": (
         Row(answers(city_131100=200, city_130500=200), kwargs=lambda w: {"kind": "recommendation"}),
@@ -589,7 +596,7 @@ def rows_for(pattern: Pattern, world) -> list[tuple[Row, str]]:
             "tests/security/test_authorization_matrix.py: add one with the expected answer for every role."
         )
     rows = entry if isinstance(entry, tuple) else (entry,)
-    return [(row, path_for(pattern, row.kwargs(world)) + row.query) for row in rows]
+    return [(row, path_for(pattern, row.kwargs(world)) + (row.query(world) if callable(row.query) else row.query)) for row in rows]
 
 
 @pytest.mark.parametrize("pattern", PATTERNS, ids=[p.key for p in PATTERNS])

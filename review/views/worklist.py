@@ -1,0 +1,55 @@
+"""What the officials' work lists share: the page, the sort headers and the query string that keeps the filters."""
+
+from dataclasses import dataclass
+
+from django.core.paginator import Paginator
+
+from review.documents.dossier import BATCH_LIMIT
+
+PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class SortHeader:
+    label: str
+    url: str  # the list sorted by this column (the other way round when it is the current sort)
+    aria_sort: str  # ascending / descending / none
+    arrow: str
+
+
+def query_string(request, *, drop=("page",), **changes) -> str:
+    """The request's query string without `drop` and with `changes`: links keep the search and the filters."""
+    query = request.GET.copy()
+    for name in (*drop, *changes):
+        query.pop(name, None)
+    for name, value in changes.items():
+        if value:
+            query[name] = value
+    return query.urlencode()
+
+
+def sort_headers(request, columns, current: str) -> dict[str, SortHeader]:
+    key, descending = current.removeprefix("-"), current.startswith("-")
+    headers = {}
+    for column in columns.values():
+        active = column.key == key
+        target = f"-{column.key}" if active and not descending else column.key
+        aria = ("descending" if descending else "ascending") if active else "none"
+        arrow = ("↓" if descending else "↑") if active else ""
+        headers[column.key] = SortHeader(column.label, "?" + query_string(request, sort=target), aria, arrow)
+    return headers
+
+
+def paginate(request, queryset, per_page=PAGE_SIZE):
+    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+
+
+def list_context(request, form, columns, page) -> dict:
+    current = form.query().sort
+    return {
+        "form": form,
+        "page": page,
+        "headers": sort_headers(request, columns, current or ""),
+        "page_query": query_string(request),
+        "batch_limit": BATCH_LIMIT,
+    }
