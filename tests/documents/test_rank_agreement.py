@@ -45,7 +45,11 @@ def ranked_and_forwarded():
 def page_ranks(client, city):
     client.force_login(city)
     page = client.get(reverse("review:city_clusters")).content.decode()
-    rows = re.findall(r'<tr>\s*<td>\s*(\S+?)\s*</td>\s*<td><a href="/review/applications/\d+/">([^<]+)</a>', page)
+    rows = re.findall(
+        r'<tr id="row-\d+">\s*<td class="no-print">.*?</td>\s*<td>\s*(\S+?)\s*</td>\s*'
+        r'<td class="name-cell"><a href="/review/applications/\d+/">([^<]+)</a>',
+        page,
+    )
     return {name: int(rank) for rank, name in rows}
 
 

@@ -16,7 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from applications.models import State
+from applications.models import Application, State
 from portal.directory.models import Campaign, Cluster, Division
 from review import selectors
 from review.models import ClusterQuota, CountyVerification
@@ -217,7 +217,7 @@ def test_the_row_shows_declared_and_differing_verified_figures(client):
     tree = lxml.html.fromstring(get(client, COUNTY_URL))
     cells = [td.text_content().strip() for td in tree.xpath(f"//tr[@id='row-{differs.pk}']/td[contains(@class, 'figure-cell')]")]
     assert cells == ["52000.00核实 48000.00不一致", "2600.00"]
-    assert tree.xpath(f"//tr[@id='row-{differs.pk}']/td[contains(@class, 'conditions-cell')]")[0].text_content().strip() == "不满足 A5"
+    assert tree.xpath(f"//tr[@id='row-{differs.pk}']/td[contains(@class, 'conditions-cell')]")[0].text_content().strip() == "✗1 项不满足：A5"
 
 
 def test_pages_of_fifty_with_an_accessible_pager(client):
@@ -396,6 +396,7 @@ def test_the_print_stylesheet_hides_controls_and_keeps_names_whole():
 def full_cluster_with_waiting():
     cluster = ClusterFactory()
     waiting = row(State.CITY_REVIEW, cluster=cluster, verified=("20000", "800"))
+    Application.objects.filter(pk=waiting.pk).update(city_rank=1)  # ranked, so only the quota stands in the way
     ClusterQuota.objects.create(campaign=waiting.campaign, cluster=cluster, quota=3, used=3)
     return waiting
 
@@ -404,7 +405,7 @@ def test_a_full_cluster_disables_forwarding_with_the_reason(client):
     waiting = full_cluster_with_waiting()
     client.force_login(city_official("131100"))
     tree = lxml.html.fromstring(get(client, CITY_URL))
-    button = tree.xpath(f"//tr[@id='row-{waiting.pk}']//button[@name='action']")[0]
+    button = tree.xpath(f"//tr[@id='row-{waiting.pk}']//button[text()='审核通过并上报']")[0]
     assert button.get("disabled") is not None and button.get("aria-describedby") == f"blocked-{waiting.pk}"
     reason = tree.xpath(f"//*[@id='blocked-{waiting.pk}']")[0].text_content()
     assert reason == "「安平县丝网产业集群」本批次已上报 3 家，达到推荐上限，不能再上报。"

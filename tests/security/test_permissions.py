@@ -156,5 +156,6 @@ def test_notification_recipients_are_the_officials_the_rules_name_for_every_demo
     # What that means in the demo: the level that must act next, and nobody once the decision is made.
     assert named[State.COUNTY_REVIEW] == {"county-131125"}
     assert named[State.CITY_REVIEW] == {"city-131100"}
-    assert named[State.PROVINCE_REVIEW] == {"province"}
+    # The city may still take back what it forwarded (撤回上报) until the province acts, so it hears of it too.
+    assert named[State.PROVINCE_REVIEW] == {"province", "city-131100"}
     assert named[State.AWARDED] == named[State.RETURNED] == named[State.DRAFT] == set()
