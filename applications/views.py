@@ -127,7 +127,7 @@ def register(request):
         except ApplicationError as error:
             messages.error(request, str(error))
         else:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            login(request, user, backend="portal.accounts.backends.ModelBackend")
             messages.success(request, f"「{user.enterprise.name}」注册成功，欢迎使用。请开始填写申报材料。")
             response = redirect("applications:home")
             remember_user(response, user)
