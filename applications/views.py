@@ -26,7 +26,12 @@ from applications.forms import (
 from applications.growth import years_of
 from applications.models import MULTIPLE_FILE_MATERIALS, REPORT_SECTIONS, Application, MaterialKind
 from applications.progress import progress_for
-from applications.selectors import applications_visible_to, enterprise_applications, materials_visible_to
+from applications.selectors import (
+    applications_visible_to,
+    enterprise_applications,
+    materials_visible_to,
+    read_through_jurisdiction,
+)
 from applications.services import (
     ApplicationError,
     StaleVersion,
@@ -96,7 +101,7 @@ def _application(request, pk, *related, lists=False):
     )
     if lists:
         queryset = queryset.prefetch_related("honours", "partners", "materials")
-    return get_object_or_404(queryset, pk=pk)
+    return read_through_jurisdiction(get_object_or_404(queryset, pk=pk), request.user)
 
 
 def _locked(request, application):

@@ -10,7 +10,7 @@ from django.utils import timezone
 from applications import eligibility, return_targets
 from applications.fields import FigureRow, facts_for
 from applications.models import Application, State
-from applications.selectors import applications_visible_to
+from applications.selectors import applications_visible_to, read_through_jurisdiction
 from portal.accounts.models import Role
 from portal.directory.models import Campaign, Cluster, Division, end_of_day
 from review.models import (
@@ -386,7 +386,7 @@ def clusters_with_applications(campaign):
 
 def application_for_review(user, pk):
     """One application with what the officials' page shows, from the jurisdiction filter (None outside it)."""
-    return (
+    return read_through_jurisdiction(
         applications_visible_to(user)
         .select_related(
             "campaign", "cluster", "enterprise__county__reviewing_city", "county_verification__verified_by",
@@ -394,7 +394,8 @@ def application_for_review(user, pk):
         )
         .prefetch_related("honours", "partners", "materials", "spot_checks__draw")
         .filter(pk=pk)
-        .first()
+        .first(),
+        user,
     )
 
 

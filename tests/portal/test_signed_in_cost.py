@@ -155,3 +155,57 @@ def test_the_cache_is_redis_when_configured_and_shared_by_the_database_otherwise
     assert json.loads(result.stdout) == [
         "django.core.cache.backends.locmem.LocMemCache", "django.contrib.sessions.backends.cached_db"
     ]
+
+
+# Pages read what they show once ----------------------------------------------------------------------------------
+
+
+def test_the_application_page_asks_the_jurisdiction_once(client):
+    application = application_in(State.COUNTY_REVIEW)
+    client.force_login(county_official("131125"))
+    url = reverse("review:application_detail", args=[application.pk])
+    client.get(url)
+    sql, response = sql_of(client, url)
+    assert application.enterprise.name in response.content.decode()
+    # The page's own read goes through the jurisdiction filter; the permission checks reuse it.
+    assert not [q for q in sql if q.startswith('SELECT 1 AS "a" FROM "applications_application"')], sql
+
+
+def test_the_enterprise_home_reads_the_enterprise_with_the_account(client):
+    application = application_in(State.DRAFT)
+    user = application.enterprise.users.first()
+    client.force_login(user)
+    url = reverse("applications:home")
+    client.get(url)
+    sql, response = sql_of(client, url)
+    page = response.content.decode()
+    enterprise = application.enterprise
+    assert enterprise.name in page and enterprise.county.name in page
+    assert not [q for q in sql if q.startswith(('SELECT "applications_enterprise"', 'SELECT "directory_division"'))], sql
+    assert not [q for q in sql if q.startswith('SELECT 1 AS "a" FROM "applications_application"')], sql
+    listing = next(q for q in sql if q.startswith('SELECT "applications_application"'))
+    assert '"report_basic"' not in listing  # the list of applications never loads the report texts
+
+
+def test_production_templates_use_the_cached_loader():
+    script = (
+        "import django, json; django.setup(); from django.template import engines; "
+        "print(json.dumps(engines['django'].engine.loaders))"
+    )
+    result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=production_env(), capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)[0][0] == "django.template.loaders.cached.Loader"
+
+
+def test_the_guides_wording_is_rendered_once_and_keyed_by_its_version(client):
+    from django.core.cache.utils import make_template_fragment_key
+
+    from guide.content import wording_version
+
+    key = make_template_fragment_key("guide_wording", [wording_version()])
+    assert cache.get(key) is None
+    first = client.get(reverse("home")).content.decode()
+    assert "申报条件（通知原文）" in cache.get(key)
+    cache.set(key, cache.get(key).replace("申报条件（通知原文）", "申报条件（缓存）"))
+    second = client.get(reverse("home")).content.decode()
+    assert "申报条件（缓存）" in second and "申报条件（通知原文）" in first
