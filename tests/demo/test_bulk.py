@@ -123,3 +123,17 @@ def test_seed_demo_applications_option_adds_bulk_rows():
     assert "已批量创建 30 份申报" in out.getvalue()
     assert ReviewRecord.objects.filter(actor__username__startswith="bulk-").exists()
     assert Application.objects.filter(enterprise__users__username__startswith="bulk-ent-").count() == 30
+
+
+def test_bulk_history_leaves_audit_entries_and_notices_as_transitions_do(bulk):
+    from portal.audit.models import AuditEvent, Event
+    from review.models import Notification
+
+    records = ReviewRecord.objects.count()
+    assert AuditEvent.objects.filter(event=Event.TRANSITION, object_type="applications.Application").count() == records
+    submitted = ReviewRecord.objects.filter(action="submit").select_related("application__enterprise").first()
+    told = set(Notification.objects.filter(application=submitted.application, created_at=submitted.at).values_list("recipient__role", flat=True))
+    assert told == {"enterprise", "county"}  # the enterprise and the county that acts next
+    open_campaign = Campaign.objects.get(state=CampaignState.OPEN)
+    assert Notification.objects.filter(application__campaign=open_campaign, read_at__isnull=True).exists()
+    assert not Notification.objects.exclude(application__campaign=open_campaign).filter(read_at__isnull=True).exists()
