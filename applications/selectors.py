@@ -68,6 +68,13 @@ def read_through_jurisdiction(application, user):
     return application
 
 
+def enterprise_of(user):
+    """The enterprise user's own enterprise, with the county and cluster its pages name (None for anyone else)."""
+    from applications.models import Enterprise
+
+    return Enterprise.objects.select_related("county", "cluster").filter(pk=user.enterprise_id).first()
+
+
 def enterprise_applications(user):
     """The enterprise's applications, newest campaign first, with what the home page shows of each."""
     return (

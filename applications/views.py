@@ -29,6 +29,7 @@ from applications.progress import progress_for
 from applications.selectors import (
     applications_visible_to,
     enterprise_applications,
+    enterprise_of,
     materials_visible_to,
     read_through_jurisdiction,
 )
@@ -146,7 +147,7 @@ def enterprise_home(request):
     current, earlier = _current_and_earlier(list(enterprise_applications(request.user)), campaign)
     context = {
         "campaign": campaign,
-        "enterprise": request.user.enterprise,
+        "enterprise": enterprise_of(request.user),
         "application": current,
         "earlier": earlier,
         "copy_source": next((a for a in earlier if campaign is None or a.campaign.year < campaign.year), None),

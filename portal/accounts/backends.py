@@ -5,13 +5,13 @@ from django.contrib.auth import backends, get_user_model
 
 class ModelBackend(backends.ModelBackend):
     """Every signed-in request loads its user (django.contrib.auth.get_user); the navigation, the jurisdiction
-    selectors and the rules then read the official's `unit`, the enterprise pages the user's enterprise with its
-    county and cluster. One query with joins on primary keys instead of two to four."""
+    selectors and the rules then read the official's `unit`: one query with a join instead of two. (Joining the
+    enterprise as well would cost every official's request more to compile than it saves the enterprise pages.)"""
 
     def get_user(self, user_id):
         user_model = get_user_model()
         try:
-            user = user_model._default_manager.select_related("unit", "enterprise__county", "enterprise__cluster").get(pk=user_id)
+            user = user_model._default_manager.select_related("unit").get(pk=user_id)
         except user_model.DoesNotExist:
             return None
         return user if self.user_can_authenticate(user) else None
