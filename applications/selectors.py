@@ -1,6 +1,6 @@
 """Reads that every view starts from: jurisdiction lives here and nowhere else."""
 
-from applications.models import Application
+from applications.models import REPORT_SECTIONS, Application
 from portal.accounts.models import Role
 
 
@@ -45,11 +45,42 @@ def applications_visible_to(user):
     return scope(user) if scope else Application.objects.none()
 
 
+def _jurisdiction_memo(application, user):
+    # Officials see an application only once it is submitted: the answer is remembered per submission state.
+    return application.__dict__.setdefault("_jurisdiction_memo", {}), (user.pk, application.submitted_at is not None)
+
+
+def is_visible_to(user, application) -> bool:
+    """Whether `application` is among applications_visible_to(user), asked of the database once per instance (a
+    page asks several permissions about the same application)."""
+    memo, key = _jurisdiction_memo(application, user)
+    if key not in memo:
+        memo[key] = applications_visible_to(user).filter(pk=application.pk).exists()
+    return memo[key]
+
+
+def read_through_jurisdiction(application, user):
+    """Record that `application` was just read from applications_visible_to(user), so is_visible_to need not
+    ask again. Returns the application (None stays None)."""
+    if application is not None:
+        memo, key = _jurisdiction_memo(application, user)
+        memo[key] = True
+    return application
+
+
+def enterprise_of(user):
+    """The enterprise user's own enterprise, with the county and cluster its pages name (None for anyone else)."""
+    from applications.models import Enterprise
+
+    return Enterprise.objects.select_related("county", "cluster").filter(pk=user.enterprise_id).first()
+
+
 def enterprise_applications(user):
     """The enterprise's applications, newest campaign first, with what the home page shows of each."""
     return (
         applications_visible_to(user)
         .select_related("campaign", "cluster", "enterprise", "certificate")
+        .defer(*REPORT_SECTIONS)  # the list never shows the report; the current application is read in full apart
         .order_by("-campaign__year")
     )
 

@@ -26,7 +26,13 @@ from applications.forms import (
 from applications.growth import years_of
 from applications.models import MULTIPLE_FILE_MATERIALS, REPORT_SECTIONS, Application, MaterialKind
 from applications.progress import progress_for
-from applications.selectors import applications_visible_to, enterprise_applications, materials_visible_to
+from applications.selectors import (
+    applications_visible_to,
+    enterprise_applications,
+    enterprise_of,
+    materials_visible_to,
+    read_through_jurisdiction,
+)
 from applications.services import (
     ApplicationError,
     StaleVersion,
@@ -96,7 +102,7 @@ def _application(request, pk, *related, lists=False):
     )
     if lists:
         queryset = queryset.prefetch_related("honours", "partners", "materials")
-    return get_object_or_404(queryset, pk=pk)
+    return read_through_jurisdiction(get_object_or_404(queryset, pk=pk), request.user)
 
 
 def _locked(request, application):
@@ -127,7 +133,7 @@ def register(request):
         except ApplicationError as error:
             messages.error(request, str(error))
         else:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            login(request, user, backend="portal.accounts.backends.ModelBackend")
             messages.success(request, f"「{user.enterprise.name}」注册成功，欢迎使用。请开始填写申报材料。")
             response = redirect("applications:home")
             remember_user(response, user)
@@ -141,7 +147,7 @@ def enterprise_home(request):
     current, earlier = _current_and_earlier(list(enterprise_applications(request.user)), campaign)
     context = {
         "campaign": campaign,
-        "enterprise": request.user.enterprise,
+        "enterprise": enterprise_of(request.user),
         "application": current,
         "earlier": earlier,
         "copy_source": next((a for a in earlier if campaign is None or a.campaign.year < campaign.year), None),

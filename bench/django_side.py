@@ -3,6 +3,7 @@
     python bench/django_side.py prepare OUT.json      sessions, URLs and SQL query counts of the measured pages
     python bench/django_side.py document KIND         one document measurement, printed as JSON
     python bench/django_side.py profile PAGE OUT.txt  a pyinstrument profile of one page (if installed)
+    python bench/django_side.py client [PAGE …]       test-client timing and query count of the pages
 
 Run with the same environment as the portal under test (DJANGO_SETTINGS_MODULE, DATABASE_URL …).
 """
@@ -170,6 +171,37 @@ def document(kind: str) -> dict:
     }
 
 
+def client_timing(keys: list[str], requests: int = 30) -> None:
+    """Each page through the test client, in this process: SQL queries of a warm request and the median and best
+    milliseconds of `requests` more. No server, no wrk: for comparing two versions of the code on the same data
+    (the before/after figures of bench/NOTES.md), not for the goals."""
+    import statistics
+
+    print(f"{'page':26} {'status':>6} {'queries':>7} {'median ms':>9} {'best ms':>8} {'CPU ms':>7} {'KB':>5}")
+    for page in PAGES:
+        if keys and page.key not in keys:
+            continue
+        path, reason = resolve(page)
+        if path is None:
+            print(f"{page.key:26} not measured: {reason}")
+            continue
+        client = logged_in_client(page.username) if page.username else Client()
+        for _ in range(3):
+            client.get(path)  # warm: the session, the caches, the templates
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(path)
+        count = len(queries.captured_queries)
+        times, cpu = [], []
+        for _ in range(requests):
+            start, start_cpu = time.perf_counter(), time.process_time()
+            client.get(path)
+            times.append((time.perf_counter() - start) * 1000)
+            cpu.append((time.process_time() - start_cpu) * 1000)
+        # CPU ms: this process's own time (Python, templates, the driver), the least disturbed by a busy machine.
+        print(f"{page.key:26} {response.status_code:>6} {count:>7} {statistics.median(times):>9.2f} {min(times):>8.2f} "
+              f"{statistics.median(cpu):>7.2f} {len(response.content) / 1024:>5.0f}")
+
+
 def profile(key: str, out: str) -> None:
     """Profile 20 requests of one page through the test client (pyinstrument, if installed)."""
     try:
@@ -197,5 +229,7 @@ if __name__ == "__main__":
         print(json.dumps(document(sys.argv[2]), ensure_ascii=False))
     elif command == "profile":
         profile(sys.argv[2], sys.argv[3])
+    elif command == "client":
+        client_timing(sys.argv[2:])
     else:
         raise SystemExit(__doc__)

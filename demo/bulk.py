@@ -40,6 +40,7 @@ from applications.models import (
 )
 from demo.codes import synthetic_credit_code
 from portal.accounts.models import Role, User
+from portal.audit.models import AuditEvent, Event
 from portal.directory.models import SHANGHAI, Campaign, CampaignState, Cluster, Division
 from review.models import (
     Certificate,
@@ -48,9 +49,11 @@ from review.models import (
     Decision,
     Meeting,
     MeetingDecision,
+    Notification,
     ReviewRecord,
     validity_end,
 )
+from review.notifications import transition_message
 from review.workflow import TRANSITIONS, Action
 
 DEMO_COUNTIES = ("131125", "130534")  # the demo officials' counties get a large share of the rows
@@ -610,7 +613,44 @@ def create_records(plans, hashes, officials, enterprise_users) -> int:
     with given_timestamps(ReviewRecord._meta.get_field("at"), CountyVerification._meta.get_field("verified_at")):
         CountyVerification.objects.bulk_create(verifications, batch_size=BATCH)
         ReviewRecord.objects.bulk_create(records, batch_size=BATCH)
+    create_trail(records, officials, {p.application.pk: p for p in plans}, enterprise_users)
     return len(records)
+
+
+# Who the workflow tells about a transition (review.notifications.recipients_for), by the state it leads to.
+NEXT_LEVEL = {State.COUNTY_REVIEW: Role.COUNTY, State.CITY_REVIEW: Role.CITY, State.PROVINCE_REVIEW: Role.PROVINCE}
+
+
+def create_trail(records, officials, plans_by_application, enterprise_users) -> None:
+    """What each transition leaves besides its record, as perform_transition would: the audit entry, and the
+    notices to the enterprise and to the level that acts next (so the audit log and the notification lists grow
+    with the data, as they do in use)."""
+    events, notices = [], []
+    for record in records:
+        plan = plans_by_application[record.application_id]
+        events.append(
+            AuditEvent(
+                event=Event.TRANSITION, user=record.actor, username=record.actor.username, role=record.actor.role,
+                object_type="applications.Application", object_id=str(record.application_id),
+                object_repr=plan.enterprise.name[:200], detail=f"{record.action_label}：{record.from_state} → {record.to_state}",
+                at=record.at,
+            )
+        )
+        message = transition_message(record, plan.enterprise.name)[:300]
+        recipients = [enterprise_users[plan.enterprise.pk]]
+        role = NEXT_LEVEL.get(record.to_state)
+        if role is not None:
+            county = plan.enterprise.county_id
+            unit = {Role.COUNTY: county, Role.CITY: officials.divisions[county].reviewing_city_id}.get(role, "130000")
+            recipients.append(officials.get(role, unit))
+        notices += [
+            Notification(recipient=user, application_id=record.application_id, message=message, created_at=record.at,
+                         read_at=record.at if plan.campaign.state == CampaignState.CLOSED else None)
+            for user in recipients
+        ]
+    with given_timestamps(AuditEvent._meta.get_field("at"), Notification._meta.get_field("created_at")):
+        AuditEvent.objects.bulk_create(events, batch_size=BATCH)
+        Notification.objects.bulk_create(notices, batch_size=BATCH)
 
 
 def record_quota(campaign: Campaign, forwarded: Counter) -> None:
@@ -686,7 +726,7 @@ def record_meeting(campaign: Campaign, plans: list[Plan], meeting_day: dt.date, 
 
 BULK_MODELS = [
     Enterprise, User, Application, Honour, PartnerSME, Material, CountyVerification, ReviewRecord, ClusterQuota,
-    MeetingDecision, Certificate,
+    MeetingDecision, Certificate, AuditEvent, Notification,
 ]
 
 

@@ -1,6 +1,7 @@
 """What the public 办事指南 says: the notice's own words, read from its text, and the questions enterprises ask."""
 
 import functools
+import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -69,3 +70,14 @@ def notice() -> Notice:
     lines = [line.strip() for line in NOTICE_FILE.read_text(encoding="utf-8").splitlines() if line.strip()]
     # Line 1 is the issuing body, line 2 the title, line 3 the document number.
     return Notice(title=lines[1], number=lines[2], paragraphs=lines[3:])
+
+
+@functools.cache
+def wording_version() -> str:
+    """A fingerprint of the fixed wording the guide shows (the notice, the conditions, the outline, the FAQ): the
+    key of its cached fragments, so a deployment that changes any of it never serves the old text."""
+    from applications.eligibility import CONDITIONS
+
+    parts = [NOTICE_FILE.read_text(encoding="utf-8"), repr(REPORT_OUTLINE), repr(FAQ)]
+    parts += [f"{c.code}|{c.title}|{c.hard}|{c.evidence}" for c in CONDITIONS]
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]

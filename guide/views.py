@@ -8,7 +8,7 @@ from django.utils.http import content_disposition_header
 from applications.eligibility import CONDITIONS
 from applications.models import MaterialKind
 from guide import documents
-from guide.content import FAQ, REPORT_OUTLINE, notice
+from guide.content import FAQ, REPORT_OUTLINE, notice, wording_version
 from portal.accounts.decorators import public
 from portal.accounts.navigation import ROLE_HOME
 from portal.directory.models import Campaign, Division
@@ -48,6 +48,7 @@ def guide(request):
             "contacts": contacts,
             "faq": FAQ,
             "templates": documents.TEMPLATES,
+            "wording_version": wording_version(),
         },
     )
 

@@ -21,7 +21,7 @@ permissions (`view_<model>`, `change_<model>`, …), which ModelBackend grants a
 import rules
 
 from applications.models import Application
-from applications.selectors import applications_visible_to
+from applications.selectors import is_visible_to
 from portal.accounts.models import Role
 from review.selectors import transition_permission, transitions_open_to
 from review.workflow import TRANSITIONS
@@ -109,11 +109,7 @@ def in_jurisdiction(user, obj):
     application = _application_of(obj)
     if application is None or application.pk is None:
         return False
-    memo = application.__dict__.setdefault("_jurisdiction_memo", {})
-    key = (user.pk, application.submitted_at is not None)
-    if key not in memo:
-        memo[key] = applications_visible_to(user).filter(pk=application.pk).exists()
-    return memo[key]
+    return is_visible_to(user, application)
 
 
 # Without an object: the role's page; with one: the role's right on that object.

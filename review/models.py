@@ -461,7 +461,11 @@ class Notification(models.Model):
         verbose_name = "通知"
         verbose_name_plural = "通知"
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["recipient", "read_at"])]
+        indexes = [
+            models.Index(fields=["recipient", "read_at"]),
+            # The list's order: a page is read from the index, however many notifications the user has.
+            models.Index(fields=["recipient", "-created_at", "-id"], name="notification_recipient_newest"),
+        ]
 
     def __str__(self):
         return self.message

@@ -1,7 +1,9 @@
 """Who is told about a transition: the enterprise and the level that must act next, in the portal and by e-mail."""
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.mail import send_mass_mail
+from django.db import transaction
 from django.db.models import Q
 
 from applications.models import State
@@ -89,9 +91,40 @@ def send_notices(notices, message: str) -> None:
     Notification.objects.bulk_create(
         [Notification(recipient=user, application=application, message=message[:300]) for user, application in notices]
     )
+    unread_counts_forget({user.pk for user, _ in notices})
     mails = [
         ("【龙头企业认定】" + message[:60], f"您好：\n\n{message}\n\n请登录系统查看：{settings.PUBLIC_BASE_URL}/", None, [user.email])
         for user, _ in notices
         if user.email
     ]
     send_mass_mail(mails, fail_silently=True)
+
+
+# The unread count on every signed-in page's 通知 link, kept in the cache. Every write of notifications goes
+# through send_notices or review.services.notifications_mark_read, which forget the counts they change; the timeout
+# bounds what a write outside them (a shell, a data fix) could leave stale.
+UNREAD_COUNT_SECONDS = 10 * 60
+
+
+def _unread_key(user_id) -> str:
+    return f"notifications:unread:{user_id}"
+
+
+def unread_count(user) -> int:
+    from review.models import Notification
+
+    key = _unread_key(user.pk)
+    count = cache.get(key)
+    if count is None:
+        count = Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+        cache.set(key, count, UNREAD_COUNT_SECONDS)
+    return count
+
+
+def unread_counts_forget(user_ids) -> None:
+    """Forget the cached counts of these users now and again when the transaction commits: a request that
+    counted before the commit cannot leave the old count behind."""
+    keys = [_unread_key(pk) for pk in user_ids]
+    if keys:
+        cache.delete_many(keys)
+        transaction.on_commit(lambda: cache.delete_many(keys))

@@ -11,7 +11,7 @@ from django.utils import timezone
 from applications import eligibility, return_targets
 from applications.fields import VERIFIED_FIELDS, FigureRow, facts_for
 from applications.models import Application, State
-from applications.selectors import applications_visible_to
+from applications.selectors import applications_visible_to, read_through_jurisdiction
 from portal.accounts.models import Role
 from portal.directory.choices import city_rows, cluster_rows
 from portal.directory.models import Campaign, Cluster, end_of_day
@@ -668,7 +668,7 @@ def city_choices() -> list[tuple[str, str]]:
 
 def application_for_review(user, pk):
     """One application with what the officials' page shows, from the jurisdiction filter (None outside it)."""
-    return (
+    return read_through_jurisdiction(
         applications_visible_to(user)
         .select_related(
             "campaign", "cluster", "enterprise__county__reviewing_city", "county_verification__verified_by",
@@ -676,7 +676,8 @@ def application_for_review(user, pk):
         )
         .prefetch_related("honours", "partners", "materials", "spot_checks__draw")
         .filter(pk=pk)
-        .first()
+        .first(),
+        user,
     )
 
 
@@ -755,10 +756,24 @@ def figure_rows(application, verification=None) -> list[FigureRow]:
 
 
 def meetings_of(user, campaign):
-    return meetings_visible_to(user).filter(campaign=campaign).annotate(
-        n_decisions=Count("decisions"),
-        n_award=Count("decisions", filter=Q(decisions__decision="award")),
-    ).select_related("created_by")
+    """The campaign's meetings with their decisions counted in the database, and only the columns the list shows."""
+    return (
+        meetings_visible_to(user)
+        .filter(campaign=campaign)
+        .only("id", "name", "held_on", "minutes_number", "closed_at", "awarded_at")
+        .annotate(n_decisions=Count("decisions"), n_award=Count("decisions", filter=Q(decisions__decision="award")))
+        .order_by("-held_on", "-id")
+    )
+
+
+def meetings_page_counts(user, campaign) -> dict:
+    """The meetings page's two figures in one query: awaiting the province, and awarded but not yet published."""
+    if campaign is None:
+        return {"pending": 0, "unpublished": 0}
+    return applications_visible_to(user).filter(campaign=campaign).aggregate(
+        pending=Count("id", filter=Q(state=State.PROVINCE_REVIEW)),
+        unpublished=Count("id", filter=_awarded_unpublished(campaign)),
+    )
 
 
 def meeting_candidates(user, meeting):
@@ -839,14 +854,24 @@ def published_awards(campaign) -> list[PublicGroup]:
     return groups
 
 
+def _awarded_unpublished(campaign) -> Q:
+    """Awarded, and not by a meeting whose awards the campaign's 通报 already published."""
+    awarded = Q(state=State.AWARDED)
+    if campaign.results_published_at:
+        awarded &= ~Q(meeting_decision__meeting__awarded_at__lte=campaign.results_published_at)
+    return awarded
+
+
 def awarded_unpublished_count(campaign) -> int:
     if campaign is None:
         return 0
-    awarded = Application.objects.filter(campaign=campaign, state=State.AWARDED)
-    if campaign.results_published_at:
-        awarded = awarded.exclude(meeting_decision__meeting__awarded_at__lte=campaign.results_published_at)
-    return awarded.count()
+    return Application.objects.filter(_awarded_unpublished(campaign), campaign=campaign).count()
 
 
 def notifications_for(user):
-    return Notification.objects.filter(recipient=user).select_related("application__enterprise").order_by("-created_at", "-id")
+    """The user's notifications, newest first, with only what the list shows (the link needs the application's id)."""
+    return (
+        Notification.objects.filter(recipient=user)
+        .only("id", "recipient_id", "application_id", "message", "created_at", "read_at")
+        .order_by("-created_at", "-id")
+    )

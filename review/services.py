@@ -42,7 +42,7 @@ from review.models import (
     SpotCheckResult,
     VerificationVersionKind,
 )
-from review.notifications import notify_transition
+from review.notifications import notify_transition, unread_counts_forget
 from review.selectors import meetings_visible_to, spot_checks_visible_to, transition_permission
 from review.workflow import (
     RANKED_STATES,
@@ -649,5 +649,8 @@ def notifications_mark_read(*, user, ids: list[int] | None = None, now: dt.datet
     unread = Notification.objects.filter(recipient=user, read_at__isnull=True)
     if ids is not None:
         unread = unread.filter(pk__in=ids)
-    return unread.update(read_at=now or timezone.now())
+    marked = unread.update(read_at=now or timezone.now())
+    if marked:
+        unread_counts_forget([user.pk])
+    return marked
 

@@ -9,7 +9,7 @@ for arg in "$@"; do
       packages+=(chromium chromium-l10n libreoffice-calc-nogui)
       # npm installs axe-core for the accessibility checks; a Node.js from elsewhere (with its npm) is fine too.
       command -v npm >/dev/null || packages+=(nodejs npm) ;;
-    --bench) packages+=(wrk) ;;
+    --bench) packages+=(wrk redis-server) ;;
   esac
 done
 missing=()

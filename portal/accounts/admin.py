@@ -103,13 +103,25 @@ class UserAdmin(BaseUserAdmin):
 
 class ResetOnlyMixin:
     """The 系统管理员 may see that a device exists and delete it (the user then enrols again at the next
-    login), but never add one for somebody else or read its secret."""
+    login), but never add one for somebody else or read its secret. Deleting a device ends its owner's
+    sessions: a session keeps its second-factor state (portal/accounts/middleware.py), which must not
+    outlive the device that proved it."""
 
     def has_add_permission(self, request):
         return False
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        sessions_end_for_user(user=obj.user)
+
+    def delete_queryset(self, request, queryset):
+        owners = {device.user for device in queryset.select_related("user")}
+        super().delete_queryset(request, queryset)
+        for user in owners:
+            sessions_end_for_user(user=user)
 
 
 class TOTPDeviceResetAdmin(ResetOnlyMixin, TOTPDeviceAdmin):

@@ -3,6 +3,7 @@
 Order in MIDDLEWARE: after authentication, OTP and messages. Each rule lets its own pages through.
 """
 
+import functools
 import time
 
 from django.conf import settings
@@ -11,6 +12,9 @@ from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
+from django.utils.functional import SimpleLazyObject
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.middleware import OTPMiddleware
 
 from portal.accounts.services import has_confirmed_device, password_is_due, second_factor_pending
 
@@ -52,6 +56,28 @@ class SessionLimitMiddleware:
             if now - request.session.get(SEEN_AT_SESSION_KEY, 0) >= settings.SESSION_RENEW_SECONDS:
                 request.session[SEEN_AT_SESSION_KEY] = now  # modifies the session: saved with a new expiry
         return self.get_response(request)
+
+
+class SecondFactorStateMiddleware(OTPMiddleware):
+    """django-otp's middleware, without its query per request: `user.is_verified()` is answered from the session.
+
+    django_otp.login() writes the verifying device's id into the session after a valid code, and only then; a new
+    login starts from a flushed or renewed session, logout flushes it. So the id's presence is the verified state.
+    The device itself is read only if something asks for `user.otp_device` (nothing on an ordinary page). A device
+    reset in the admin ends its owner's sessions (portal/accounts/admin.py), so no session outlives its device."""
+
+    def _verify_user_sync(self, request, user):
+        self._init_user_fields(user)
+        if user.is_authenticated and request.session.get(DEVICE_ID_SESSION_KEY):
+            user.otp_device = SimpleLazyObject(functools.partial(self._session_device, request, user))
+        return user
+
+    async def _verify_user_async_via_auser(self, request, auser):
+        return self._verify_user_sync(request, await auser())
+
+    def _session_device(self, request, user):
+        device = self._device_from_persistent_id(request.session[DEVICE_ID_SESSION_KEY])
+        return self._finalize_device(request, user, device)
 
 
 class SecondFactorMiddleware:

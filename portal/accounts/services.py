@@ -1,6 +1,7 @@
 """Account writes: disabling accounts, and the second factor (TOTP with recovery codes)."""
 
 import datetime as dt
+from importlib import import_module
 
 from django.conf import settings
 from django.contrib.sessions.models import Session
@@ -47,13 +48,14 @@ def has_confirmed_device(user) -> bool:
 
 
 def sessions_end_for_user(*, user) -> int:
-    """Delete every stored session of `user`. Sessions are scanned (the database backend keeps no index
-    by user); this runs only when an account is disabled."""
+    """Delete every stored session of `user`, the cached copy included. Sessions are scanned (the database
+    backend keeps no index by user); this runs only when an account is disabled or a device is reset."""
+    store = import_module(settings.SESSION_ENGINE).SessionStore
     ended = 0
     user_id = str(user.pk)
     for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
         if session.get_decoded().get("_auth_user_id") == user_id:
-            session.delete()
+            store(session_key=session.session_key).delete()
             ended += 1
     return ended
 

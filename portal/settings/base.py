@@ -54,7 +54,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django_otp.middleware.OTPMiddleware",
+    "portal.accounts.middleware.SecondFactorStateMiddleware",  # django-otp's, with the verified state from the session
     "portal.accounts.middleware.NoStoreForSignedInMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "portal.audit.middleware.RefusedAccessAuditMiddleware",
@@ -103,7 +103,7 @@ AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "portal.accounts.backends.ModelBackend",  # Django's, loading the account with its unit in one query
 ]
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -166,6 +166,26 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
+# The cache (Django's cache framework): Redis when REDIS_URL is set (redis://host:6379/0), shared by every worker
+# process; otherwise this process's memory, which needs nothing installed (`make run` is one process). The
+# production settings fall back to a database table instead, shared by gunicorn's workers (README: Caching).
+# What it holds: session copies, the unread-notification counts, rate-limit counters, the conditions' wording.
+REDIS_URL = env("REDIS_URL", default="")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "portal",
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "portal"}}
+
+# Sessions are read from the cache and written through to the database (`cached_db`): a signed-in page reads its
+# session without a query, a restarted or flushed cache logs nobody out, and ending an account's sessions can
+# still find them in the database (README: Caching).
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 # Sessions: 30 minutes idle, renewed by SessionLimitMiddleware at most once a minute (so the idle limit is
 # 29 to 30 minutes after the last request); absolute limit of 12 hours enforced by the same middleware.
 SESSION_COOKIE_AGE = 30 * 60

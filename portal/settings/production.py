@@ -1,7 +1,7 @@
 """Production: everything secret or host-specific comes from the environment; HTTPS only."""
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import REDIS_URL, env
 
 DEBUG = False
 SECRET_KEY = env("SECRET_KEY")
@@ -28,5 +28,12 @@ DEMO_ACCOUNTS_SKIP_2FA = False
 # seed_demo refuses, and `check --deploy` reports demo accounts. Only a benchmark on a throw-away database
 # (bench/run.py) turns this on.
 DEMO_DATA_ALLOWED = env.bool("DEMO_DATA_ALLOWED", default=False)
+
+# Without Redis, the cache is a database table shared by every gunicorn worker and the task worker, so a cached
+# count forgotten in one process is forgotten in all (`migrate` creates the table: portal/accounts/apps.py).
+if not REDIS_URL:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "portal_cache"}
+    }
 
 LOGGING["root"]["level"] = "INFO"  # noqa: F405

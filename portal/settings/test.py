@@ -30,6 +30,9 @@ DEMO_ACCOUNTS_SKIP_2FA = False
 TWO_FACTOR_ENFORCED = False
 STATIC_ROOT = tempfile.mkdtemp(prefix="portal-test-static-")
 WHITENOISE_USE_FINDERS = True
+# Each test process has its own cache, emptied before and after every test (tests/conftest.py), whatever REDIS_URL
+# the shell has.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "portal-test"}}
 # Renew the session on every request in tests, so a page's query count does not depend on the clock
 # (tests/security/test_sessions.py sets the production interval where it tests the renewal itself).
 SESSION_RENEW_SECONDS = 0

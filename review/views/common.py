@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -14,6 +13,7 @@ from applications.fields import BY_NAME, DECLARATION, DECLARATION_FIELDS, FIELDS
 from applications.growth import growth_rows, years_of
 from applications.models import REPORT_SECTIONS, Application, MaterialKind, State
 from portal.accounts.decorators import permission_required, public
+from portal.pagination import CappedPaginator
 from review import selectors
 from review.forms import OVERRIDABLE_ACTIONS, TransitionForm
 from review.services import ActionForbidden, TransitionRefused, notifications_mark_read, perform_transition
@@ -170,10 +170,16 @@ def transition(request, pk):
     return redirect(safe_next(request, detail_url))
 
 
+NOTIFICATIONS_PAGE_SIZE = 30
+NOTIFICATIONS_COUNT_CAP = 1000  # the newest thousand, page by page
+
+
 @permission_required("accounts.use_portal")
 def notifications(request):
     """The user's notifications, newest first; opening the page marks the shown ones read."""
-    page = Paginator(selectors.notifications_for(request.user), 30).get_page(request.GET.get("page"))
+    page = CappedPaginator(
+        selectors.notifications_for(request.user), NOTIFICATIONS_PAGE_SIZE, cap=NOTIFICATIONS_COUNT_CAP
+    ).get_page(request.GET.get("page"))
     items = list(page.object_list)
     unread_ids = [n.pk for n in items if n.read_at is None]
     response = render(

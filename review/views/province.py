@@ -39,6 +39,8 @@ from review.services import (
 from review.views import worklist
 from review.views.common import safe_next
 
+MEETINGS_PAGE_SIZE = 20
+
 
 def _campaign(request):
     campaign = selectors.campaign_in_view(request.GET.get("year") or request.POST.get("year"))
@@ -204,16 +206,11 @@ def meetings(request):
             messages.success(request, f"已创建会议「{meeting.name}」，请录入会议结论。")
             return redirect("review:meeting_detail", pk=meeting.pk)
         messages.error(request, "会议信息有误，请按提示修改。")
+    page = Paginator(selectors.meetings_of(request.user, campaign), MEETINGS_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "review/meetings.html",
-        {
-            "campaign": campaign,
-            "form": form,
-            "meetings": selectors.meetings_of(request.user, campaign),
-            "pending": selectors.count_in(request.user, campaign, State.PROVINCE_REVIEW),
-            "unpublished": selectors.awarded_unpublished_count(campaign),
-        },
+        {"campaign": campaign, "form": form, "page": page, **selectors.meetings_page_counts(request.user, campaign)},
     )
 
 

@@ -4,6 +4,7 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.sessions.models import Session
+from django.core.cache import cache
 from django.urls import reverse
 
 from applications.models import Application, PartnerSME
@@ -191,6 +192,7 @@ def test_expired_session_stash_restores_data_after_login(client, draft, owner, p
     )
     client.post(reverse("accounts:login"), {"username": owner.username, "password": PASSWORD})
     Session.objects.all().delete()  # the session expired
+    cache.clear()  # and its cached copy with it
     response = client.post(url, data)
     assert response.status_code == 302
     assert response.url == f"{reverse('accounts:login')}?next={url}"

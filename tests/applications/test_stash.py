@@ -2,6 +2,7 @@
 
 import pytest
 from django.contrib.sessions.models import Session
+from django.core.cache import cache
 from django.urls import reverse
 
 from applications.stash import MAX_STASHED_CHARACTERS, RESTORED_MESSAGE, SESSION_KEY
@@ -19,6 +20,7 @@ def log_in(client, user):
 
 def expire_sessions():
     Session.objects.all().delete()
+    cache.clear()  # the sessions' cached copies expire with them
 
 
 @pytest.mark.parametrize("page", PAGES)

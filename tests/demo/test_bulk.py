@@ -138,3 +138,17 @@ def test_bulk_stored_verdicts_are_what_the_rules_judge(bulk):
         )
         checked += 1
     assert checked
+
+
+def test_bulk_history_leaves_audit_entries_and_notices_as_transitions_do(bulk):
+    from portal.audit.models import AuditEvent, Event
+    from review.models import Notification
+
+    records = ReviewRecord.objects.count()
+    assert AuditEvent.objects.filter(event=Event.TRANSITION, object_type="applications.Application").count() == records
+    submitted = ReviewRecord.objects.filter(action="submit").select_related("application__enterprise").first()
+    told = set(Notification.objects.filter(application=submitted.application, created_at=submitted.at).values_list("recipient__role", flat=True))
+    assert told == {"enterprise", "county"}  # the enterprise and the county that acts next
+    open_campaign = Campaign.objects.get(state=CampaignState.OPEN)
+    assert Notification.objects.filter(application__campaign=open_campaign, read_at__isnull=True).exists()
+    assert not Notification.objects.exclude(application__campaign=open_campaign).filter(read_at__isnull=True).exists()

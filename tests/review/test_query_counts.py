@@ -62,7 +62,7 @@ def queries(client, url, data=None):
 
 def same_count_at_two_sizes(client, url, grow, django_assert_max_num_queries, rows_marker):
     grow(N)
-    queries(client, url)  # fills the filter forms' cached choices
+    queries(client, url)  # the first request fills the caches (filter choices, the session, the unread count)
     small, response = queries(client, url)
     rows_small = response.content.decode().count(rows_marker)
     grow(2 * N)  # now 3N
