@@ -206,7 +206,7 @@ def meetings(request):
             messages.success(request, f"已创建会议「{meeting.name}」，请录入会议结论。")
             return redirect("review:meeting_detail", pk=meeting.pk)
         messages.error(request, "会议信息有误，请按提示修改。")
-    page = Paginator(selectors.meetings_of(request.user, campaign), MEETINGS_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = worklist.paginate(request, selectors.meetings_of(request.user, campaign), MEETINGS_PAGE_SIZE)
     return render(
         request,
         "review/meetings.html",
