@@ -294,12 +294,23 @@ def draw_sample(population: list[int], share_percent: int, seed: str) -> list[in
     return random.Random(seed).sample(ordered, size)
 
 
-def spot_check_draw(*, actor, campaign, share_percent: int, seed: str | None = None) -> SpotCheckDraw:
-    """抽查: draw `share_percent` % of the applications awaiting the province, store seed and list, one check each."""
+def current_spot_check_draw(campaign) -> SpotCheckDraw | None:
+    """The campaign's draw in force: the latest one (a redraw replaces the one before it)."""
+    return SpotCheckDraw.objects.filter(campaign=campaign).order_by("-created_at", "-id").first()
+
+
+def spot_check_draw(
+    *, actor, campaign, share_percent: int, seed: str | None = None, reason: str = ""
+) -> SpotCheckDraw:
+    """抽查: draw `share_percent` % of the applications awaiting the province, store seed and list, one check each.
+
+    One draw per campaign: drawing again needs a reason; the earlier draw and its checks are kept.
+    """
     if not actor.has_perm("review.manage_spot_checks"):
         raise ActionForbidden("只有省级审核员可以抽查。")
     if not 1 <= share_percent <= 100:
         raise Refused("抽查比例须在 1% 到 100% 之间。")
+    reason = reason.strip()
     population = sorted(
         applications_visible_to(actor)
         .filter(campaign=campaign, state=State.PROVINCE_REVIEW)
@@ -310,13 +321,39 @@ def spot_check_draw(*, actor, campaign, share_percent: int, seed: str | None = N
     seed = seed or secrets.token_hex(16)
     drawn = draw_sample(population, share_percent, seed)
     with transaction.atomic():
+        Campaign.objects.select_for_update().get(pk=campaign.pk)  # two provinces drawing at once: one waits
+        previous = current_spot_check_draw(campaign)
+        if previous is not None and not reason:
+            raise Refused("本批次已抽查过一次。重新抽取须填写理由，原抽查结果仍保留。")
         draw = SpotCheckDraw.objects.create(
             campaign=campaign, share_percent=share_percent, seed=seed, population=population, drawn=drawn,
-            created_by=actor,
+            created_by=actor, replaces=previous, redraw_reason=reason if previous is not None else "",
         )
         SpotCheck.objects.bulk_create([SpotCheck(draw=draw, application_id=pk) for pk in drawn])
-    audit(Event.ADMIN_CHANGE, user=actor, obj=draw, detail=f"抽查 {share_percent}%：{len(drawn)}/{len(population)} 家")
+        detail = f"抽查 {share_percent}%：{len(drawn)}/{len(population)} 家"
+        if previous is not None:
+            detail = f"重新抽查（替换 {previous.created_at:%Y-%m-%d %H:%M} 的抽查）{share_percent}%：{len(drawn)}/{len(population)} 家；理由：{reason}"
+        audit(Event.ADMIN_CHANGE, user=actor, obj=draw, detail=detail)
     return draw
+
+
+@dataclass(frozen=True)
+class SampleReplay:
+    """The sample recomputed from a draw's stored seed and population, and whether it is the stored one."""
+
+    recomputed: list[int]
+    stored: list[int]
+
+    @property
+    def matches(self) -> bool:
+        return self.recomputed == self.stored
+
+
+def spot_check_replay(draw: SpotCheckDraw) -> SampleReplay:
+    """Replay the stored seed over the stored population: the same list shows the draw was not altered."""
+    return SampleReplay(
+        recomputed=draw_sample(list(draw.population), draw.share_percent, draw.seed), stored=list(draw.drawn)
+    )
 
 
 def spot_check_record(
