@@ -241,7 +241,7 @@ def province_stats_by_city(user, campaign) -> list[UnitStats]:
     rows = (
         applications_visible_to(user)
         .filter(campaign=campaign)
-        .values(city=F("enterprise__county__reviewing_city_id"), city_name=F("enterprise__county__reviewing_city__name"))
+        .values(city=F("reviewing_city_id"), city_name=F("reviewing_city__name"))
         .annotate(**_stat_counts())
         .order_by("city")
     )
@@ -249,8 +249,14 @@ def province_stats_by_city(user, campaign) -> list[UnitStats]:
         r["city"]: UnitStats(r["city"] or "", r["city_name"] or "（未设置）", "", r["received"], r["forwarded"], r["awarded"])
         for r in rows
     }
-    for row in ClusterQuota.objects.filter(campaign=campaign).values("cluster__county__reviewing_city_id", "used", "quota"):
-        unit = stats.get(row["cluster__county__reviewing_city_id"])
+    # A cluster's quota counts for the city its applications were submitted to (Application.reviewing_city), so a
+    # later routing change moves neither the applications nor the slots they took.
+    city_of_cluster = dict(
+        applications_visible_to(user).filter(campaign=campaign, reviewing_city__isnull=False)
+        .order_by("cluster_id", "reviewing_city_id").values_list("cluster_id", "reviewing_city_id").distinct()
+    )
+    for row in ClusterQuota.objects.filter(campaign=campaign).values("cluster_id", "used", "quota"):
+        unit = stats.get(city_of_cluster.get(row["cluster_id"]))
         if unit is not None:
             unit.quota_used += row["used"]
             unit.quota += row["quota"]
@@ -264,9 +270,9 @@ def province_stats_by_cluster(user, campaign) -> list[UnitStats]:
     rows = (
         applications_visible_to(user)
         .filter(campaign=campaign)
-        .values("cluster_id", name=F("cluster__name"), city_name=F("cluster__county__reviewing_city__name"))
+        .values("cluster_id", name=F("cluster__name"), city_name=F("reviewing_city__name"))
         .annotate(**_stat_counts())
-        .order_by("cluster__county__reviewing_city_id", "cluster__name")
+        .order_by("reviewing_city_id", "cluster__name")
     )
     quotas = {q.cluster_id: q for q in ClusterQuota.objects.filter(campaign=campaign)}
     result = []
@@ -353,14 +359,14 @@ def province_applications(user, campaign, *, city=None, cluster=None, state=None
         applications_visible_to(user)
         .filter(campaign=campaign)
         .select_related(
-            "enterprise__county__reviewing_city", "cluster", "certificate", "meeting_decision__meeting",
+            "enterprise__county", "reviewing_city", "cluster", "certificate", "meeting_decision__meeting",
         )
         .prefetch_related("spot_checks")
-        .order_by("enterprise__county__reviewing_city_id", "cluster__name", F("city_rank").asc(nulls_last=True), "id")
+        .order_by("reviewing_city_id", "cluster__name", F("city_rank").asc(nulls_last=True), "id")
     )
     queryset = queryset.filter(state=state) if state else queryset.filter(state__in=FORWARDED_STATES)
     if city:
-        queryset = queryset.filter(enterprise__county__reviewing_city_id=city)
+        queryset = queryset.filter(reviewing_city_id=city)
     if cluster:
         queryset = queryset.filter(cluster_id=cluster)
     if q:
@@ -389,7 +395,7 @@ def application_for_review(user, pk):
     return (
         applications_visible_to(user)
         .select_related(
-            "campaign", "cluster", "enterprise__county__reviewing_city", "county_verification__verified_by",
+            "campaign", "cluster", "enterprise__county", "reviewing_city", "county_verification__verified_by",
             "certificate", "meeting_decision__meeting",
         )
         .prefetch_related("honours", "partners", "materials", "spot_checks__draw")
@@ -431,15 +437,15 @@ def meeting_candidates(user, meeting):
         applications_visible_to(user)
         .filter(campaign_id=meeting.campaign_id, state=State.PROVINCE_REVIEW)
         .filter(Q(meeting_decision__isnull=True) | Q(meeting_decision__meeting=meeting))
-        .select_related("enterprise__county__reviewing_city", "cluster", "meeting_decision")
+        .select_related("enterprise__county", "reviewing_city", "cluster", "meeting_decision")
         .prefetch_related("spot_checks")
-        .order_by("enterprise__county__reviewing_city_id", "cluster__name", F("city_rank").asc(nulls_last=True), "id")
+        .order_by("reviewing_city_id", "cluster__name", F("city_rank").asc(nulls_last=True), "id")
     )
 
 
 def meeting_decisions(meeting):
     return meeting.decisions.select_related(
-        "application__enterprise__county__reviewing_city", "application__cluster", "application__certificate"
+        "application__enterprise__county", "application__reviewing_city", "application__cluster", "application__certificate"
     ).order_by("decision", F("rank").asc(nulls_last=True), "id")
 
 
@@ -466,15 +472,15 @@ def published_applications(campaign):
             meeting_decision__meeting__awarded_at__lte=campaign.results_published_at,
             certificate__revoked_at__isnull=True,
         )
-        .select_related("enterprise__county__reviewing_city", "cluster", "certificate")
-        .order_by("enterprise__county__reviewing_city_id", "cluster__name", "certificate__serial")
+        .select_related("enterprise__county", "reviewing_city", "cluster", "certificate")
+        .order_by("reviewing_city_id", "cluster__name", "certificate__serial")
     )
 
 
 def published_awards(campaign) -> list[PublicGroup]:
     """通报公布 for the public page: the published list grouped by city, then cluster."""
     groups = []
-    for city, in_city in groupby(published_applications(campaign), key=lambda a: a.enterprise.county.reviewing_city):
+    for city, in_city in groupby(published_applications(campaign), key=lambda a: a.reviewing_city):
         clusters = [(name, list(members)) for name, members in groupby(in_city, key=lambda a: a.cluster.name)]
         groups.append(PublicGroup(city=city.name if city else "", clusters=clusters))
     return groups

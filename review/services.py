@@ -20,6 +20,7 @@ from applications.fingerprint import fingerprint
 from applications.models import Application, State
 from applications.return_targets import TARGETS
 from applications.selectors import applications_visible_to
+from portal.audit.labels import action_label
 from portal.audit.models import Event
 from portal.audit.services import audit
 from portal.dates import chinese_date
@@ -79,7 +80,7 @@ def perform_transition(
         # Refusals are security-relevant (a crafted POST, an out-of-turn action): they are logged too.
         audit(
             Event.TRANSITION, user=actor, success=False,
-            detail=f"申报 {application_id}「{action}」未执行：{refusal}",
+            detail=f"申报 {application_id}「{action_label(action)}」未执行：{refusal}",
         )
         raise
 
@@ -581,6 +582,13 @@ def campaign_extend_deadline(*, actor, campaign_id: int, level: str, new_date: d
         old_date = campaign.deadline(level)
         if new_date <= old_date:
             raise Refused(f"新的截止日期须晚于原截止日期（{chinese_date(old_date)}）。")
+        later = {DeadlineLevel.ENTERPRISE: DeadlineLevel.COUNTY, DeadlineLevel.COUNTY: DeadlineLevel.CITY}.get(level)
+        if later is not None and new_date > campaign.deadline(later):
+            # The deadlines follow the review (enterprise ≤ county ≤ city, Campaign.deadline_order_errors).
+            raise Refused(
+                f"新的{DeadlineLevel(level).label}日期不能晚于{DeadlineLevel(later).label}日期"
+                f"（{chinese_date(campaign.deadline(later))}）：请先延长{DeadlineLevel(later).label}日期。"
+            )
         Campaign.objects.filter(pk=campaign.pk).update(**{f"{level}_deadline": new_date})
         extension = DeadlineExtension.objects.create(
             campaign=campaign, level=level, old_date=old_date, new_date=new_date, reason=reason.strip(), by=actor

@@ -35,8 +35,8 @@ from review.services import (
     meeting_create,
     meeting_save_decisions,
     spot_check_draw,
-    spot_check_replay,
     spot_check_record,
+    spot_check_replay,
 )
 from review.views.common import safe_next
 
@@ -145,7 +145,7 @@ def spot_checks(request):
 
 def _draw_page(request, draw, bound=None, status=200):
     checks = list(
-        draw.checks.select_related("application__enterprise__county__reviewing_city", "application__cluster", "checked_by")
+        draw.checks.select_related("application__enterprise__county", "application__reviewing_city", "application__cluster", "checked_by")
         .order_by("id")
     )
     position = {pk: i for i, pk in enumerate(draw.drawn)}

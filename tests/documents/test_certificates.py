@@ -235,6 +235,33 @@ def test_certificate_batch_immediate_backend_finishes_in_request(client, django_
     assert reverse("documents:certificate_batch_file", args=[batch.pk, "zip"]) in page
 
 
+def test_certificate_batch_saves_its_progress_after_each_certificate():
+    """The status page reads `done` from the row: it is written after every certificate, 1, 2, 3, 4."""
+    import re
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from review.documents.batch import certificate_batch_run
+
+    campaign = CampaignFactory()
+    bulk_forwarded(8, campaign=campaign, awarded_every=2)  # 4 certificates
+    batch = CertificateBatch.objects.create(campaign=campaign, requested_by=province_official(), total=4)
+    with CaptureQueriesContext(connection) as queries:
+        certificate_batch_run(batch_id=batch.pk)
+    table = CertificateBatch._meta.db_table
+    progress = [
+        int(match.group(1))
+        for query in queries.captured_queries
+        if query["sql"].startswith(f'UPDATE "{table}"') and "status" not in query["sql"]
+        for match in [re.search(r'"done" = (\d+)', query["sql"])] if match
+    ]
+    assert progress == [1, 2, 3, 4]
+    batch.refresh_from_db()
+    assert (batch.status, batch.done, batch.total) == ("finished", 4, 4)
+    assert pdf_page_count(batch.combined_pdf.read()) == 4
+
+
 def test_issue_certificates_command_writes_combined_and_single_pdfs(tmp_path):
     campaign = CampaignFactory()
     bulk_forwarded(6, campaign=campaign, awarded_every=2)
