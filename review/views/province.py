@@ -159,11 +159,11 @@ def _draw_page(request, draw, bound=None, status=200):
     replay = spot_check_replay(draw) if request.GET.get("replay") else None
     replay_rows = []
     if replay is not None:
-        names = dict(
-            applications_visible_to(request.user).filter(pk__in=replay.recomputed)
-            .values_list("pk", "enterprise__name")
-        )
-        replay_rows = [(pk, names.get(pk)) for pk in replay.recomputed]
+        found = {
+            pk: (name, number) for pk, name, number in applications_visible_to(request.user)
+            .filter(pk__in=replay.recomputed).values_list("pk", "enterprise__name", "filing_number")
+        }
+        replay_rows = [found.get(pk, (None, "")) for pk in replay.recomputed]
     replaced_by = selectors.spot_check_draws_visible_to(request.user).filter(replaces=draw).first()
     return render(
         request, "review/spot_check_draw.html",
