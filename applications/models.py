@@ -153,6 +153,12 @@ class Application(models.Model):
     submitted_at = models.DateTimeField("提交时间", null=True, blank=True)
     # 申报编号 such as 2024-131125-0007, assigned at the first 提交申报 and kept on resubmission.
     filing_number = models.CharField("申报编号", max_length=20, blank=True, default="")
+    # The city-level unit that reviews this application, fixed at the first 提交申报 from the county's routing
+    # then (Division.reviewing_city): a later routing change applies to new submissions, never to this one.
+    reviewing_city = models.ForeignKey(
+        "directory.Division", verbose_name="审核市", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="routed_applications",
+    )
     # Incremented on each save of the form: a stale form (another tab, a double click) is detected.
     version = models.PositiveIntegerField(default=0)
     # The conditions' verdicts as of the last change to what they judge (applications.services.record_conditions),
@@ -175,6 +181,15 @@ class Application(models.Model):
 
     def __str__(self):
         return f"{self.enterprise.name}（{self.campaign.year}）"
+
+    @property
+    def city(self):
+        """The city-level unit that reviews it: the one fixed at submission; before that, the county's routing."""
+        return self.reviewing_city if self.reviewing_city_id else self.enterprise.county.reviewing_city
+
+    @property
+    def city_id(self):
+        return self.reviewing_city_id or self.enterprise.county.reviewing_city_id
 
     @property
     def is_editable(self):

@@ -52,7 +52,7 @@ def progress_for(application, *, today: dt.date | None = None) -> Progress:
     today = today or timezone.localdate()
     campaign = application.campaign
     county = application.enterprise.county
-    city = county.reviewing_city
+    city = application.city
     state = application.state
     current = STEP_OF_STATE[state]
     steps = [(label, "done" if i < current else "current" if i == current else "todo") for i, label in enumerate(STEPS)]

@@ -1,6 +1,8 @@
 """Reads that every view starts from: jurisdiction lives here and nowhere else."""
 
-from applications.models import REPORT_SECTIONS, Application
+from django.db.models import Count
+
+from applications.models import REPORT_SECTIONS, Application, State
 from portal.accounts.models import Role
 
 
@@ -8,6 +10,20 @@ def submitted_applications():
     """Every application submitted in the province: the 省级审核员's jurisdiction, and the server operator's
     (management commands run on the server answer for the province)."""
     return Application.objects.filter(submitted_at__isnull=False)
+
+
+# Submitted and not yet decided: the applications a routing change must not move (returned and withdrawn ones come
+# back to the same city when resubmitted).
+IN_FLIGHT_STATES = (State.COUNTY_REVIEW, State.CITY_REVIEW, State.PROVINCE_REVIEW, State.RETURNED, State.WITHDRAWN)
+
+
+def in_flight_by_reviewing_city(county) -> dict[str, int]:
+    """{reviewing city code: count} of `county`'s in-flight applications, each with the city it was submitted to."""
+    rows = (
+        submitted_applications().filter(enterprise__county=county, state__in=IN_FLIGHT_STATES)
+        .values("reviewing_city_id").annotate(n=Count("id")).order_by("reviewing_city_id")
+    )
+    return {row["reviewing_city_id"] or "": row["n"] for row in rows}
 
 
 def _enterprise_scope(user):
@@ -21,7 +37,7 @@ def _county_scope(user):
 
 
 def _city_scope(user):
-    return submitted_applications().filter(enterprise__county__reviewing_city_id=user.unit_id)
+    return submitted_applications().filter(reviewing_city_id=user.unit_id)
 
 
 # Jurisdiction, one row per role. Officials see an application once it has been submitted; an official

@@ -759,6 +759,7 @@ def _plan_campaign(campaign, enterprises, meeting_day, now, rng) -> list[Plan]:
     used = dict(ClusterQuota.objects.filter(campaign=campaign).values_list("cluster_id", "used"))
     plan_outcomes(plans, campaign, used, rng)
     meeting_at = _at(meeting_day, 15) if meeting_day else None
+    routing = dict(Division.objects.values_list("pk", "reviewing_city_id"))
     for plan in plans:
         created = plan_times(plan, meeting_at, now, rng)
         submit_at = max((t for a, t in zip(plan.path, plan.times, strict=True) if a == Action.SUBMIT), default=None)
@@ -769,6 +770,7 @@ def _plan_campaign(campaign, enterprises, meeting_day, now, rng) -> list[Plan]:
             state=plan.state,
             city_rank=plan.city_rank,
             submitted_at=submit_at,
+            reviewing_city_id=routing[plan.enterprise.county_id] if submit_at else None,
             created_at=created,
             updated_at=plan.times[-1] if plan.times else created,
             **_figures(rng, plan),

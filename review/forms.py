@@ -224,6 +224,23 @@ class SpotCheckDrawForm(forms.Form):
             "min_value": "抽查比例至少为1%。", "max_value": "抽查比例不能超过100%。",
         },
     )
+    reason = forms.CharField(
+        label="重新抽取理由", max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="本批次已抽查过一次：重新抽取须说明理由，原抽查及其结果仍保留并可查看。",
+        error_messages={"max_length": "理由不能超过1000字。"},
+    )
+
+    def __init__(self, *args, redraw: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.redraw = redraw
+        if not redraw:
+            del self.fields["reason"]
+
+    def clean_reason(self):
+        reason = self.cleaned_data.get("reason", "").strip()
+        if self.redraw and not reason:
+            raise forms.ValidationError("重新抽取须填写理由。")
+        return reason
 
 
 class SpotCheckResultForm(forms.Form):

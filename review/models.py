@@ -169,7 +169,11 @@ class DeadlineExtension(AppendOnlyModel):
 
 
 class SpotCheckDraw(models.Model):
-    """抽查: a reproducible sample of forwarded applications (seed and drawn list stored)."""
+    """抽查: a reproducible sample of forwarded applications (seed and drawn list stored).
+
+    One draw per campaign; a redraw names the draw it replaces and gives a reason. Both are kept: the latest
+    is the current one, and every earlier one (and its recorded checks) stays on the page.
+    """
 
     campaign = models.ForeignKey("directory.Campaign", on_delete=models.PROTECT, related_name="spot_check_draws")
     share_percent = models.PositiveSmallIntegerField("抽查比例（%）")
@@ -177,7 +181,11 @@ class SpotCheckDraw(models.Model):
     population = models.JSONField("抽样总体（申报ID）")
     drawn = models.JSONField("抽中申报ID")
     created_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField("抽取时间", auto_now_add=True)
+    replaces = models.OneToOneField(
+        "self", verbose_name="被重新抽取的批次", null=True, blank=True, on_delete=models.PROTECT, related_name="replaced_by"
+    )
+    redraw_reason = models.TextField("重新抽取理由", blank=True, max_length=1000)
 
     class Meta:
         verbose_name = "抽查批次"

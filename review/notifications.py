@@ -21,7 +21,7 @@ def recipients_for(application):
     handful of accounts, whatever the number of users); the rule decides which of them are told.
     """
     county = application.enterprise.county
-    units = Q(unit_id__in=[county.pk, county.reviewing_city_id]) | Q(unit__kind=DivisionKind.PROVINCE)
+    units = Q(unit_id__in=[county.pk, application.city_id]) | Q(unit__kind=DivisionKind.PROVINCE)
     candidates = User.objects.filter(is_active=True).filter(
         Q(enterprise_id=application.enterprise_id) | (Q(role__in=OFFICIAL_ROLES) & units)
     ).order_by("pk")

@@ -301,7 +301,7 @@ def province_stats_by_city(user, campaign) -> list[UnitStats]:
     rows = (
         applications_visible_to(user)
         .filter(campaign=campaign)
-        .values(city=F("enterprise__county__reviewing_city_id"), city_name=F("enterprise__county__reviewing_city__name"))
+        .values(city=F("reviewing_city_id"), city_name=F("reviewing_city__name"))
         .annotate(**_stat_counts())
         .order_by("city")
     )
@@ -309,8 +309,14 @@ def province_stats_by_city(user, campaign) -> list[UnitStats]:
         r["city"]: UnitStats(r["city"] or "", r["city_name"] or "（未设置）", "", r["received"], r["forwarded"], r["awarded"])
         for r in rows
     }
-    for row in ClusterQuota.objects.filter(campaign=campaign).values("cluster__county__reviewing_city_id", "used", "quota"):
-        unit = stats.get(row["cluster__county__reviewing_city_id"])
+    # A cluster's quota counts for the city its applications were submitted to (Application.reviewing_city), so a
+    # later routing change moves neither the applications nor the slots they took.
+    city_of_cluster = dict(
+        applications_visible_to(user).filter(campaign=campaign, reviewing_city__isnull=False)
+        .order_by("cluster_id", "reviewing_city_id").values_list("cluster_id", "reviewing_city_id").distinct()
+    )
+    for row in ClusterQuota.objects.filter(campaign=campaign).values("cluster_id", "used", "quota"):
+        unit = stats.get(city_of_cluster.get(row["cluster_id"]))
         if unit is not None:
             unit.quota_used += row["used"]
             unit.quota += row["quota"]
@@ -324,9 +330,9 @@ def province_stats_by_cluster(user, campaign) -> list[UnitStats]:
     rows = (
         applications_visible_to(user)
         .filter(campaign=campaign)
-        .values("cluster_id", name=F("cluster__name"), city_name=F("cluster__county__reviewing_city__name"))
+        .values("cluster_id", name=F("cluster__name"), city_name=F("reviewing_city__name"))
         .annotate(**_stat_counts())
-        .order_by("cluster__county__reviewing_city_id", "cluster__name")
+        .order_by("reviewing_city_id", "cluster__name")
     )
     quotas = {q.cluster_id: q for q in ClusterQuota.objects.filter(campaign=campaign)}
     result = []
@@ -350,7 +356,7 @@ def province_stats_by_cluster(user, campaign) -> list[UnitStats]:
 ROW_FIELDS = (
     "id", "state", "campaign_id", "cluster_id", "renews_id", "submitted_at", "filing_number", "city_rank",
     "revenue", "tax_total", "cluster_rank", "unmet_conditions", "pending_conditions",
-    "enterprise__name", "enterprise__credit_code", "enterprise__county__name", "enterprise__county__reviewing_city_id",
+    "enterprise__name", "enterprise__credit_code", "enterprise__county__name", "reviewing_city_id",
     "cluster__name", "cluster__county__name",
     "county_verification__revenue", "county_verification__tax_total", "county_verification__cluster_rank",
     "county_verification__version",
@@ -390,7 +396,7 @@ COUNTY_COLUMNS = _columns(
 )
 CITY_COLUMNS = _columns(CITY_RANK, NAME, COUNTY, REVENUE, TAX, ("verified_rank", "核实排名", ("county_verification__cluster_rank",)), CONDITIONS, STATE)
 PROVINCE_COLUMNS = _columns(
-    ("city", "设区市", ("enterprise__county__reviewing_city_id",)), COUNTY, CLUSTER, NAME, CREDIT_CODE, CITY_RANK,
+    ("city", "设区市", ("reviewing_city_id",)), COUNTY, CLUSTER, NAME, CREDIT_CODE, CITY_RANK,
     REVENUE, CONDITIONS, STATE,
 )
 
@@ -439,7 +445,7 @@ def work_list(queryset, query: ListQuery, columns: dict[str, SortColumn], defaul
     if query.cluster:
         queryset = queryset.filter(cluster_id=query.cluster)
     if query.city:
-        queryset = queryset.filter(enterprise__county__reviewing_city_id=query.city)
+        queryset = queryset.filter(reviewing_city_id=query.city)
     queryset = _condition_filter(queryset, query.condition)
     chosen = query.sort_key(columns)
     if chosen is None:
@@ -476,7 +482,7 @@ def province_applications(user, campaign, query: ListQuery = ListQuery()):
     queryset = applications_visible_to(user).filter(campaign=campaign)
     if not query.state:
         queryset = queryset.filter(state__in=FORWARDED_STATES)
-    default = ("enterprise__county__reviewing_city_id", "cluster__name", F("city_rank").asc(nulls_last=True), "id")
+    default = ("reviewing_city_id", "cluster__name", F("city_rank").asc(nulls_last=True), "id")
     return work_list(queryset, query, PROVINCE_COLUMNS, default)
 
 
@@ -671,7 +677,7 @@ def application_for_review(user, pk):
     return read_through_jurisdiction(
         applications_visible_to(user)
         .select_related(
-            "campaign", "cluster", "enterprise__county__reviewing_city", "county_verification__verified_by",
+            "campaign", "cluster", "enterprise__county", "reviewing_city", "county_verification__verified_by",
             "certificate", "meeting_decision__meeting",
         )
         .prefetch_related("honours", "partners", "materials", "spot_checks__draw")
@@ -782,16 +788,16 @@ def meeting_candidates(user, meeting):
         applications_visible_to(user)
         .filter(campaign_id=meeting.campaign_id, state=State.PROVINCE_REVIEW)
         .filter(Q(meeting_decision__isnull=True) | Q(meeting_decision__meeting=meeting))
-        .select_related("enterprise__county__reviewing_city", "cluster", "meeting_decision")
+        .select_related("enterprise__county", "reviewing_city", "cluster", "meeting_decision")
         .prefetch_related("spot_checks")
-        .order_by("enterprise__county__reviewing_city_id", "cluster__name", F("city_rank").asc(nulls_last=True), "id")
+        .order_by("reviewing_city_id", "cluster__name", F("city_rank").asc(nulls_last=True), "id")
     )
 
 
 def meeting_decisions(meeting):
     return (
         meeting.decisions.select_related(
-            "application__enterprise__county__reviewing_city", "application__cluster", "application__certificate"
+            "application__enterprise__county", "application__reviewing_city", "application__cluster", "application__certificate"
         )
         .prefetch_related("application__spot_checks")
         .order_by("decision", F("rank").asc(nulls_last=True), "id")
@@ -840,15 +846,15 @@ def published_applications(campaign):
             meeting_decision__meeting__awarded_at__lte=campaign.results_published_at,
             certificate__revoked_at__isnull=True,
         )
-        .select_related("enterprise__county__reviewing_city", "cluster", "certificate")
-        .order_by("enterprise__county__reviewing_city_id", "cluster__name", "certificate__serial")
+        .select_related("enterprise__county", "reviewing_city", "cluster", "certificate")
+        .order_by("reviewing_city_id", "cluster__name", "certificate__serial")
     )
 
 
 def published_awards(campaign) -> list[PublicGroup]:
     """通报公布 for the public page: the published list grouped by city, then cluster."""
     groups = []
-    for city, in_city in groupby(published_applications(campaign), key=lambda a: a.enterprise.county.reviewing_city):
+    for city, in_city in groupby(published_applications(campaign), key=lambda a: a.reviewing_city):
         clusters = [(name, list(members)) for name, members in groupby(in_city, key=lambda a: a.cluster.name)]
         groups.append(PublicGroup(city=city.name if city else "", clusters=clusters))
     return groups

@@ -22,6 +22,7 @@ from applications.models import Application, State
 from applications.return_targets import TARGETS
 from applications.selectors import applications_visible_to
 from applications.services import record_conditions, store_conditions
+from portal.audit.labels import action_label
 from portal.audit.models import Event
 from portal.audit.services import audit
 from portal.dates import chinese_date
@@ -91,7 +92,7 @@ def perform_transition(
         # Refusals are security-relevant (a crafted POST, an out-of-turn action): they are logged too.
         audit(
             Event.TRANSITION, user=actor, success=False,
-            detail=f"申报 {application_id}「{action}」未执行：{refusal}",
+            detail=f"申报 {application_id}「{action_label(action)}」未执行：{refusal}",
         )
         raise
 
@@ -367,12 +368,23 @@ def draw_sample(population: list[int], share_percent: int, seed: str) -> list[in
     return random.Random(seed).sample(ordered, size)
 
 
-def spot_check_draw(*, actor, campaign, share_percent: int, seed: str | None = None) -> SpotCheckDraw:
-    """抽查: draw `share_percent` % of the applications awaiting the province, store seed and list, one check each."""
+def current_spot_check_draw(campaign) -> SpotCheckDraw | None:
+    """The campaign's draw in force: the latest one (a redraw replaces the one before it)."""
+    return SpotCheckDraw.objects.filter(campaign=campaign).order_by("-created_at", "-id").first()
+
+
+def spot_check_draw(
+    *, actor, campaign, share_percent: int, seed: str | None = None, reason: str = ""
+) -> SpotCheckDraw:
+    """抽查: draw `share_percent` % of the applications awaiting the province, store seed and list, one check each.
+
+    One draw per campaign: drawing again needs a reason; the earlier draw and its checks are kept.
+    """
     if not actor.has_perm("review.manage_spot_checks"):
         raise ActionForbidden("只有省级审核员可以抽查。")
     if not 1 <= share_percent <= 100:
         raise Refused("抽查比例须在 1% 到 100% 之间。")
+    reason = reason.strip()
     population = sorted(
         applications_visible_to(actor)
         .filter(campaign=campaign, state=State.PROVINCE_REVIEW)
@@ -383,13 +395,39 @@ def spot_check_draw(*, actor, campaign, share_percent: int, seed: str | None = N
     seed = seed or secrets.token_hex(16)
     drawn = draw_sample(population, share_percent, seed)
     with transaction.atomic():
+        Campaign.objects.select_for_update().get(pk=campaign.pk)  # two provinces drawing at once: one waits
+        previous = current_spot_check_draw(campaign)
+        if previous is not None and not reason:
+            raise Refused("本批次已抽查过一次。重新抽取须填写理由，原抽查结果仍保留。")
         draw = SpotCheckDraw.objects.create(
             campaign=campaign, share_percent=share_percent, seed=seed, population=population, drawn=drawn,
-            created_by=actor,
+            created_by=actor, replaces=previous, redraw_reason=reason if previous is not None else "",
         )
         SpotCheck.objects.bulk_create([SpotCheck(draw=draw, application_id=pk) for pk in drawn])
-    audit(Event.ADMIN_CHANGE, user=actor, obj=draw, detail=f"抽查 {share_percent}%：{len(drawn)}/{len(population)} 家")
+        detail = f"抽查 {share_percent}%：{len(drawn)}/{len(population)} 家"
+        if previous is not None:
+            detail = f"重新抽查（替换 {previous.created_at:%Y-%m-%d %H:%M} 的抽查）{share_percent}%：{len(drawn)}/{len(population)} 家；理由：{reason}"
+        audit(Event.ADMIN_CHANGE, user=actor, obj=draw, detail=detail)
     return draw
+
+
+@dataclass(frozen=True)
+class SampleReplay:
+    """The sample recomputed from a draw's stored seed and population, and whether it is the stored one."""
+
+    recomputed: list[int]
+    stored: list[int]
+
+    @property
+    def matches(self) -> bool:
+        return self.recomputed == self.stored
+
+
+def spot_check_replay(draw: SpotCheckDraw) -> SampleReplay:
+    """Replay the stored seed over the stored population: the same list shows the draw was not altered."""
+    return SampleReplay(
+        recomputed=draw_sample(list(draw.population), draw.share_percent, draw.seed), stored=list(draw.drawn)
+    )
 
 
 def spot_check_record(
@@ -628,6 +666,13 @@ def campaign_extend_deadline(*, actor, campaign_id: int, level: str, new_date: d
         old_date = campaign.deadline(level)
         if new_date <= old_date:
             raise Refused(f"新的截止日期须晚于原截止日期（{chinese_date(old_date)}）。")
+        later = {DeadlineLevel.ENTERPRISE: DeadlineLevel.COUNTY, DeadlineLevel.COUNTY: DeadlineLevel.CITY}.get(level)
+        if later is not None and new_date > campaign.deadline(later):
+            # The deadlines follow the review (enterprise ≤ county ≤ city, Campaign.deadline_order_errors).
+            raise Refused(
+                f"新的{DeadlineLevel(level).label}日期不能晚于{DeadlineLevel(later).label}日期"
+                f"（{chinese_date(campaign.deadline(later))}）：请先延长{DeadlineLevel(later).label}日期。"
+            )
         Campaign.objects.filter(pk=campaign.pk).update(**{f"{level}_deadline": new_date})
         extension = DeadlineExtension.objects.create(
             campaign=campaign, level=level, old_date=old_date, new_date=new_date, reason=reason.strip(), by=actor

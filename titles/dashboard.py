@@ -52,7 +52,7 @@ def applications_by_city_and_state(user, campaign) -> Chart:
     rows = (
         applications_visible_to(user)
         .filter(campaign=campaign)
-        .values("state", city=F("enterprise__county__reviewing_city__name"))
+        .values("state", city=F("reviewing_city__name"))
         .annotate(n=Count("id"))
         .order_by()
     )
@@ -123,7 +123,7 @@ def conditions_failed(user, campaign) -> Chart:
 def holders_by_city(user, today: dt.date) -> Chart:
     rows = (
         selectors.holders_visible_to(user, today)
-        .values(city=F("enterprise__county__reviewing_city__name"))
+        .values(city=F("reviewing_city__name"))
         .annotate(n=Count("id"))
         .order_by("city")
     )
@@ -167,7 +167,7 @@ def expiring_by_month(expiring) -> Chart:
 def missing_reports_by_city(year: int, today: dt.date) -> Chart:
     rows = (
         selectors.holders_missing_report(year, today)
-        .values(city=F("enterprise__county__reviewing_city__name"))
+        .values(city=F("reviewing_city__name"))
         .annotate(n=Count("id"))
         .order_by("city")
     )

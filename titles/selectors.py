@@ -115,12 +115,12 @@ def monitoring_rows(user, year: int, *, only_failing=False, only_missing=False):
     holders = (
         holders_visible_to(user)
         .filter(held_during(year))
-        .select_related("enterprise__county__reviewing_city", "cluster", "certificate")
+        .select_related("enterprise__county", "reviewing_city", "cluster", "certificate")
         .only(
-            "id", "enterprise__name", "enterprise__county__name", "enterprise__county__reviewing_city__name",
+            "id", "enterprise__name", "enterprise__county__name", "reviewing_city__name",
             "cluster__name", "certificate__number", "certificate__expires_on",
         )
-        .order_by("enterprise__county__reviewing_city_id", "cluster__name", "id")
+        .order_by("reviewing_city_id", "cluster__name", "id")
     )
     if only_missing:
         holders = holders.exclude(monitoring_reports__year=year)

@@ -49,7 +49,7 @@ def publicity_publish(*, actor, meeting_id: int, starts_on: dt.date, ends_on: dt
             raise Refused("该会议的拟认定名单已经公示。")
         decisions = list(
             meeting.decisions.filter(decision=Decision.AWARD)
-            .select_related("application__enterprise__county__reviewing_city", "application__cluster")
+            .select_related("application__enterprise__county", "application__reviewing_city", "application__cluster")
             .order_by("rank", "id")
         )
         if not decisions:
@@ -68,7 +68,7 @@ def publicity_publish(*, actor, meeting_id: int, starts_on: dt.date, ends_on: dt
                     position=position,
                     enterprise_name=d.application.enterprise.name,
                     cluster_name=d.application.cluster.name,
-                    city_name=getattr(d.application.enterprise.county.reviewing_city, "name", ""),
+                    city_name=getattr(d.application.reviewing_city, "name", ""),
                 )
                 for position, d in enumerate(decisions, start=1)
             ]
@@ -253,7 +253,7 @@ def notify_title_change(application, message: str) -> None:
 
     county = application.enterprise.county
     candidates = User.objects.filter(is_active=True).filter(
-        models.Q(enterprise_id=application.enterprise_id) | models.Q(unit_id__in=[county.pk, county.reviewing_city_id])
+        models.Q(enterprise_id=application.enterprise_id) | models.Q(unit_id__in=[county.pk, application.city_id])
     )
     notices = [(u, application) for u in candidates if u.has_perm("applications.read_application", application)]
     send_notices(notices, message)  # called after the change has been committed

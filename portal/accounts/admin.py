@@ -1,12 +1,15 @@
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.contrib.auth.forms import ReadOnlyPasswordHashWidget
+from django.contrib.auth.forms import AdminPasswordChangeForm, ReadOnlyPasswordHashWidget
 from django_otp.plugins.otp_static.admin import StaticDeviceAdmin
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_tasks_db.admin import DBTaskResultAdmin
+from django_tasks_db.models import DBTaskResult
 
+from portal.accounts.admin_labels import SEARCH_HELP, name_library_models
 from portal.accounts.models import User
 from portal.accounts.services import sessions_end_for_user, user_deactivate
 from portal.accounts.views import admin_login
@@ -51,8 +54,17 @@ class LabelledAutocompleteSelect(AutocompleteSelect):
         return option
 
 
+class AdministratorSetPasswordForm(AdminPasswordChangeForm):
+    """A password the 系统管理员 sets is known to two people: the user must replace it at the next login."""
+
+    def save(self, commit=True):
+        self.user.must_change_password = True
+        return super().save(commit=commit)
+
+
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
+    change_password_form = AdministratorSetPasswordForm
     list_display = ["username", "full_name", "role", "unit", "enterprise", "is_active", "last_login"]
     list_filter = ["role", "is_active"]
     search_fields = ["username", "full_name", "email", "unit__name", "enterprise__name"]
@@ -63,7 +75,7 @@ class UserAdmin(BaseUserAdmin):
         (None, {"fields": ["username", "password"]}),
         ("基本信息", {"fields": ["full_name", "email", "phone"]}),
         ("角色与单位", {"fields": ["role", "unit", "enterprise"]}),
-        ("状态", {"fields": ["is_active", "is_staff", "password_changed_at", "last_login", "date_joined"]}),
+        ("状态", {"fields": ["is_active", "is_staff", "must_change_password", "password_changed_at", "last_login", "date_joined"]}),
     ]
     add_fieldsets = [
         (None, {"classes": ["wide"], "fields": ["username", "full_name", "role", "unit", "password1", "password2"]}),
@@ -95,6 +107,8 @@ class UserAdmin(BaseUserAdmin):
         return False
 
     def save_model(self, request, obj, form, change):
+        if not change:
+            obj.must_change_password = True  # the administrator chose the first password
         super().save_model(request, obj, form, change)
         if change and "is_active" in form.changed_data and not obj.is_active:
             ended = sessions_end_for_user(user=obj)
@@ -105,7 +119,35 @@ class ResetOnlyMixin:
     """The 系统管理员 may see that a device exists and delete it (the user then enrols again at the next
     login), but never add one for somebody else or read its secret. Deleting a device ends its owner's
     sessions: a session keeps its second-factor state (portal/accounts/middleware.py), which must not
-    outlive the device that proved it."""
+    outlive the device that proved it. Its page shows the fields through the Chinese-named columns below
+    (the library's help texts are English)."""
+
+    search_help_text = SEARCH_HELP
+    DETAIL = ["device_user", "device_name", "device_confirmed", "device_created_at", "device_last_used_at"]
+    readonly_fields = DETAIL
+
+    def get_fieldsets(self, request, obj=None):
+        return [(None, {"fields": self.DETAIL})]
+
+    @admin.display(description="用户")
+    def device_user(self, obj):
+        return obj.user
+
+    @admin.display(description="名称")
+    def device_name(self, obj):
+        return obj.name
+
+    @admin.display(description="已确认", boolean=True)
+    def device_confirmed(self, obj):
+        return obj.confirmed
+
+    @admin.display(description="绑定时间")
+    def device_created_at(self, obj):
+        return obj.created_at
+
+    @admin.display(description="最近使用时间")
+    def device_last_used_at(self, obj):
+        return obj.last_used_at
 
     def has_add_permission(self, request):
         return False
@@ -127,9 +169,6 @@ class ResetOnlyMixin:
 class TOTPDeviceResetAdmin(ResetOnlyMixin, TOTPDeviceAdmin):
     list_display = ["user", "name", "confirmed", "created_at", "last_used_at"]
 
-    def get_fieldsets(self, request, obj=None):
-        return [(None, {"fields": ["user", "name", "confirmed", "created_at", "last_used_at"]})]
-
     def get_urls(self):
         return admin.ModelAdmin.get_urls(self)  # without django-otp's pages that draw the secret as a QR code
 
@@ -138,7 +177,34 @@ class StaticDeviceResetAdmin(ResetOnlyMixin, StaticDeviceAdmin):
     inlines = []
 
 
-for model, model_admin in ((TOTPDevice, TOTPDeviceResetAdmin), (StaticDevice, StaticDeviceResetAdmin)):
+class TaskResultAdmin(DBTaskResultAdmin):
+    """django-tasks-db's read-only list of background jobs (生成证书), with Chinese column names."""
+
+    @admin.display(description="任务")
+    def task_name(self, obj):
+        return obj.task_name
+
+    @admin.display(description="错误详情")
+    def formatted_traceback(self, obj):
+        return super().formatted_traceback(obj)
+
+    @admin.display(description="最早执行时间")
+    def display_run_after(self, obj):
+        return super().display_run_after(obj)
+
+    @admin.display(description="任务编号")
+    def task_id(self, obj):
+        return obj.id
+
+    def get_list_display(self, request):
+        return ["task_id", "task_name", "status", "enqueued_at", "started_at", "finished_at", "priority", "queue_name"]
+
+
+for model, model_admin in (
+    (TOTPDevice, TOTPDeviceResetAdmin), (StaticDevice, StaticDeviceResetAdmin), (DBTaskResult, TaskResultAdmin)
+):
     if admin.site.is_registered(model):
         admin.site.unregister(model)
     admin.site.register(model, model_admin)
+
+name_library_models()

@@ -56,6 +56,10 @@ class PortalPasswordChangeForm(PasswordChangeForm):
             raise forms.ValidationError(self.error_messages["password_unchanged"], code="password_unchanged")
         return new
 
+    def save(self, commit=True):
+        self.user.must_change_password = False  # a password of the user's own choosing
+        return super().save(commit=commit)
+
 
 class OTPTokenForm(forms.Form):
     token = forms.CharField(
@@ -103,3 +107,7 @@ class PortalSetPasswordForm(SetPasswordForm):
         self.fields["new_password1"].help_text = "至少8位，须包含大写字母、小写字母、数字、特殊字符中的三类，不能与用户名相似。"
         self.fields["new_password2"].label = "确认新密码"
         self.fields["new_password2"].help_text = ""
+
+    def save(self, commit=True):
+        self.user.must_change_password = False  # chosen by the user through the e-mailed link
+        return super().save(commit=commit)

@@ -16,7 +16,12 @@ from django.utils.functional import SimpleLazyObject
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.middleware import OTPMiddleware
 
-from portal.accounts.services import has_confirmed_device, password_is_due, second_factor_pending
+from portal.accounts.services import (
+    has_confirmed_device,
+    must_change_password,
+    password_is_due,
+    second_factor_pending,
+)
 
 LOGIN_AT_SESSION_KEY = "portal_login_at"
 SEEN_AT_SESSION_KEY = "portal_seen_at"
@@ -101,8 +106,9 @@ class SecondFactorMiddleware:
 
 
 class PasswordExpiryMiddleware:
-    """Officials' and administrators' passwords expire after OFFICIAL_PASSWORD_MAX_AGE_DAYS: until they
-    change it, every page leads to the password-change page."""
+    """A password the 系统管理员 set (first login, or after a reset) and officials' and administrators' passwords
+    older than OFFICIAL_PASSWORD_MAX_AGE_DAYS: until the user changes it, every page leads to the password-change
+    page. It runs after SecondFactorMiddleware, so the second factor is proved first."""
 
     ALLOWED = ("accounts:password_change", "accounts:logout", "accounts:otp_verify", "accounts:otp_enrol")
 
@@ -111,7 +117,12 @@ class PasswordExpiryMiddleware:
 
     def __call__(self, request):
         user = request.user
-        if user.is_authenticated and password_is_due(user) and not _path_allowed(request, self.ALLOWED):
+        if not user.is_authenticated or _path_allowed(request, self.ALLOWED):
+            return self.get_response(request)
+        if must_change_password(user):
+            messages.warning(request, "您的密码由系统管理员设置，首次登录须先修改为只有您自己知道的密码，才能继续使用系统。")
+            return redirect_to_login(request.get_full_path(), reverse("accounts:password_change"))
+        if password_is_due(user):
             messages.warning(
                 request,
                 f"您的密码已使用超过{settings.OFFICIAL_PASSWORD_MAX_AGE_DAYS}天，按规定须修改密码后才能继续使用系统。",

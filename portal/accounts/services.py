@@ -32,6 +32,11 @@ def password_is_due(user, *, now=None) -> bool:
     return user.password_changed_at <= (now or timezone.now()) - max_age
 
 
+def must_change_password(user) -> bool:
+    """The 系统管理员 set this password (a new account, or a reset): the user replaces it before anything else."""
+    return bool(getattr(user, "must_change_password", False))
+
+
 def second_factor_required(user) -> bool:
     if not getattr(settings, "TWO_FACTOR_ENFORCED", True) or user.role not in SECOND_FACTOR_ROLES:
         return False

@@ -74,6 +74,13 @@ class AuditEvent(models.Model):
         raise PermissionError("审计日志只能追加，不能删除。")
 
     @property
+    def detail_display(self) -> str:
+        """The detail with workflow action codes shown by their Chinese names."""
+        from portal.audit.labels import readable_detail
+
+        return readable_detail(self.detail)
+
+    @property
     def role_label(self):
         from portal.accounts.models import Role
 

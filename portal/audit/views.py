@@ -63,7 +63,7 @@ def _rows(events):
                     e.object_id,
                     e.object_repr,
                     "成功" if e.success else "失败",
-                    e.detail,
+                    e.detail_display,
                 )
             ]
         )

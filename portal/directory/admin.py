@@ -5,6 +5,23 @@ from django.urls import path
 
 from portal.directory.cluster_import import import_clusters
 from portal.directory.models import Campaign, CampaignState, Cluster, Division
+from portal.directory.routing import in_flight_by_city
+
+
+def _staying(county) -> tuple[int, str]:
+    """How many in-flight applications of `county` there are, and by which city each is reviewed."""
+    by_city = in_flight_by_city(county)
+    names = dict(Division.objects.filter(code__in=[c for c in by_city if c]).values_list("code", "name"))
+    described = "、".join(f"{names.get(code, '未设置审核市')} {count} 件" for code, count in sorted(by_city.items()))
+    return sum(by_city.values()), described
+
+
+def routing_note(county) -> str:
+    staying, described = _staying(county)
+    rule = "更改市级审核单位只适用于今后首次提交的申报；已提交的申报按提交时的审核单位办理，不随之移动。"
+    if not staying:
+        return f"{rule}{county.name}目前没有在办的申报。"
+    return f"{rule}{county.name}现有 {staying} 件在办申报（{described}），更改后仍由原单位审核，名单和推荐名额都不变。"
 
 
 @admin.register(Division)
@@ -15,6 +32,22 @@ class DivisionAdmin(admin.ModelAdmin):
     list_select_related = ["parent", "reviewing_city"]
     fields = ["code", "name", "kind", "parent", "reviewing_city"]
     readonly_fields = ["code", "name", "kind", "parent"]
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None or not obj.is_county_level:
+            return super().get_fieldsets(request, obj)
+        return [
+            (None, {"fields": ["code", "name", "kind", "parent"]}),
+            ("申报路由", {"fields": ["reviewing_city"], "description": routing_note(obj)}),
+        ]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "reviewing_city" in form.changed_data:
+            staying, described = _staying(obj)
+            new = obj.reviewing_city.name if obj.reviewing_city_id else "（未设置）"
+            kept = f"{staying} 件在办申报（{described}）仍由原审核单位办理，不随之移动。" if staying else "目前没有在办的申报。"
+            messages.warning(request, f"已将{obj.name}的市级审核单位改为{new}：今后提交的申报由{new}审核；{kept}")
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "reviewing_city":
@@ -50,7 +83,9 @@ class ClusterAdmin(admin.ModelAdmin):
         report = None
         if request.method == "POST" and form.is_valid():
             upload = form.cleaned_data["file"]
-            report = import_clusters(upload.name, upload.read(), default_year=form.cleaned_data["default_year"])
+            report = import_clusters(
+                upload.name, upload.read(), default_year=form.cleaned_data["default_year"], actor=request.user
+            )
             if report.ok:
                 messages.success(request, report.summary())
                 return redirect("admin:directory_cluster_changelist")

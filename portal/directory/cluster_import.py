@@ -1,6 +1,7 @@
 """Import of the province's official cluster list from CSV or XLSX: all rows or none, with a per-row report."""
 
 import csv
+import hashlib
 import io
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -8,6 +9,8 @@ from pathlib import Path
 from django.db import transaction
 from openpyxl import load_workbook
 
+from portal.audit.models import Event
+from portal.audit.services import audit
 from portal.directory.models import Cluster, Division
 
 # Accepted headers, Chinese or English, for each field.
@@ -26,6 +29,8 @@ class ImportReport:
     errors: list[str] = field(default_factory=list)  # "第3行：……"
     created: int = 0
     updated: int = 0
+    rows: int = 0  # data rows read (the header not counted)
+    sha256: str = ""  # of the file as uploaded: the audit entry names exactly which file was imported or refused
 
     @property
     def ok(self):
@@ -105,13 +110,28 @@ def _clean_rows(rows: list[dict], report: ImportReport, *, default_year) -> list
     return cleaned
 
 
-def import_clusters(filename: str, content: bytes, *, default_year: int | None = None) -> ImportReport:
+def import_clusters(filename: str, content: bytes, *, default_year: int | None = None, actor=None) -> ImportReport:
+    """Import the list (all rows or none) and record the attempt, refused or successful, in the audit log."""
+    report = _import(filename, content, default_year=default_year)
+    report.sha256 = hashlib.sha256(content).hexdigest()
+    outcome = f"导入成功（新增 {report.created} 个，更新 {report.updated} 个）" if report.ok else (
+        f"导入被拒绝，未导入任何数据（{len(report.errors)} 处问题：{'；'.join(report.errors[:3])}）"
+    )
+    audit(
+        Event.ADMIN_CHANGE, user=actor, username="" if actor else "import_clusters", success=report.ok, object_type=Cluster._meta.label, object_repr=filename[:200],
+        detail=f"导入产业集群名单「{filename}」，SHA-256 {report.sha256}，{report.rows} 行；{outcome}",
+    )
+    return report
+
+
+def _import(filename: str, content: bytes, *, default_year: int | None) -> ImportReport:
     report = ImportReport()
     try:
         rows = read_rows(filename, content)
     except (ValueError, UnicodeDecodeError, OSError) as error:
         report.errors.append(f"文件无法读取：{error}")
         return report
+    report.rows = len(rows)
     if not rows:
         report.errors.append("文件中没有数据行。")
         return report

@@ -3,6 +3,7 @@
 import datetime as dt
 from zoneinfo import ZoneInfo
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -170,6 +171,22 @@ class Campaign(models.Model):
 
     def deadline(self, level: str) -> dt.date:
         return getattr(self, f"{level}_deadline")
+
+    def deadline_order_errors(self) -> dict[str, str]:
+        """The deadlines follow the review: enterprise ≤ county ≤ city. {field: message} for each out of order."""
+        enterprise, county, city = self.enterprise_deadline, self.county_deadline, self.city_deadline
+        errors = {}
+        if enterprise and county and county < enterprise:
+            errors["county_deadline"] = f"县级初审截止日期不能早于企业申报截止日期（{enterprise:%Y-%m-%d}）。"
+        if county and city and city < county:
+            errors["city_deadline"] = f"市级审核截止日期不能早于县级初审截止日期（{county:%Y-%m-%d}）。"
+        return errors
+
+    def clean(self):
+        super().clean()
+        errors = self.deadline_order_errors()
+        if errors:
+            raise ValidationError(errors)
 
     def deadline_passed(self, level: str, now: dt.datetime | None = None) -> bool:
         return (now or timezone.now()) >= end_of_day(self.deadline(level))

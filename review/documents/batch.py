@@ -1,14 +1,20 @@
-"""The 生成证书 batch itself, run by the task worker: renders, stores the files, records progress on the row."""
+"""The 生成证书 batch itself, run by the task worker: renders, stores the files, records progress on the row.
 
+Each certificate is rendered once, on its own: its PDF goes into the ZIP and is appended to the combined PDF, and
+`done` is saved after every certificate, so the status page moves certificate by certificate.
+"""
+
+import io
 import logging
 import tempfile
 
+import pikepdf
 from django.core.files import File
 from django.utils import timezone
 
 from review.models import CertificateBatch
 
-from .certificates import campaign_certificates, render_certificates, seal_asset, write_certificates_zip
+from .certificates import campaign_certificates, write_certificates_zip
 
 logger = logging.getLogger(__name__)
 
@@ -17,8 +23,20 @@ def _update(batch_id, **fields):
     CertificateBatch.objects.filter(pk=batch_id).update(**fields)
 
 
+def _render_each(batch_id, certificates, *, campaign, archive, combined: pikepdf.Pdf) -> list[pikepdf.Pdf]:
+    def one_done(done, data):
+        single = pikepdf.open(io.BytesIO(data))
+        sources.append(single)  # pikepdf copies page streams when `combined` is saved: the sources stay open
+        combined.pages.extend(single.pages)
+        _update(batch_id, done=done)
+
+    sources = []
+    write_certificates_zip(certificates, campaign=campaign, target=archive, progress=one_done)
+    return sources
+
+
 def certificate_batch_run(*, batch_id: int) -> None:
-    """Render the combined PDF, then each certificate into the ZIP; the row records progress and outcome."""
+    """Render every certificate into the ZIP and the combined PDF; the row records progress and outcome."""
     claimed = CertificateBatch.objects.filter(pk=batch_id, status="queued").update(status="running", done=0)
     if not claimed:
         return  # already run (a retried task must not redo a finished batch)
@@ -27,19 +45,14 @@ def certificate_batch_run(*, batch_id: int) -> None:
     try:
         certificates = list(campaign_certificates(campaign))
         _update(batch_id, total=len(certificates))
-        assets = seal_asset(campaign)
         stem = f"campaign{campaign.year}-batch{batch.pk}"
-        with tempfile.TemporaryFile() as combined:
-            render_certificates(certificates, campaign=campaign, target=combined, assets=assets)
-            combined.seek(0)
-            batch.combined_pdf.save(f"{stem}-combined.pdf", File(combined), save=False)
-
-        def progress(done):
-            if done % 5 == 0:  # a write every five pages is plenty for a progress bar
-                _update(batch_id, done=done)
-
-        with tempfile.TemporaryFile() as archive:
-            write_certificates_zip(certificates, campaign=campaign, target=archive, assets=assets, progress=progress)
+        with tempfile.TemporaryFile() as archive, tempfile.TemporaryFile() as combined_file, pikepdf.new() as combined:
+            sources = _render_each(batch_id, certificates, campaign=campaign, archive=archive, combined=combined)
+            combined.save(combined_file)
+            for source in sources:
+                source.close()
+            combined_file.seek(0)
+            batch.combined_pdf.save(f"{stem}-combined.pdf", File(combined_file), save=False)
             archive.seek(0)
             batch.zip_file.save(f"{stem}-certificates.zip", File(archive), save=False)
         _update(

@@ -126,12 +126,14 @@ def certificate_filename(certificate: Certificate) -> str:
 
 
 def write_certificates_zip(certificates: list[Certificate], *, campaign, target, assets=None, progress=None) -> int:
-    """Each certificate as its own PDF inside a ZIP written to `target`; calls progress(done) as it goes."""
+    """Each certificate as its own PDF inside a ZIP written to `target`; calls progress(done, pdf_bytes) after
+    each one (the batch appends the page to its combined PDF and saves its progress there)."""
     if assets is None:
         assets = seal_asset(campaign)
     with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for done, certificate in enumerate(certificates, start=1):
-            archive.writestr(certificate_filename(certificate), render_certificates([certificate], campaign=campaign, assets=assets))
+            data = render_certificates([certificate], campaign=campaign, assets=assets)
+            archive.writestr(certificate_filename(certificate), data)
             if progress is not None:
-                progress(done)
+                progress(done, data)
     return len(certificates)

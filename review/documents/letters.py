@@ -161,11 +161,11 @@ def announcement_context(campaign, issued: IssuedLetter) -> dict:
     groups = []
     applications = sorted(
         published_applications(campaign),
-        key=lambda a: ((a.enterprise.county.reviewing_city or a.enterprise.county).code, a.certificate.serial),
+        key=lambda a: ((a.reviewing_city or a.enterprise.county).code, a.certificate.serial),
     )
     for application in applications:
         county = application.enterprise.county
-        city = (county.reviewing_city or county).name
+        city = (application.reviewing_city or county).name
         if not groups or groups[-1]["city"] != city:
             groups.append({"city": city, "rows": []})
         groups[-1]["rows"].append(

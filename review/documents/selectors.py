@@ -60,7 +60,7 @@ def campaign_for(year: str | None) -> Campaign | None:
 def application_for_documents(user, pk) -> Application:
     """The application if `user` may see it (404 otherwise), with what every document prints."""
     queryset = applications_visible_to(user).select_related(
-        "campaign", "cluster", "enterprise__county__reviewing_city", "county_verification__verified_by", "certificate"
+        "campaign", "cluster", "enterprise__county", "reviewing_city", "county_verification__verified_by", "certificate"
     )
     return get_object_or_404(
         queryset.prefetch_related(
@@ -304,7 +304,7 @@ def verification_context(application) -> dict:
         "verification": verification,
         "rows": rows,
         "issuing_unit": office_of(verifier.unit if verifier.unit_id else county),
-        "recipient": office_of(county.reviewing_city or county),
+        "recipient": office_of(application.city or county),
         "meets": not unmet,
         "unmet": unmet,
         "pending": [v for v in verdicts if v.status == eligibility.PENDING],
@@ -383,7 +383,7 @@ def revocations_awaiting_notice(user):
     return (
         certificates_visible_to(user)
         .filter(revoked_at__isnull=False, revocation_notice_entry__isnull=True)
-        .select_related("application__enterprise__county__reviewing_city", "campaign")
+        .select_related("application__enterprise__county", "application__reviewing_city", "campaign")
         .order_by("revoked_at", "id")
     )
 

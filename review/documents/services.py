@@ -105,7 +105,7 @@ def _revocation_entry(letter, position: int, certificate) -> RevocationNoticeEnt
         certificate=certificate,
         position=position,
         enterprise_name=enterprise.name,
-        city_name=(county.reviewing_city or county).name,
+        city_name=(certificate.application.city or county).name,
         certificate_number=certificate.number,
         campaign_year=certificate.campaign.year,
         ground=certificate.get_revocation_ground_display() or "其他",

@@ -93,9 +93,9 @@ def summary_queryset(*, visible, campaign, states, city_code: str | None = None)
     )
     queryset = visible.filter(campaign=campaign, state__in=states)
     if city_code:
-        queryset = queryset.filter(enterprise__county__reviewing_city_id=city_code)
+        queryset = queryset.filter(reviewing_city_id=city_code)
     return (
-        queryset.select_related("enterprise__county__reviewing_city", "cluster", "county_verification", "certificate")
+        queryset.select_related("enterprise__county", "reviewing_city", "cluster", "county_verification", "certificate")
         .annotate(
             county_opinion=_latest_opinion(Action.COUNTY_PASS),
             city_opinion=_latest_opinion(Action.CITY_FORWARD),
@@ -107,7 +107,7 @@ def summary_queryset(*, visible, campaign, states, city_code: str | None = None)
             effective_rank=Coalesce("county_verification__cluster_rank", "cluster_rank"),
         )
         .order_by(
-            "enterprise__county__reviewing_city_id",
+            "reviewing_city_id",
             "cluster__name",
             F("city_rank").asc(nulls_last=True),
             F("effective_rank").asc(nulls_last=True),
@@ -135,7 +135,7 @@ def summary_rows(queryset) -> Iterator[SummaryRow]:
     for application in queryset.iterator(chunk_size=1000):
         enterprise = application.enterprise
         county = enterprise.county
-        city = county.reviewing_city or county
+        city = application.reviewing_city or county
         facts = facts_for(application)
         certificate = getattr(application, "certificate", None)
         number = ""
@@ -178,9 +178,9 @@ def plaque_rows(*, visible, campaign, city_code: str | None = None) -> Iterator[
         campaign=campaign, revoked_at__isnull=True, application__in=visible.filter(state=State.AWARDED)
     )
     if city_code:
-        certificates = certificates.filter(application__enterprise__county__reviewing_city_id=city_code)
+        certificates = certificates.filter(application__reviewing_city_id=city_code)
     certificates = certificates.select_related(
-        "application__enterprise__county__reviewing_city", "application__cluster"
+        "application__enterprise__county", "application__reviewing_city", "application__cluster"
     ).order_by("serial")
     for certificate in certificates.iterator(chunk_size=1000):
         application = certificate.application
@@ -189,5 +189,5 @@ def plaque_rows(*, visible, campaign, city_code: str | None = None) -> Iterator[
             certificate_number=certificate.number,
             enterprise=application.enterprise.name,
             cluster=application.cluster.name,
-            city=(county.reviewing_city or county).name,
+            city=(application.reviewing_city or county).name,
         )

@@ -27,7 +27,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ("audit", "0003_append_only_trigger"),
-        ('applications', '0005_stored_condition_verdicts'),
+        ('applications', '0006_stored_condition_verdicts'),
         ('review', '0006_revocation_notice'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

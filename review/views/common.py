@@ -99,7 +99,7 @@ def detail_context(request, application, form=None):
         "spot_checks": list(application.spot_checks.all()),
         "meeting_decision": getattr(application, "meeting_decision", None),
         "certificate": getattr(application, "certificate", None),
-        "city": application.enterprise.county.reviewing_city,
+        "city": application.city,
         "return_opinion": selectors.return_opinion_for(application),
     }
     context.update(_waiting_context(user, application))

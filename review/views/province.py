@@ -9,6 +9,7 @@ from django.utils.encoding import escape_uri_path
 from django.views.decorators.http import require_POST
 
 from applications.models import State
+from applications.selectors import applications_visible_to
 from portal.accounts.decorators import permission_required
 from portal.audit.models import Event
 from portal.audit.services import audit
@@ -35,6 +36,7 @@ from review.services import (
     meeting_save_decisions,
     spot_check_draw,
     spot_check_record,
+    spot_check_replay,
 )
 from review.views import worklist
 from review.views.common import safe_next
@@ -102,7 +104,7 @@ def province_list(request):
     selectors.province_row_extras(rows)
     cities = dict(selectors.city_choices())
     for application in rows:
-        application.city_name = cities.get(application.enterprise.county.reviewing_city_id, "")
+        application.city_name = cities.get(application.reviewing_city_id, "")
     context = {"campaign": campaign, "rows": rows}
     context.update(worklist.list_context(request, form, selectors.PROVINCE_COLUMNS, page))
     return render(request, "review/province_list.html", context)
@@ -114,26 +116,36 @@ def province_list(request):
 @permission_required("review.manage_spot_checks")
 def spot_checks(request):
     campaign = _campaign(request)
-    form = SpotCheckDrawForm(request.POST or None)
+    draws = list(
+        selectors.spot_check_draws_visible_to(request.user).filter(campaign=campaign)
+        .select_related("created_by").order_by("-created_at", "-id")
+    )
+    current = draws[0] if draws else None
+    form = SpotCheckDrawForm(request.POST or None, redraw=current is not None)
     if request.method == "POST":
         if form.is_valid():
             try:
-                draw = spot_check_draw(actor=request.user, campaign=campaign, share_percent=form.cleaned_data["share_percent"])
+                draw = spot_check_draw(
+                    actor=request.user, campaign=campaign, share_percent=form.cleaned_data["share_percent"],
+                    reason=form.cleaned_data.get("reason", ""),
+                )
             except Refused as refusal:
                 messages.error(request, str(refusal))
             else:
                 messages.success(request, f"已抽取 {len(draw.drawn)} 件（共 {len(draw.population)} 件，比例 {draw.share_percent}%）。")
                 return redirect("review:spot_check_draw", pk=draw.pk)
         else:
-            messages.error(request, "抽查比例有误，请按提示修改。")
-    draws = selectors.spot_check_draws_visible_to(request.user).filter(campaign=campaign).select_related("created_by").order_by("-created_at")
+            messages.error(request, "抽查信息有误，请按提示修改。")
     pending = selectors.count_in(request.user, campaign, State.PROVINCE_REVIEW)
-    return render(request, "review/spot_checks.html", {"campaign": campaign, "form": form, "draws": draws, "pending": pending})
+    return render(
+        request, "review/spot_checks.html",
+        {"campaign": campaign, "form": form, "draws": draws, "current": current, "pending": pending},
+    )
 
 
 def _draw_page(request, draw, bound=None, status=200):
     checks = list(
-        draw.checks.select_related("application__enterprise__county__reviewing_city", "application__cluster", "checked_by")
+        draw.checks.select_related("application__enterprise__county", "application__reviewing_city", "application__cluster", "checked_by")
         .order_by("id")
     )
     position = {pk: i for i, pk in enumerate(draw.drawn)}
@@ -144,13 +156,26 @@ def _draw_page(request, draw, bound=None, status=200):
             initial={"result": check.result, "notes": check.notes}, prefix=f"check{check.pk}"
         )
         rows.append((check, form))
-    return render(request, "review/spot_check_draw.html", {"draw": draw, "rows": rows}, status=status)
+    replay = spot_check_replay(draw) if request.GET.get("replay") else None
+    replay_rows = []
+    if replay is not None:
+        found = {
+            pk: (name, number) for pk, name, number in applications_visible_to(request.user)
+            .filter(pk__in=replay.recomputed).values_list("pk", "enterprise__name", "filing_number")
+        }
+        replay_rows = [found.get(pk, (None, "")) for pk in replay.recomputed]
+    replaced_by = selectors.spot_check_draws_visible_to(request.user).filter(replaces=draw).first()
+    return render(
+        request, "review/spot_check_draw.html",
+        {"draw": draw, "rows": rows, "replay": replay, "replay_rows": replay_rows, "replaced_by": replaced_by},
+        status=status,
+    )
 
 
 @permission_required("review.manage_spot_checks")
 def spot_check_draw_view(request, pk):
     draw = get_object_or_404(
-        selectors.spot_check_draws_visible_to(request.user).select_related("campaign", "created_by"), pk=pk
+        selectors.spot_check_draws_visible_to(request.user).select_related("campaign", "created_by", "replaces"), pk=pk
     )
     return _draw_page(request, draw)
 
@@ -159,7 +184,7 @@ def spot_check_draw_view(request, pk):
 @permission_required("review.manage_spot_checks")
 def spot_check_record_view(request, pk):
     check = get_object_or_404(
-        selectors.spot_checks_visible_to(request.user).select_related("draw__campaign", "draw__created_by"), pk=pk
+        selectors.spot_checks_visible_to(request.user).select_related("draw__campaign", "draw__created_by", "draw__replaces"), pk=pk
     )
     form = SpotCheckResultForm(request.POST, request.FILES, prefix=f"check{check.pk}")
     if form.is_valid():

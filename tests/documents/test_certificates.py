@@ -166,7 +166,20 @@ def test_certificate_dates_in_chinese_numerals():
 
 @pytest.mark.django_db(transaction=True)
 def test_certificate_batch_runs_through_the_task_worker(client, settings):
+    """The request queues one task (after its commit), and `db_worker --batch` runs it. Each hand-over is checked
+    on its own, so a failure names the step: the backend the settings chose, the queued row, the task's outcome."""
+    from django.db import connection
+    from django_tasks import TaskResultStatus
+    from django_tasks_db.backend import DatabaseBackend
+    from django_tasks_db.models import DBTaskResult
+
+    from review.documents.tasks import generate_certificate_batch
+
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    # django-tasks keeps its backends per alias; the settings change must reach the task, or it would run at once.
+    assert isinstance(generate_certificate_batch.get_backend(), DatabaseBackend)
+    # Outside any transaction, so the enqueue runs at the request's commit (not at a commit that never comes).
+    assert not connection.in_atomic_block
     campaign = CampaignFactory()
     bulk_forwarded(8, campaign=campaign, awarded_every=2)  # 4 certificates
     user = province_official()
@@ -178,15 +191,22 @@ def test_certificate_batch_runs_through_the_task_worker(client, settings):
     assert response.status_code == 302
     batch = CertificateBatch.objects.get()
     assert (batch.status, batch.total) == ("queued", 4)
+    queued = DBTaskResult.objects.get()
+    assert (queued.status, queued.task_path, queued.args_kwargs["args"]) == (
+        TaskResultStatus.READY, generate_certificate_batch.module_path, [batch.pk]
+    )
+    assert DBTaskResult.objects.ready().filter(pk=queued.pk).exists()  # runnable now, not at a later run_after
     status = client.get(reverse("documents:certificate_batch_status", args=[batch.pk])).json()
     assert status == {"status": "queued", "status_label": "排队中", "done": 0, "total": 4, "finished": False}
     assert "js/documents-batch.js" in client.get(reverse("documents:certificate_batch")).content.decode()
     # A second request while one is queued is refused.
     client.post(reverse("documents:certificate_batch"))
-    assert CertificateBatch.objects.count() == 1
+    assert CertificateBatch.objects.count() == 1 and DBTaskResult.objects.count() == 1
 
     call_command("db_worker", "--batch", "--no-startup-delay")
 
+    queued.refresh_from_db()
+    assert queued.status == TaskResultStatus.SUCCESSFUL, queued.traceback
     batch.refresh_from_db()
     assert (batch.status, batch.done, batch.total) == ("finished", 4, 4), batch.error
     assert client.get(reverse("documents:certificate_batch_status", args=[batch.pk])).json()["finished"] is True
@@ -233,6 +253,33 @@ def test_certificate_batch_immediate_backend_finishes_in_request(client, django_
     assert batch.status == "finished"
     page = client.get(reverse("documents:certificate_batch")).content.decode()
     assert reverse("documents:certificate_batch_file", args=[batch.pk, "zip"]) in page
+
+
+def test_certificate_batch_saves_its_progress_after_each_certificate():
+    """The status page reads `done` from the row: it is written after every certificate, 1, 2, 3, 4."""
+    import re
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from review.documents.batch import certificate_batch_run
+
+    campaign = CampaignFactory()
+    bulk_forwarded(8, campaign=campaign, awarded_every=2)  # 4 certificates
+    batch = CertificateBatch.objects.create(campaign=campaign, requested_by=province_official(), total=4)
+    with CaptureQueriesContext(connection) as queries:
+        certificate_batch_run(batch_id=batch.pk)
+    table = CertificateBatch._meta.db_table
+    progress = [
+        int(match.group(1))
+        for query in queries.captured_queries
+        if query["sql"].startswith(f'UPDATE "{table}"') and "status" not in query["sql"]
+        for match in [re.search(r'"done" = (\d+)', query["sql"])] if match
+    ]
+    assert progress == [1, 2, 3, 4]
+    batch.refresh_from_db()
+    assert (batch.status, batch.done, batch.total) == ("finished", 4, 4)
+    assert pdf_page_count(batch.combined_pdf.read()) == 4
 
 
 def test_issue_certificates_command_writes_combined_and_single_pdfs(tmp_path):

@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from applications.models import Application, State
+from portal.audit.models import AuditEvent
 from portal.directory.models import Campaign
 from review import services
 from review.models import Certificate, DeadlineExtension, Meeting, MeetingDecision, SpotCheck, SpotCheckDraw
@@ -111,6 +112,82 @@ def test_a_failed_check_needs_notes():
     check = services.spot_check_draw(actor=province, campaign=Campaign.objects.get(), share_percent=100).checks.get()
     with pytest.raises(Refused, match="须填写抽查情况"):
         services.spot_check_record(actor=province, check_id=check.pk, result="fail")
+
+
+def test_a_redraw_needs_a_reason_and_keeps_both_draws_recorded():
+    forwarded(4)
+    province = province_official()
+    campaign = Campaign.objects.get()
+    first = services.spot_check_draw(actor=province, campaign=campaign, share_percent=50)
+    services.spot_check_record(actor=province, check_id=first.checks.first().pk, result="pass")
+    with pytest.raises(Refused, match="重新抽取须填写理由"):
+        services.spot_check_draw(actor=province, campaign=campaign, share_percent=50)
+    with pytest.raises(Refused, match="重新抽取须填写理由"):
+        services.spot_check_draw(actor=province, campaign=campaign, share_percent=50, reason="   ")
+    assert SpotCheckDraw.objects.count() == 1
+
+    second = services.spot_check_draw(actor=province, campaign=campaign, share_percent=100, reason="总体名单漏报一家")
+    assert SpotCheckDraw.objects.count() == 2
+    assert (second.replaces, second.redraw_reason) == (first, "总体名单漏报一家")
+    assert services.current_spot_check_draw(campaign) == second
+    assert first.checks.filter(result="pass").count() == 1  # the earlier results stay
+    entry = AuditEvent.objects.filter(object_type="review.SpotCheckDraw", object_id=str(second.pk)).get()
+    assert "重新抽查" in entry.detail and "总体名单漏报一家" in entry.detail
+
+
+def test_the_spot_check_page_asks_for_the_reason_and_shows_both_draws_and_the_current_one(client):
+    forwarded(3)
+    province = province_official()
+    client.force_login(province)
+    client.post(reverse("review:spot_checks"), {"share_percent": "50"})
+    first = SpotCheckDraw.objects.get()
+    page = client.get(reverse("review:spot_checks")).content.decode()
+    assert "重新抽取理由" in page and "现行抽查" in page
+
+    response = client.post(reverse("review:spot_checks"), {"share_percent": "100"})
+    assert response.status_code == 200 and "重新抽取须填写理由。" in response.content.decode()
+    assert SpotCheckDraw.objects.count() == 1
+
+    response = client.post(reverse("review:spot_checks"), {"share_percent": "100", "reason": "比例设置有误"})
+    second = SpotCheckDraw.objects.exclude(pk=first.pk).get()
+    assert response.status_code == 302 and response.url == reverse("review:spot_check_draw", args=[second.pk])
+    page = client.get(reverse("review:spot_checks")).content.decode()
+    assert page.count("review/province/spot-checks/") >= 2 and first.seed in page and second.seed in page
+    assert "比例设置有误" in page and "已被重新抽取替换" in page
+    old = client.get(reverse("review:spot_check_draw", args=[first.pk])).content.decode()
+    assert "已于" in old and "被重新抽取替换" in old and "比例设置有误" in old
+    new = client.get(reverse("review:spot_check_draw", args=[second.pk])).content.decode()
+    assert "重新抽取" in new and "理由：比例设置有误" in new
+
+
+def test_replaying_the_stored_seed_shows_the_same_sample(client):
+    applications = forwarded(6)
+    province = province_official()
+    draw = services.spot_check_draw(actor=province, campaign=Campaign.objects.get(), share_percent=50)
+    replay = services.spot_check_replay(draw)
+    assert replay.matches and replay.recomputed == draw.drawn
+
+    client.force_login(province)
+    url = reverse("review:spot_check_draw", args=[draw.pk])
+    assert "按存储的随机种子复核抽样结果" in client.get(url).content.decode()
+    page = client.get(url, {"replay": "1"}).content.decode()
+    assert "与原抽样结果一致" in page and "不一致" not in page
+    shown = {a.pk: f"{a.enterprise.name}（申报编号 {a.filing_number}）" for a in applications}
+    positions = [page.index(shown[pk]) for pk in draw.drawn]
+    assert positions == sorted(positions)
+
+
+def test_a_stored_sample_that_was_altered_does_not_match_its_seed(client):
+    forwarded(6)
+    province = province_official()
+    draw = services.spot_check_draw(actor=province, campaign=Campaign.objects.get(), share_percent=50)
+    left_out = next(pk for pk in draw.population if pk not in draw.drawn)
+    SpotCheckDraw.objects.filter(pk=draw.pk).update(drawn=[left_out, *draw.drawn[1:]])
+    draw.refresh_from_db()
+    assert not services.spot_check_replay(draw).matches
+    client.force_login(province)
+    page = client.get(reverse("review:spot_check_draw", args=[draw.pk]), {"replay": "1"}).content.decode()
+    assert "与原抽样结果不一致" in page
 
 
 # 会议研究 and 认定 ------------------------------------------------------------------------------------------------

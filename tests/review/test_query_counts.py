@@ -43,7 +43,7 @@ def province_batch(n):
         applications += [application_in(State.PROVINCE_REVIEW, enterprise=EnterpriseFactory(cluster=cluster)) for _ in range(2)]
     province = province_official()
     campaign = applications[0].campaign
-    services.spot_check_draw(actor=province, campaign=campaign, share_percent=50)
+    services.spot_check_draw(actor=province, campaign=campaign, share_percent=50, reason="新上报的申报一并抽查")
     meeting = services.meeting_create(actor=province, campaign=campaign, name="会议", held_on=campaign.opens_on, minutes_number="1号")
     services.meeting_save_decisions(
         actor=province, meeting_id=meeting.pk,

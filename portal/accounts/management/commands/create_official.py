@@ -2,7 +2,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from portal.accounts.models import ADMIN_ROLES, Role, User
+from portal.accounts.models import ADMIN_ROLES, OFFICIAL_ROLES, Role, User
 
 
 class Command(BaseCommand):
@@ -28,6 +28,8 @@ class Command(BaseCommand):
             email=options["email"],
             is_staff=options["role"] in ADMIN_ROLES,
             is_superuser=options["role"] in ADMIN_ROLES,
+            # An official's first password is chosen by whoever runs this: the official replaces it at first login.
+            must_change_password=options["role"] in OFFICIAL_ROLES,
         )
         password = options["password"]
         if not password:

@@ -17,7 +17,7 @@ def fill_verdicts(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('applications', '0004_renewal_and_revoked_state'),
+        ('applications', '0005_application_reviewing_city'),
         ('review', '0005_publicity_and_certificate_validity'),
     ]
 
