@@ -29,7 +29,7 @@ from tests.factories import (
     province_official,
     sysadmin,
 )
-from tests.review.journey import application_in
+from tests.review.journey import application_in, rank_next
 
 pytestmark = pytest.mark.django_db
 
@@ -151,7 +151,8 @@ def test_a_routing_change_leaves_submitted_applications_with_their_city(admin_cl
     assert (stats["130600"].quota_used, "133100" in stats) == (1, False)
     assert ClusterQuota.objects.get(cluster=cluster).used == 1
     # 保定市 can still forward the one waiting for it.
-    perform_transition(application_id=waiting.pk, action="city_forward", actor=baoding)
+    rank_next(waiting)
+    perform_transition(application_id=waiting.pk, action="city_forward", actor=baoding, opinion="同意上报。")
     assert ClusterQuota.objects.get(cluster=cluster).used == 2
 
     # A new submission from 容城县 goes to 雄安新区.

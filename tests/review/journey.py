@@ -43,7 +43,7 @@ def actor_for(application, action):
     if action.startswith("county") or action == "verify":
         return official(Role.COUNTY, enterprise.county_id)
     if action.startswith("city"):
-        return official(Role.CITY, enterprise.county.reviewing_city_id)
+        return official(Role.CITY, Application.objects.get(pk=application.pk).city_id)
     return official(Role.PROVINCE, "130000")
 
 
