@@ -98,7 +98,7 @@ def _application(request, pk, *related, lists=False):
     `lists` loads honours, partners and materials once for the checklist, completeness and the page.
     """
     queryset = applications_visible_to(request.user).select_related(
-        "campaign", "cluster", "enterprise__county", "reviewing_city", *related
+        "campaign", "cluster", "enterprise__county__reviewing_city", "reviewing_city", *related
     )
     if lists:
         queryset = queryset.prefetch_related("honours", "partners", "materials")
