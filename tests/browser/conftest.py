@@ -69,13 +69,16 @@ def screenshot():
 
 @pytest.fixture
 def open_as(browser, live_server):
-    """`open_as(username)`: a page in a browser of its own (each person has theirs), logged in through the form."""
+    """`open_as(username)`: a page in a browser of its own (each person has theirs), logged in through the form;
+    `bypass_csp=True` lets axe-core in (the test browser only)."""
     from tests.factories import PASSWORD
 
     contexts = []
 
-    def log_in(username, password=PASSWORD):
-        context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    def log_in(username, password=PASSWORD, *, bypass_csp=False):
+        context = browser.new_context(
+            locale="zh-CN", viewport={"width": 1280, "height": 900}, accept_downloads=True, bypass_csp=bypass_csp
+        )
         contexts.append(context)
         page = context.new_page()
         page.set_default_timeout(15000)

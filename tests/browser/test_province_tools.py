@@ -17,18 +17,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def province(browser, live_server):
+def province(open_as):
     """The province's browser, allowed to take axe-core in (bypass_csp), signed in through the login form."""
-    context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900}, bypass_csp=True)
-    page = context.new_page()
-    page.set_default_timeout(15000)
-    page.goto(live_server.url + "/accounts/login/")
-    page.fill("#id_username", province_official().username)
-    page.fill("#id_password", PASSWORD)
-    page.click("main form button[type=submit]")
-    page.locator("#nav-notifications").wait_for()
-    yield page
-    context.close()
+    return open_as(province_official().username, bypass_csp=True)
 
 
 def test_draw_redraw_with_a_reason_and_replay_the_seed(province, screenshot, live_server):

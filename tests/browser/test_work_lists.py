@@ -39,30 +39,6 @@ def printed(page, name):
     page.emulate_media(media="screen")
 
 
-@pytest.fixture
-def open_as(browser, live_server):
-    """As conftest's `open_as`, in a context that bypasses CSP only so that axe can be taken in."""
-    from tests.factories import PASSWORD
-
-    contexts = []
-
-    def log_in(username):
-        context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900}, bypass_csp=True)
-        contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(15000)
-        page.goto(live_server.url + "/accounts/login/")
-        page.fill("#id_username", username)
-        page.fill("#id_password", PASSWORD)
-        page.click("form button[type=submit]:has-text('登录')")
-        page.locator("#nav-notifications").wait_for()
-        return page
-
-    yield log_in
-    for context in contexts:
-        context.close()
-
-
 def axe_clean(page, label):
     assert check_page(page, label, SCREENSHOTS) == []
 
@@ -72,7 +48,7 @@ def test_county_searches_sorts_ticks_and_prints(open_as, screenshot, live_server
     open_campaign()
     long = submitted_application(LONG_NAME)
     others = [submitted_application(f"安平县第{i}筛网有限公司") for i in range(3)]
-    page = open_as(officials.county.username)
+    page = open_as(officials.county.username, bypass_csp=True)
     page.goto(live_server.url + "/review/county/queue/")
     expect(page.locator("#county-queue tbody tr[id^='row-']")).to_have_count(4)
     page.get_by_label("企业名称或统一社会信用代码").fill("恒通")
@@ -103,7 +79,7 @@ def test_city_sees_why_a_full_cluster_cannot_forward(open_as, screenshot, live_s
     waiting = passed_by_county(LONG_NAME, officials)
     Application.objects.filter(pk=waiting.pk).update(city_rank=4)  # ranked: only the full quota stands in the way
     assert ClusterQuota.objects.get(cluster=cluster).used == 3
-    page = open_as(officials.city.username)
+    page = open_as(officials.city.username, bypass_csp=True)
     page.goto(live_server.url + "/review/city/")
     page.locator("a.stat-card", has_text="待市级审核").click()
     expect(page.locator("table.work-list tbody tr[id^='row-']")).to_have_count(1)
@@ -130,7 +106,7 @@ def test_province_filters_by_a_failing_condition(open_as, screenshot, live_serve
     # As if the county had verified rank 4 (the stored verdicts the lists filter on).
     Application.objects.filter(pk=weak.pk).update(unmet_conditions="A5")
     forwarded_by_city("安平县达标丝网有限公司", officials, rank=2)
-    page = open_as(officials.province.username)
+    page = open_as(officials.province.username, bypass_csp=True)
     page.goto(live_server.url + "/review/province/applications/")
     expect(page.locator("#province-list tbody tr[id^='row-']")).to_have_count(2)
     page.get_by_label("申报条件").select_option("A5")
