@@ -90,4 +90,6 @@ PAGES = [
     Page("monitoring_county", "年度运行监测（县级）", DEMO_COUNTY, ("titles:monitoring_county",)),
     Page("publicity_manage", "公示管理", "province", ("titles:publicity_manage",)),
     Page("public_awarded", "已认定企业名单（公开）", None, ("review:public_awarded",)),
+    # The province's charts: computed in the database, the same time at both sizes.
+    Page("dashboard", "称号与统计（省级图表）", "province", ("titles:province_dashboard",)),
 ]

@@ -24,7 +24,12 @@ def test_captcha_appears_after_three_failures_and_lets_the_right_person_in(page,
         submit(page, "ent-browser", "wrong-Password#1")
     assert page.locator("#id_captcha_1").is_visible()
     image = page.locator("img.captcha")
-    assert image.evaluate("img => img.complete && img.naturalWidth > 0")  # the picture really loads
+    # The picture really loads (waited for: it is fetched after the page that shows it).
+    loaded = image.evaluate(
+        "img => img.complete ? img.naturalWidth : new Promise(done => {"
+        " img.addEventListener('load', () => done(img.naturalWidth)); img.addEventListener('error', () => done(0)); })"
+    )
+    assert loaded > 0
     screenshot(page, "login-captcha")
     submit(page, "ent-browser", "Test#2024pass", captcha="PASSED")
     page.locator("#nav-notifications").wait_for()
