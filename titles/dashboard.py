@@ -3,6 +3,7 @@
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
 from django.db.models import Count, F, Q, Value
 from django.db.models.functions import Concat
 from django.utils import timezone
@@ -188,3 +189,18 @@ def province_dashboard(user, campaign, today: dt.date | None = None) -> dict:
         ]
     flagged = [row for row in selectors.monitoring_rows(user, year) if row.failing]
     return {"charts": charts, "expiring": expiring, "flagged": flagged, "monitoring_year": year, "today": today}
+
+
+DASHBOARD_CACHE_SECONDS = 300
+
+
+def cached_province_dashboard(user, campaign, *, refresh: bool = False) -> dict:
+    """province_dashboard, computed at most once every 5 minutes per campaign and unit (its aggregates read every
+    application of the campaign and every title, the same for every province official), or now when asked; the
+    page says when its figures were computed."""
+    key = f"titles:dashboard:{user.unit_id}:{campaign.pk if campaign else 0}:{timezone.localdate()}"
+    figures = None if refresh else cache.get(key)
+    if figures is None:
+        figures = {**province_dashboard(user, campaign), "computed_at": timezone.now()}
+        cache.set(key, figures, DASHBOARD_CACHE_SECONDS)
+    return figures

@@ -273,7 +273,7 @@ def monitoring_province(request):
 @permission_required("titles.view_dashboard")
 def province_dashboard(request):
     campaign = review_selectors.campaign_in_view(request.GET.get("year"))
-    context = dashboard.province_dashboard(request.user, campaign)
+    context = dict(dashboard.cached_province_dashboard(request.user, campaign, refresh="refresh" in request.GET))
     context["campaign"] = campaign
     context["charts_json"] = [chart.as_json() for chart in context["charts"]]
     return render(request, "titles/dashboard.html", context)

@@ -27,8 +27,9 @@ def grow(n):
 
 
 def dashboard_queries(client):
+    """The queries of computing the figures (refresh=1: not from the 5-minute cache)."""
     with CaptureQueriesContext(connection) as captured:
-        response = client.get(reverse("titles:province_dashboard"))
+        response = client.get(reverse("titles:province_dashboard"), {"refresh": "1"})
     assert response.status_code == 200
     return len(captured), response
 
@@ -118,3 +119,20 @@ def test_every_chart_is_also_a_table(client):
 def test_dashboard_is_for_the_province_only(client):
     client.force_login(county_official())
     assert client.get(reverse("titles:province_dashboard")).status_code == 403
+
+
+def test_the_figures_are_computed_at_most_every_five_minutes_unless_refreshed(client):
+    client.force_login(province_official())
+    grow(1)
+    url = reverse("titles:province_dashboard")
+    client.get(url)  # computes and keeps the figures
+    with CaptureQueriesContext(connection) as kept:
+        first = client.get(url)
+    computed, _ = dashboard_queries(client)
+    assert len(kept) < computed  # the aggregates were not run again
+    before = charts_of(first)["holders-city"]["series"][0]["data"]
+    grow(1)
+    assert charts_of(client.get(url))["holders-city"]["series"][0]["data"] == before  # still the kept figures
+    refreshed = client.get(url, {"refresh": "1"})
+    assert sum(charts_of(refreshed)["holders-city"]["series"][0]["data"]) > sum(before)
+    assert "每 5 分钟更新一次" in refreshed.content.decode() and "refresh=1" in refreshed.content.decode()
