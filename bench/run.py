@@ -543,7 +543,13 @@ def main():
     parser.add_argument("--no-redis", action="store_true",
                         help="no Redis: the production settings' database cache (REDIS_URL unset)")
     parser.add_argument("--out", default=str(BENCH), help="where results.json and RESULTS.md go")
+    parser.add_argument("--report", action="store_true",
+                        help="measure nothing: write RESULTS.md again from results.json (after editing NOTES.md)")
     args = parser.parse_args()
+    if args.report:
+        out = Path(args.out)
+        (out / "RESULTS.md").write_text(markdown(json.loads((out / "results.json").read_text())))
+        return
     for tool in ("wrk", *(() if args.no_redis else ("redis-server", "redis-cli"))):
         if not shutil.which(tool):
             raise SystemExit(f"{tool} is missing: scripts/install-system-deps.sh --bench")
