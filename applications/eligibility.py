@@ -363,6 +363,12 @@ def evaluate(facts: Facts) -> list[Verdict]:
     return [condition.judge(facts) for condition in CONDITIONS]
 
 
+def current_verdicts(application) -> list[Verdict]:
+    """The verdicts as they now stand: on the county's saved 核实情况证明 (review's `county_verification`, figures and
+    checks) once there is one, else on the declared figures."""
+    return evaluate(rule_facts(application, verification=getattr(application, "county_verification", None)))
+
+
 # The conditions whose evidence the county checks (a declaration or the report's text): it records 符合 / 不符合 on
 # each with its 核实情况证明.
 COUNTY_CHECKED = [c for c in CONDITIONS if not c.hard]

@@ -170,10 +170,7 @@ def _save_fields(application: Application, *, version: int, fields: dict) -> App
 def record_conditions(application: Application) -> list[str]:
     """Set the stored verdicts (Application.unmet_conditions, pending_conditions) from the conditions as they now
     judge the application; returns the names of the fields that changed, for the caller's save."""
-    verification = getattr(application, "county_verification", None)  # review's 核实情况证明, once there is one
-    codes = eligibility.condition_codes(
-        eligibility.evaluate(eligibility.rule_facts(application, verification=verification))
-    )
+    codes = eligibility.condition_codes(eligibility.current_verdicts(application))
     changed = [name for name, value in codes.items() if getattr(application, name) != value]
     for name in changed:
         setattr(application, name, codes[name])

@@ -28,7 +28,6 @@ from review.models import (
     ReviewRecord,
     SpotCheck,
     SpotCheckDraw,
-    SpotCheckResult,
     VerificationVersionKind,
 )
 from review.workflow import (
@@ -36,9 +35,10 @@ from review.workflow import (
     INPUT_GUARDS,
     RETURN_ACTIONS,
     ROW_GUARDS,
-    SPOT_CHECK_FAILED,
     TRANSITIONS,
+    Action,
     Step,
+    failures_against,
 )
 
 # What the city sees: everything the county passed on (and what became of it).
@@ -804,9 +804,6 @@ def meeting_decisions(meeting):
     )
 
 
-HARD_CODES = {c.code for c in eligibility.CONDITIONS if c.hard}
-
-
 def award_confirmations(decisions) -> list[tuple]:
     """(application, what fails) for each 认定 of the meeting that goes against a condition or a 不符合 抽查: the
     province confirms and gives its reason before 认定 (workflow.reason_recorded)."""
@@ -815,11 +812,10 @@ def award_confirmations(decisions) -> list[tuple]:
         application = decision.application
         if decision.decision != Decision.AWARD or application.state != State.PROVINCE_REVIEW:
             continue
-        failures = [code for code in application.unmet_codes if code in HARD_CODES]
-        if any(c.result == SpotCheckResult.FAIL for c in application.spot_checks.all()):
-            failures.append(SPOT_CHECK_FAILED)
+        results = {c.result for c in application.spot_checks.all()}
+        failures = failures_against(Action.AWARD, application.unmet_codes, results)
         if failures:
-            rows.append((application, failures))
+            rows.append((application, [code for code, _ in failures]))
     return rows
 
 

@@ -52,6 +52,7 @@ from review.workflow import (
     Step,
     objection_upheld,
     publicity_problem,
+    repeated_ranks,
     verification_is_current,
 )
 
@@ -308,19 +309,13 @@ def county_verification_reconfirm(
 # ---------------------------------------------------------------------------------------------------------------
 
 
-def _repeated(ranks) -> list[int]:
-    """The ranks given more than once (empty ranks aside), in order."""
-    used = [r for r in ranks if r is not None]
-    return sorted({r for r in used if used.count(r) > 1})
-
-
 def _final_city_ranks(in_cluster, ranks: dict[int, int | None]) -> dict[int, int | None]:
     """Every application's rank once `ranks` is applied; refused if one is no longer the city's or two share a rank."""
     awaiting = {a.pk for a in in_cluster if a.state == State.CITY_REVIEW}
     if not set(ranks) <= awaiting:
         raise Refused("部分申报已不在待市级审核状态，请刷新页面后重新排序。")
     final = {a.pk: ranks.get(a.pk, a.city_rank) if a.pk in awaiting else a.city_rank for a in in_cluster}
-    duplicates = _repeated(final.values())
+    duplicates = repeated_ranks(final.values())
     if duplicates:
         raise Refused("排序号不能重复：" + "、".join(str(r) for r in duplicates) + "。")
     return final
@@ -513,7 +508,7 @@ def _check_decisions(meeting, ids, kept: list[DecisionInput]) -> None:
         if d.decision == Decision.AWARD and not d.rank:
             raise Refused("认定的企业须填写认定排序。")
     other_ranks = list(meeting.decisions.exclude(application_id__in=ids).exclude(rank=None).values_list("rank", flat=True))
-    duplicates = _repeated(other_ranks + [d.rank for d in kept])
+    duplicates = repeated_ranks(other_ranks + [d.rank for d in kept])
     if duplicates:
         raise Refused("认定排序不能重复：" + "、".join(str(r) for r in duplicates) + "。")
 

@@ -142,27 +142,26 @@ def verification_is_current(application) -> bool:
     return verification is None or application.submitted_at is None or verification.verified_at >= application.submitted_at
 
 
-def unmet_verdicts(application) -> list[eligibility.Verdict]:
-    """The conditions the application does not meet, on the county's verified figures and verdicts once there are any."""
-    verification = getattr(application, "county_verification", None)
-    verdicts = eligibility.evaluate(eligibility.rule_facts(application, verification=verification))
-    return [v for v in verdicts if v.status == eligibility.UNMET]
-
-
 SPOT_CHECK_FAILED = "抽查不符合"
+HARD_CODES = frozenset(c.code for c in eligibility.CONDITIONS if c.hard)
+CONDITION_TITLES = {c.code: c.title for c in eligibility.CONDITIONS}
+
+
+def failures_against(action: str, unmet_codes, spot_check_results) -> list[tuple[str, str]]:
+    """What deciding `action` in the application's favour goes against: (code, title) of each unmet condition (for
+    认定, each unmet hard condition, the county's and city's reasons being on record for the others) and, for 认定,
+    a 抽查 found 不符合. The guard reads the conditions afresh; a page may pass the stored codes of its rows."""
+    if action != Action.AWARD:
+        return [(code, CONDITION_TITLES[code]) for code in unmet_codes]
+    failures = [(code, CONDITION_TITLES[code]) for code in unmet_codes if code in HARD_CODES]
+    if SpotCheckResult.FAIL in spot_check_results:
+        failures.append((SPOT_CHECK_FAILED, "省级抽查结果为不符合"))
+    return failures
 
 
 def decision_failures(application, action: str) -> list[tuple[str, str]]:
-    """What deciding in the application's favour goes against: (code, title) of each unmet condition (for 认定, each
-    unmet hard condition, the county's and city's reasons being on record for the others) and, for 认定, a 抽查 found
-    不符合."""
-    unmet = unmet_verdicts(application)
-    if action != Action.AWARD:
-        return [(v.code, v.title) for v in unmet]
-    failures = [(v.code, v.title) for v in unmet if v.hard]
-    if application.spot_checks.filter(result=SpotCheckResult.FAIL).exists():
-        failures.append((SPOT_CHECK_FAILED, "省级抽查结果为不符合"))
-    return failures
+    unmet = [v.code for v in eligibility.current_verdicts(application) if v.status == eligibility.UNMET]
+    return failures_against(action, unmet, set(application.spot_checks.values_list("result", flat=True)))
 
 
 def reason_recorded(step: Step) -> None:
@@ -231,6 +230,12 @@ def _cluster_ranking(step: Step):
     )
 
 
+def repeated_ranks(ranks) -> list[int]:
+    """The ranks given more than once (empty ranks aside), in order."""
+    used = [r for r in ranks if r is not None]
+    return sorted({r for r in used if used.count(r) > 1})
+
+
 def _names(names: list[str], limit: int = 3) -> str:
     shown = "、".join(f"「{name}」" for name in names[:limit])
     return shown + (f"等 {len(names)} 家" if len(names) > limit else "")
@@ -248,8 +253,7 @@ def cluster_ranked(step: Step) -> None:
             f"上报前须先为「{cluster.name}」的全部 {len(waiting)} 件待市级审核申报填写推荐排序并保存"
             f"（尚未排序：{_names(unranked)}）。"
         )
-    ranks = [rank for _, rank, _ in rows if rank is not None]
-    repeated = sorted({rank for rank in ranks if ranks.count(rank) > 1})
+    repeated = repeated_ranks(rank for _, rank, _ in rows)
     if repeated:
         raise TransitionRefused(
             f"「{cluster.name}」的推荐排序号重复（{'、'.join(map(str, repeated))}），请调整排序后再上报。"
