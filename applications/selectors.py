@@ -61,6 +61,23 @@ def applications_visible_to(user):
     return scope(user) if scope else Application.objects.none()
 
 
+# What each role's jurisdiction depends on: users with the same key see the same applications.
+JURISDICTION_KEY = {
+    Role.ENTERPRISE: lambda user: f"enterprise:{user.enterprise_id}",
+    Role.COUNTY: lambda user: f"county:{user.unit_id}",
+    Role.CITY: lambda user: f"city:{user.unit_id}",
+    Role.PROVINCE: lambda user: "province",
+}
+
+
+def jurisdiction_key(user) -> str:
+    """A name for what `user` sees through applications_visible_to: figures kept in the cache (review.figures) are
+    shared by the users of one key."""
+    if not user.is_authenticated or not user.is_active or user.role not in JURISDICTION_KEY:
+        return "none"
+    return JURISDICTION_KEY[user.role](user)
+
+
 def _jurisdiction_memo(application, user):
     # Officials see an application only once it is submitted: the answer is remembered per submission state.
     return application.__dict__.setdefault("_jurisdiction_memo", {}), (user.pk, application.submitted_at is not None)

@@ -75,7 +75,7 @@ PAGES = [
     Page("home_auditor", "审计管理员首页（审计日志）", "auditor", ("audit:log",)),
     Page("county_queue", "县级初审队列", DEMO_COUNTY, ("review:county_queue",)),
     Page("city_clusters", "市级按集群审核汇总", DEMO_CITY, ("review:city_clusters",)),
-    Page("province_list", "省级申报列表（每页50条，最近已结束批次）", "province", ("review:province_list",),
+    Page("province_list", "省级申报列表（每页20条，最近已结束批次）", "province", ("review:province_list",),
          _latest_closed_year),
     Page("application_detail", "申报详情（县级审核员）", DEMO_COUNTY, ("review:application_detail",),
          _county_application),

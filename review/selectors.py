@@ -16,6 +16,7 @@ from portal.accounts.models import Role
 from portal.directory.choices import city_rows, cluster_rows
 from portal.directory.models import Campaign, Cluster, end_of_day
 from review.errors import TransitionRefused
+from review.figures import campaign_figure
 from review.models import (
     Certificate,
     CertificateBatch,
@@ -244,6 +245,7 @@ def deadline_countdown(campaign, level: str, now: dt.datetime | None = None) -> 
 # ---------------------------------------------------------------------------------------------------------------
 
 
+@campaign_figure
 def state_counts(user, campaign) -> list[tuple[str, str, int]]:
     """(state, label, count) for every state an official can see (drafts are never submitted, so never seen)."""
     by_state = {}
@@ -258,12 +260,14 @@ def count_of(state_counts, state) -> int:
     return next((n for s, _, n in state_counts if s == state), 0)
 
 
+@campaign_figure
 def count_in(user, campaign, *states, **filters) -> int:
     if campaign is None:
         return 0
     return applications_visible_to(user).filter(campaign=campaign, state__in=states, **filters).count()
 
 
+@campaign_figure
 def count_returned(user, campaign, state) -> int:
     """How many of the user's applications in `state` are there because a later level returned them."""
     if campaign is None:
@@ -294,6 +298,7 @@ def _stat_counts():
     }
 
 
+@campaign_figure
 def province_stats_by_city(user, campaign) -> list[UnitStats]:
     """Received (submitted), forwarded and awarded per city-level unit, plus the quota slots its clusters used."""
     if campaign is None:
@@ -323,6 +328,7 @@ def province_stats_by_city(user, campaign) -> list[UnitStats]:
     return list(stats.values())
 
 
+@campaign_figure
 def province_stats_by_cluster(user, campaign) -> list[UnitStats]:
     """Per cluster with applications: received, forwarded, awarded and quota use (used / quota)."""
     if campaign is None:
@@ -598,6 +604,7 @@ class ClusterSummary:
         return self.quota_used >= self.quota
 
 
+@campaign_figure
 def city_cluster_summaries(user, campaign) -> list[ClusterSummary]:
     """Per cluster the city has applications in: how many wait for it, how many of those are unranked, its quota."""
     if campaign is None:
@@ -772,6 +779,7 @@ def meetings_of(user, campaign):
     )
 
 
+@campaign_figure
 def meetings_page_counts(user, campaign) -> dict:
     """The meetings page's two figures in one query: awaiting the province, and awarded but not yet published."""
     if campaign is None:

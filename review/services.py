@@ -28,6 +28,7 @@ from portal.audit.services import audit
 from portal.dates import chinese_date
 from portal.directory.models import Campaign, DeadlineLevel
 from review.errors import ActionForbidden, Refused, TransitionRefused, VerificationChanged
+from review.figures import figures_changed
 from review.models import (
     Certificate,
     CountyVerification,
@@ -186,6 +187,7 @@ def _perform_transition(
                 + (f"；知悉不满足：{step.overridden}，理由：{step.override_reason}" if step.overridden else ""),
             )
             transaction.on_commit(lambda: notify_transition(record.pk))
+            figures_changed(application.campaign_id)
     except IntegrityError as error:  # a CHECK or unique constraint an effect met, should a racing writer slip past
         raise TransitionRefused("操作未能完成（名额或编号冲突），请刷新页面后重试。") from error
     return record
@@ -276,6 +278,7 @@ def county_verification_save(
         else:
             verification = _verification_update(application, actor, values, version=version, now=now)
         _keep_version(application, verification, actor=actor, kind=VerificationVersionKind.SAVED, now=now)
+        figures_changed(application.campaign_id)  # 尚未填写核实情况证明 on the county's home page
     store_conditions(Application.objects.select_related("campaign", "enterprise").get(pk=application.pk))
     audit(Event.ADMIN_CHANGE, user=actor, obj=application, detail=f"核实情况证明第 {verification.version} 版")
     return verification
@@ -346,6 +349,7 @@ def application_set_city_ranks(
         for application in changed:
             # A plain UPDATE of one column: nothing the enterprise signed changes.
             Application.objects.filter(pk=application.pk).update(city_rank=final[application.pk])
+        figures_changed(campaign.pk)  # 尚未排序 on the city's home page
     if changed:
         audit(Event.ADMIN_CHANGE, user=actor, detail=f"集群 {cluster_id} 推荐排序：{len(changed)} 家调整")
     return len(changed)
@@ -617,6 +621,7 @@ def campaign_publish_results(*, actor, campaign, now: dt.datetime | None = None)
         raise Refused("本批次尚无已认定的企业，无法通报公布。")
     campaign.results_published_at = now or timezone.now()
     Campaign.objects.filter(pk=campaign.pk).update(results_published_at=campaign.results_published_at)
+    figures_changed(campaign.pk)  # 已认定未通报 on the province's pages
     audit(Event.ADMIN_CHANGE, user=actor, obj=campaign, detail="通报公布认定结果")
     return campaign
 

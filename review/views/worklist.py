@@ -6,7 +6,16 @@ from django.core.paginator import Paginator
 
 from review.documents.dossier import BATCH_LIMIT
 
-PAGE_SIZE = 50
+# 每页条数 an official may choose; the first is the default. A page of 20 rows answers in about half the time of 50
+# and suits a county office's connection; batch work on more rows asks for 50 or 100.
+PAGE_SIZES = (20, 50, 100)
+
+
+@dataclass(frozen=True)
+class PageSize:
+    size: int
+    url: str
+    current: bool
 
 
 @dataclass(frozen=True)
@@ -40,8 +49,14 @@ def sort_headers(request, columns, current: str) -> dict[str, SortHeader]:
     return headers
 
 
-def paginate(request, queryset, per_page=PAGE_SIZE):
-    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+def page_size(request) -> int:
+    """The rows per page asked for (?per_page=), one of PAGE_SIZES; anything else is the default."""
+    asked = request.GET.get("per_page", "")
+    return int(asked) if asked in {str(n) for n in PAGE_SIZES} else PAGE_SIZES[0]
+
+
+def paginate(request, queryset, per_page=None):
+    return Paginator(queryset, per_page or page_size(request)).get_page(request.GET.get("page"))
 
 
 def list_context(request, form, columns, page) -> dict:
@@ -51,5 +66,8 @@ def list_context(request, form, columns, page) -> dict:
         "page": page,
         "headers": sort_headers(request, columns, current or ""),
         "page_query": query_string(request),
+        "page_sizes": [
+            PageSize(n, "?" + query_string(request, per_page=str(n)), n == page.paginator.per_page) for n in PAGE_SIZES
+        ],
         "batch_limit": BATCH_LIMIT,
     }

@@ -221,19 +221,29 @@ def test_the_row_shows_declared_and_differing_verified_figures(client):
     assert tree.xpath(f"//tr[@id='row-{differs.pk}']/td[contains(@class, 'conditions-cell')]")[0].text_content().strip() == "✗1 项不满足：A5"
 
 
-def test_pages_of_fifty_with_an_accessible_pager(client):
+def test_pages_of_twenty_or_as_many_as_asked_with_an_accessible_pager(client):
     cluster = ClusterFactory()
     made = [row(State.PROVINCE_REVIEW, cluster=cluster) for _ in range(53)]
     client.force_login(province_official())
-    first = get(client, PROVINCE_URL, sort="name")
-    second = get(client, PROVINCE_URL, sort="name", page=2)
+    pages = [get(client, PROVINCE_URL, sort="name", page=n) for n in (1, 2, 3)]
+    assert [len(rows_of(p)) for p in pages] == [20, 20, 13]
+    assert set().union(*(rows_of(p) for p in pages)) == {str(a.pk) for a in made}
+    assert "共 53 件" in pages[0]
+    sizes = lxml.html.fromstring(pages[0]).xpath("//p[contains(@class, 'page-sizes')]")[0]
+    assert " ".join(sizes.text_content().split()) == "每页显示 20 / 50 / 100 条"
+    assert sizes.xpath(".//*[@aria-current]")[0].text_content() == "20"
+    fifty = sizes.xpath(".//a[text()='50']")[0].get("href")
+    assert fifty == "?sort=name&per_page=50"  # back to the first page
+
+    first = get(client, PROVINCE_URL, sort="name", per_page=50)
+    second = get(client, PROVINCE_URL, sort="name", per_page=50, page=2)
     assert len(rows_of(first)) == 50 and len(rows_of(second)) == 3
-    assert set(rows_of(first)) | set(rows_of(second)) == {str(a.pk) for a in made}
     nav = lxml.html.fromstring(second).xpath("//nav[@aria-label='分页']")[0]
     assert nav.xpath(".//*[@aria-current='page']")[0].text_content() == "第 2 / 2 页"
     previous = nav.xpath(".//a[@rel='prev']")[0]
-    assert previous.text_content() == "上一页" and "sort=name" in previous.get("href") and "page=1" in previous.get("href")
-    assert "共 53 件" in first
+    assert previous.text_content() == "上一页" and "page=1" in previous.get("href")
+    assert "sort=name" in previous.get("href") and "per_page=50" in previous.get("href")
+    assert len(rows_of(get(client, PROVINCE_URL, per_page=37))) == 20  # only the sizes offered
 
 
 def test_the_city_list_is_paginated_by_rows_and_stays_grouped_by_cluster(client):
@@ -242,7 +252,7 @@ def test_the_city_list_is_paginated_by_rows_and_stays_grouped_by_cluster(client)
         for _ in range(20):
             row(State.CITY_REVIEW, cluster=cluster)
     client.force_login(city_official("131100"))
-    first, second = get(client, CITY_URL), get(client, CITY_URL, page=2)
+    first, second = get(client, CITY_URL, per_page=50), get(client, CITY_URL, per_page=50, page=2)
     assert len(rows_of(first)) == 50 and len(rows_of(second)) == 10
     sections = [s.get("id") for s in lxml.html.fromstring(first).xpath("//section[starts-with(@id, 'cluster-')]")]
     assert sections == [f"cluster-{c.pk}" for c in clusters]

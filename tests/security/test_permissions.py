@@ -96,6 +96,16 @@ def test_no_rule_shares_its_name_with_a_django_model_permission():
 
 
 @pytest.mark.django_db
+def test_a_rule_that_answers_no_asks_no_permission_table(django_assert_num_queries):
+    """The rules alone answer their permissions: a county official asked for the province's pages is refused
+    without reading Django's permission tables (two queries on every page that asks such a question)."""
+    official = county_official("131125")
+    with django_assert_num_queries(0):
+        assert not official.has_perm("review.use_province_pages")
+        assert official.has_perm("review.use_county_pages")
+
+
+@pytest.mark.django_db
 def test_the_superuser_flag_opens_no_business_permission():
     application = eligible_application()
     admin_user = sysadmin()
