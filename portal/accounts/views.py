@@ -60,7 +60,7 @@ class LoginView(auth_views.LoginView):
 
     def form_valid(self, form):
         response = super().form_valid(form)
-        remember_user(response, form.get_user())
+        remember_user(response, self.request)
         return response
 
     def form_invalid(self, form):
@@ -214,10 +214,12 @@ def password_change(request):
     form = PortalPasswordChangeForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = form.save()
-        update_session_auth_hash(request, user)  # this session stays; the user's other sessions end
+        update_session_auth_hash(request, user)  # this session stays (under a new key); the user's other sessions end
         audit(Event.PASSWORD_CHANGE, user=user, request=request, detail="用户自行修改密码")
         messages.success(request, "密码已修改。其他设备上的登录已失效。")
-        return redirect(_next_url(request))
+        response = redirect(_next_url(request))
+        remember_user(response, request)  # the marker follows the session's new key
+        return response
     return render(
         request,
         "accounts/password_change.html",
