@@ -1,16 +1,21 @@
 """Keeps what an enterprise typed when its session expired before it pressed 保存草稿.
 
-Only for the application's owner: an anonymous POST is kept only when this browser's last signed-in account
-(portal/accounts/previous_user.py, a signed cookie set at login) owns the application. Anyone else's POST
-writes nothing and creates no session. The stash has one slot and a size cap; past the cap the typed text is
+Only for the application's owner, and only in the session it signed in with: an anonymous POST is kept only
+when this browser's last signed-in account (portal/accounts/previous_user.py, a signed cookie set at login)
+owns the application and the POST presents the session cookie that account signed in with, that session
+having ended (or holding only an earlier stash). An ended session is made again under its own key, so one
+ended session holds at most one row, however often its cookies are replayed. Anyone else's POST writes
+nothing and creates no session. The stash has one slot and a size cap; past the cap the typed text is
 shown back on a page to copy. Django keeps session data through login's cycle_key(), so after logging in as
 that same account the page shows the text again (for any other account it is dropped).
 """
 
 from functools import wraps
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
+from django.contrib.sessions.backends.base import CreateError
 from django.core.exceptions import FieldDoesNotExist
 from django.http import QueryDict
 from django.shortcuts import render
@@ -37,7 +42,8 @@ def _size(data: dict[str, list[str]]) -> int:
 
 
 def _owner_of(request, application_id) -> object | None:
-    """This browser's last signed-in account, if it is the enterprise that owns the application."""
+    """The account that signed in with the session this request presents, if it is the enterprise that owns
+    the application."""
     user = previous_user(request)
     if user is None or not user.has_perm("applications.use_enterprise_pages"):
         return None
@@ -52,8 +58,22 @@ def _label(name: str) -> str:
 
 
 def stash_post(request, *, owner, data) -> None:
-    """Put the posted text in the session's one slot, for `owner` and this page only."""
-    request.session[SESSION_KEY] = {"owner": owner.pk, "path": request.path, "data": data}
+    """Put the posted text in the one slot of the session `owner` signed in with, for `owner` and this page only.
+
+    The request presents that session's cookie (previous_user). If the session has ended (expired, or flushed
+    at the absolute limit) it is made again under the same key, never under a new one: replaying the request,
+    from one client or many, rewrites that one row."""
+    stash = {"owner": owner.pk, "path": request.path, "data": data}
+    request.session.get(SESSION_KEY)  # loads it: a session that has ended has no key any more
+    if request.session.session_key is None:
+        session = type(request.session)(session_key=request.COOKIES[settings.SESSION_COOKIE_NAME])
+        session.delete()  # an expired row clearsessions has not removed yet
+        try:
+            session.save(must_create=True)
+        except CreateError:
+            return  # a concurrent request made it again first: its stash stands
+        request.session = session
+    request.session[SESSION_KEY] = stash
 
 
 def pop_stash(request) -> QueryDict | None:

@@ -136,7 +136,7 @@ def register(request):
             login(request, user, backend="portal.accounts.backends.ModelBackend")
             messages.success(request, f"「{user.enterprise.name}」注册成功，欢迎使用。请开始填写申报材料。")
             response = redirect("applications:home")
-            remember_user(response, user)
+            remember_user(response, request)
             return response
     return render(request, "applications/register.html", {"form": form})
 

@@ -22,11 +22,10 @@ from applications.fields import VERIFIED_FIELDS
 from applications.models import Application, Enterprise, Honour, Material, MaterialKind, PartnerSME, State
 from demo.codes import synthetic_credit_code
 from portal.accounts.models import ADMIN_ROLES, Role, User
+from portal.accounts.validators import DEMO_PASSWORD  # published; refused for any password set in the portal
 from portal.directory.cluster_import import import_clusters
 from portal.directory.models import Campaign, CampaignState, Cluster, Division
 from portal.directory.reference import load_divisions, read_csv
-
-DEMO_PASSWORD = "Demo#2024hb"  # noqa: S105 - documented demo password, usable only in demo data
 
 OFFICIALS = [
     ("admin", Role.SYSADMIN, None, "系统管理员"),

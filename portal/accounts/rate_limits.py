@@ -33,15 +33,19 @@ LOGIN = RateLimit("login", 30, 15 * 60, "登录")
 LOGIN_FAILURES = RateLimit("login-failed", 3, 15 * 60, "登录")  # then the login form asks for a 图形验证码
 REGISTRATION = RateLimit("register", 20, 60 * 60, "注册")
 PASSWORD_RESET = RateLimit("password-reset", 10, 60 * 60, "找回密码")
+# Reset mails to one e-mail address (its owner's mailbox is not flooded). Counted per address, not per source,
+# and never answered 429: over it, the answer is the same page and no mail (whether the address is known is
+# never revealed).
+PASSWORD_RESET_MAILS = RateLimit("password-reset-mail", 3, 60 * 60, "找回密码")
 
 
 def _key(request) -> str:
     return client_address(request) or "unknown"
 
 
-def allow(request, rate: RateLimit) -> bool:
-    """Count one attempt from this request's address; False once the address is over the limit."""
-    return throttle_hit(scope=rate.scope, key=_key(request), limit=rate.limit, window_seconds=rate.window_seconds)
+def allow(request, rate: RateLimit, *, key: str | None = None) -> bool:
+    """Count one attempt from this request's address (or of `key`); False once it is over the limit."""
+    return throttle_hit(scope=rate.scope, key=key or _key(request), limit=rate.limit, window_seconds=rate.window_seconds)
 
 
 def count_login_failure(request) -> None:
@@ -63,8 +67,8 @@ def too_many_requests(request, rate: RateLimit, *, username: str = ""):
 def rate_limited(rate: RateLimit, methods=("POST",)):
     """View decorator: each request of `methods` counts against `rate` for its address; past it, 429.
 
-    Usage: ``@rate_limited(PASSWORD_RESET)`` on the password-reset view (or call ``allow(request,
-    PASSWORD_RESET)`` and return ``too_many_requests(request, PASSWORD_RESET)`` when it is False)."""
+    Used on the registration and password-reset views; the login view calls allow() and too_many_requests()
+    itself, as it also needs the user name for the audit."""
 
     def decorator(view):
         @wraps(view)

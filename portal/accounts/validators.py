@@ -1,4 +1,5 @@
-"""Password complexity as 等保 2.0 asks: at least three of the four character classes, and not a common password."""
+"""Password complexity as 等保 2.0 asks: at least three of the four character classes, and not a common password
+(nor the demo accounts' published password)."""
 
 import re
 import string
@@ -6,6 +7,11 @@ from pathlib import Path
 
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
+
+# The demo accounts' password (demo/seed.py), published in the README. Every password set through the portal
+# (forms, admin, create_official) is refused if it is this one, so in production only data carried over from a
+# demo database can hold it, and `check --deploy` looks for that (demo/production.py).
+DEMO_PASSWORD = "Demo#2024hb"  # noqa: S105 - published on purpose: it is the one password no real account may have
 
 CHARACTER_CLASSES = (
     (re.compile(r"[a-z]"), "小写字母"),
@@ -43,11 +49,13 @@ class CommonPasswordValidator(password_validation.CommonPasswordValidator):
     """Django's 20,000 common passwords plus the most common Chinese ones (common_passwords_zh.txt: digit
     runs, keyboard walks, 5201314 and woaini, pinyin names, place names, admin/qq variants). Compared
     case-insensitively, and also with the usual disguises undone: symbols and digits appended at the end
-    (`Aa123456!`, `zhangwei2024`) and digits or symbols written for look-alike letters (`P@ssw0rd`)."""
+    (`Aa123456!`, `zhangwei2024`) and digits or symbols written for look-alike letters (`P@ssw0rd`).
+    The demo password is refused the same way, with its own message: anyone who has read the README knows it."""
 
     CHINESE_LIST = Path(__file__).with_name("common_passwords_zh.txt")
     LOOK_ALIKES = (str.maketrans("0134578@$!", "oieastbasi"), str.maketrans("0134578@$!", "oleastbasl"))
     MESSAGE = "这个密码太常见了。常见密码加上数字、符号，或把字母写成形似的数字、符号，同样容易被猜中，请换一个。"
+    DEMO_MESSAGE = "这是演示账号公开使用的密码，任何人都可能知道，请换一个。"
 
     def __init__(self, password_list_path=password_validation.CommonPasswordValidator.DEFAULT_PASSWORD_LIST_PATH):
         super().__init__(password_list_path)
@@ -64,7 +72,10 @@ class CommonPasswordValidator(password_validation.CommonPasswordValidator):
         return forms | {form.translate(table) for form in forms for table in cls.LOOK_ALIKES}
 
     def validate(self, password, user=None):
-        if self.variants(password) & self.passwords:
+        forms = self.variants(password)
+        if DEMO_PASSWORD.lower() in forms:
+            raise ValidationError(self.DEMO_MESSAGE, code="password_too_common")
+        if forms & self.passwords:
             raise ValidationError(self.MESSAGE, code="password_too_common")
 
     def get_help_text(self):

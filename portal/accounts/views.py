@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse_lazy
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
@@ -38,9 +39,8 @@ from portal.accounts.services import (
     second_factor_verify,
     totp_device_for_enrolment,
 )
-from portal.accounts.throttle import throttle_hit
 from portal.audit.models import Event
-from portal.audit.services import audit, client_address
+from portal.audit.services import audit
 from portal.directory.models import Campaign, Cluster, Division
 
 
@@ -60,7 +60,7 @@ class LoginView(auth_views.LoginView):
 
     def form_valid(self, form):
         response = super().form_valid(form)
-        remember_user(response, form.get_user())
+        remember_user(response, self.request)
         return response
 
     def form_invalid(self, form):
@@ -80,21 +80,18 @@ class LogoutView(auth_views.LogoutView):
         return response
 
 
-# 找回密码: at most this many e-mails per address and requests per source address in an hour.
-RESET_LIMIT_PER_EMAIL = 3
-RESET_LIMIT_PER_ADDRESS = 10
-RESET_WINDOW_SECONDS = 3600
-
-
 def masked_email(email: str) -> str:
     """z***@example.cn: enough for the audit log to connect requests, not a list of addresses."""
     local, _, domain = email.partition("@")
     return f"{local[:1]}***@{domain}"
 
 
+@method_decorator(rate_limits.rate_limited(rate_limits.PASSWORD_RESET), name="dispatch")
 class PasswordResetView(auth_views.PasswordResetView):
     """找回密码 for enterprise users. Every request gets the same answer (no user enumeration); the mail is sent
-    only while the per-address limits hold; each request is audited."""
+    only while that e-mail address is within rate_limits.PASSWORD_RESET_MAILS; each request is audited.
+    Requests from one network address are limited by rate_limits.PASSWORD_RESET (the 429 page): counted
+    whatever e-mail address was asked for, that limit reveals nothing about accounts."""
 
     permission_required = PUBLIC
 
@@ -107,21 +104,16 @@ class PasswordResetView(auth_views.PasswordResetView):
 
     def form_valid(self, form):
         email = form.cleaned_data["email"].strip().lower()
-        within_limits = all([
-            throttle_hit(scope="password_reset_email", key=email, limit=RESET_LIMIT_PER_EMAIL,
-                         window_seconds=RESET_WINDOW_SECONDS),
-            throttle_hit(scope="password_reset_address", key=client_address(self.request) or "unknown",
-                         limit=RESET_LIMIT_PER_ADDRESS, window_seconds=RESET_WINDOW_SECONDS),
-        ])
+        within_limit = rate_limits.allow(self.request, rate_limits.PASSWORD_RESET_MAILS, key=email)
         accounts = len(list(form.get_users(email)))
-        if within_limits:
+        if within_limit:
             form.save(
                 domain_override=None, use_https=self.request.is_secure(), request=self.request,
                 subject_template_name=self.subject_template_name, email_template_name=self.email_template_name,
                 from_email=None, extra_email_context=self.extra_email_context,
             )
-        outcome = "超过频率限制，未发送" if not within_limits else f"已发送 {accounts} 封" if accounts else "无对应企业账号，未发送"
-        audit(Event.PASSWORD_RESET, request=self.request, success=within_limits,
+        outcome = "超过频率限制，未发送" if not within_limit else f"已发送 {accounts} 封" if accounts else "无对应企业账号，未发送"
+        audit(Event.PASSWORD_RESET, request=self.request, success=within_limit,
               detail=f"找回密码申请：{masked_email(email)}（{outcome}）")
         return redirect(self.success_url)
 
@@ -214,10 +206,12 @@ def password_change(request):
     form = PortalPasswordChangeForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = form.save()
-        update_session_auth_hash(request, user)  # this session stays; the user's other sessions end
+        update_session_auth_hash(request, user)  # this session stays (under a new key); the user's other sessions end
         audit(Event.PASSWORD_CHANGE, user=user, request=request, detail="用户自行修改密码")
         messages.success(request, "密码已修改。其他设备上的登录已失效。")
-        return redirect(_next_url(request))
+        response = redirect(_next_url(request))
+        remember_user(response, request)  # the marker follows the session's new key
+        return response
     return render(
         request,
         "accounts/password_change.html",

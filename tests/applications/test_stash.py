@@ -1,9 +1,14 @@
 """The expired-session stash writes only for the application's owner, in one slot, within a size cap."""
 
+import datetime as dt
+
 import pytest
+from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.core.cache import cache
+from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from applications.stash import MAX_STASHED_CHARACTERS, RESTORED_MESSAGE, SESSION_KEY
 from tests.factories import PASSWORD, ApplicationFactory, enterprise_user
@@ -61,6 +66,54 @@ def test_owners_expired_session_keeps_one_slot(client, draft, owner):
     stash = session.get_decoded()[SESSION_KEY]
     assert stash["path"] == reverse("applications:form", args=[draft.pk])
     assert stash["data"] == {"version": ["0"], "iso9000_number": ["第二份"]}
+
+
+def replay(cookies: dict[str, str], url: str, times: int = 5) -> None:
+    """The same POST with the same cookies from `times` fresh clients (each ignores what the last one was sent)."""
+    for n in range(times):
+        stranger = Client()
+        stranger.cookies.load(cookies)
+        stranger.post(url, {"version": 0, "report_basic": f"重放第{n}次"})
+
+
+@pytest.mark.parametrize("session_cookie", [None, "k3yma" * 6 + "de"], ids=["no-session-cookie", "made-up"])
+def test_owners_marker_without_its_session_stores_nothing(client, draft, owner, session_cookie):
+    log_in(client, owner)
+    marker = client.cookies["portal_previous_user"].value
+    expire_sessions()
+    cookies = {"portal_previous_user": marker}
+    if session_cookie:
+        cookies[settings.SESSION_COOKIE_NAME] = session_cookie
+    replay(cookies, reverse("applications:report", args=[draft.pk]))
+    assert Session.objects.count() == 0
+
+
+@pytest.mark.parametrize("ended", ["deleted", "expired-row-left"])
+def test_owners_ended_session_replayed_from_many_clients_is_one_row(client, draft, owner, ended):
+    log_in(client, owner)
+    cookies = {name: morsel.value for name, morsel in client.cookies.items()}
+    if ended == "deleted":
+        expire_sessions()
+    else:  # idle past its expiry, not yet removed by clearsessions
+        Session.objects.update(expire_date=timezone.now() - dt.timedelta(minutes=1))
+        cache.clear()
+    replay(cookies, reverse("applications:report", args=[draft.pk]))
+    [session] = Session.objects.all()
+    assert session.session_key == cookies[settings.SESSION_COOKIE_NAME]
+    assert session.get_decoded()[SESSION_KEY]["data"]["report_basic"] == ["重放第4次"]
+
+
+def test_marker_follows_the_new_session_key_of_a_password_change(client, draft, owner):
+    log_in(client, owner)
+    new_password = "Wire#mesh2026"
+    changed = client.post(reverse("accounts:password_change"),
+                          {"old_password": PASSWORD, "new_password1": new_password, "new_password2": new_password})
+    assert changed.status_code == 302
+    expire_sessions()
+    url = reverse("applications:report", args=[draft.pk])
+    client.post(url, {"version": 0, "report_basic": "改密码之后写的"})
+    client.post(reverse("accounts:login"), {"username": owner.username, "password": new_password})
+    assert "改密码之后写的" in client.get(url).content.decode()
 
 
 def test_over_the_cap_nothing_is_kept_and_the_text_is_shown_to_copy(client, draft, owner):

@@ -1,6 +1,7 @@
 """Upload content checks against the penetration test's files, built here so the checks stay honest:
 active PDFs hidden in object streams and deep action chains, automatic actions of every kind, XFA scripts,
-a PDF that stalled the old byte scan, a pixel bomb; and the ordinary files that must still be accepted."""
+actions opening an embedded file, rich media and 3D annotations, a PDF that stalled the old byte scan, a pixel
+bomb; and the ordinary files that must still be accepted."""
 
 import io
 import time
@@ -123,6 +124,53 @@ def test_embedded_file_is_refused():
     pdf = one_page_pdf()
     pdf.attachments["readme.exe"] = pikepdf.AttachedFileSpec(pdf, b"MZ\x90\x00", mime_type="application/octet-stream")
     assert "嵌入的附件" in refused_with(save(pdf))
+
+
+@pytest.mark.parametrize("where", ["open_action", "clicked_link"])
+def test_goto_embedded_action_is_refused(where):
+    """/GoToE opens a PDF embedded in (or attached to) this one: refused even behind a click."""
+    pdf = one_page_pdf()
+    target = Dictionary(R=Name.C, N=String("payload.pdf"))  # the embedded file named payload.pdf
+    action = pdf.make_indirect(Dictionary(S=Name.GoToE, T=target, D=Array([0, Name.Fit])))
+    if where == "open_action":
+        pdf.Root.OpenAction = action
+    else:
+        link_annotation(pdf, action)
+    data = save(pdf)
+    assert b"GoToE" not in data  # compressed in an object stream
+    assert "打开其他文件" in refused_with(data)
+
+
+def annotation_on_the_page(pdf, annotation: Dictionary) -> bytes:
+    pdf.pages[0].obj.Annots = pdf.make_indirect(Array([pdf.make_indirect(annotation)]))
+    return save(pdf)
+
+
+def test_rich_media_annotation_is_refused():
+    pdf = one_page_pdf()
+    player = pikepdf.Stream(pdf, b"CWS\x0a" + b"\x00" * 64)  # a (truncated) Flash file, as RichMedia carries
+    content = Dictionary(
+        Assets=Dictionary(Names=Array([String("player.swf"), pdf.make_indirect(Dictionary(
+            Type=Name.Filespec, F=String("player.swf"), EF=Dictionary(F=pdf.make_indirect(player)),
+        ))])),
+        Configurations=Array([]),
+    )
+    data = annotation_on_the_page(pdf, Dictionary(
+        Type=Name.Annot, Subtype=Name.RichMedia, Rect=[0, 0, 100, 100], RichMediaContent=content,
+        RichMediaSettings=Dictionary(Activation=Dictionary(Condition=Name.PO)),
+    ))
+    assert b"RichMedia" not in data  # compressed in an object stream
+    assert "多媒体或三维内容" in refused_with(data)
+
+
+def test_three_d_annotation_is_refused():
+    pdf = one_page_pdf()
+    model = pikepdf.Stream(pdf, b"U3D\x00" + b"\x00" * 64)  # a (truncated) U3D scene: 3D scenes may carry JavaScript
+    model.Type, model.Subtype = Name("/3D"), Name.U3D
+    annotation = Dictionary(Type=Name.Annot, Subtype=Name("/3D"), Rect=[0, 0, 100, 100])
+    annotation["/3DD"] = pdf.make_indirect(model)
+    annotation["/3DA"] = Dictionary(A=Name.PO)  # activated when the page opens
+    assert "多媒体或三维内容" in refused_with(annotation_on_the_page(pdf, annotation))
 
 
 def test_uri_action_outside_a_link_is_refused():

@@ -15,6 +15,7 @@ import pytest
 from django.core.management import call_command
 
 from applications.models import Application
+from portal.accounts.validators import DEMO_PASSWORD
 from portal.directory.models import Campaign
 from review.models import Certificate, Meeting, Publicity, ReviewRecord, SpotCheckDraw
 from tests.browser.conftest import SCREENSHOTS
@@ -24,7 +25,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 AXE_JS = Path(__file__).resolve().parent / "node_modules" / "axe-core" / "axe.min.js"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 FAILING_IMPACTS = {"critical", "serious"}
-DEMO_PASSWORD = "Demo#2024hb"
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
 

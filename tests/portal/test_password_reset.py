@@ -71,7 +71,7 @@ def test_officials_are_not_reset_by_mail(client):
     assert mail.outbox == []
 
 
-def test_resets_are_limited_per_address(client, member):
+def test_reset_mails_are_limited_per_email_address(client, member):
     for _ in range(5):
         response = ask(client, "zhaoli@example.cn")
         assert "请查收邮件" in response.content.decode()  # the answer never changes

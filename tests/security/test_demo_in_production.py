@@ -9,10 +9,11 @@ from django.core.checks import Error
 from django.core.management import call_command
 from django.core.management.base import SystemCheckError
 
+from demo import production
 from demo.production import demo_accounts_check
-from demo.seed import DEMO_PASSWORD
 from portal.accounts.checks import trusted_proxies_check
-from tests.factories import county_official, enterprise_user
+from portal.accounts.validators import DEMO_PASSWORD
+from tests.factories import city_official, county_official, enterprise_user, sysadmin
 from tests.security.test_deploy import ROOT, production_env
 
 
@@ -43,6 +44,28 @@ def test_check_deploy_fails_while_an_account_has_the_demo_password():
     user.save()
     ids = {error.id for error in demo_accounts_check()}
     assert ids == {"demo.E001", "demo.E002"}
+
+
+@pytest.mark.django_db
+def test_check_deploy_finds_the_demo_password_on_a_normally_named_official():
+    official = county_official(username="anping-zhangli")
+    official.set_password(DEMO_PASSWORD)  # as a copied demo database or a script would, past the validators
+    official.save()
+    [error] = demo_accounts_check()
+    assert error.id == "demo.E002" and "anping-zhangli" in error.msg
+
+
+@pytest.mark.django_db
+def test_demo_accounts_and_administrators_are_checked_before_the_bound(monkeypatch):
+    monkeypatch.setattr(production, "MAX_PASSWORD_CHECKS", 2)
+    for username in ("xingtai-wang", "hengshui-li"):
+        city_official(username=username)
+    flagged = enterprise_user(username="ent-copied", is_demo=True)
+    administrator = sysadmin(username="sys-zhao")
+    for user in (flagged, administrator):
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+    assert production.accounts_with_demo_password() == ["ent-copied", "sys-zhao"]
 
 
 @pytest.mark.django_db

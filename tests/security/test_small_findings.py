@@ -1,10 +1,11 @@
 """The penetration test's small findings: control characters in URLs, pages kept by a shared computer's
-browser, common passwords in disguise."""
+browser, common passwords in disguise, the published demo password."""
 
 import pytest
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 
+from portal.accounts.validators import DEMO_PASSWORD
 from tests.factories import PASSWORD, county_official, enterprise_user, province_official
 
 pytestmark = pytest.mark.django_db
@@ -52,9 +53,16 @@ def test_common_passwords_in_disguise_are_refused(password):
     assert "这个密码太常见了" in " ".join(refused.value.messages)
 
 
-@pytest.mark.parametrize("password", [PASSWORD, "Qq7#Bx9!Lm", "Hb#Sw2024-net", "Demo#2024hb"])
+@pytest.mark.parametrize("password", [PASSWORD, "Qq7#Bx9!Lm", "Hb#Sw2024-net", "Anping#Mesh26"])
 def test_uncommon_passwords_pass(password):
     validate_password(password)
+
+
+@pytest.mark.parametrize("password", [DEMO_PASSWORD, DEMO_PASSWORD.upper(), DEMO_PASSWORD + "!"])
+def test_the_published_demo_password_is_refused(password):
+    with pytest.raises(ValidationError) as refused:
+        validate_password(password)
+    assert "演示账号公开使用的密码" in " ".join(refused.value.messages)
 
 
 def test_common_password_is_refused_on_the_password_page(client):
