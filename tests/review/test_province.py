@@ -375,12 +375,14 @@ def test_province_list_filters_and_searches(client):
     assert hengshui[0].enterprise.name in page and "清河搜索企业" not in page
 
 
-def test_province_list_is_paginated_50_a_page(client):
+def test_province_list_is_paginated_20_a_page_or_50_on_request(client):
     forwarded(51)
     client.force_login(province_official())
     first = client.get(reverse("review:province_list")).content.decode()
-    assert "第 1 / 2 页" in first and first.count('href="/review/applications/') == 50
-    second = client.get(reverse("review:province_list"), {"page": 2}).content.decode()
+    assert "第 1 / 3 页" in first and first.count('href="/review/applications/') == 20
+    fifty = client.get(reverse("review:province_list"), {"per_page": 50}).content.decode()
+    assert "第 1 / 2 页" in fifty and fifty.count('href="/review/applications/') == 50
+    second = client.get(reverse("review:province_list"), {"per_page": 50, "page": 2}).content.decode()
     assert second.count('href="/review/applications/') == 1
 
 

@@ -496,3 +496,13 @@ def test_ranking_a_cluster_longer_than_a_page_keeps_the_unshown_ranks(client):
     shown.refresh_from_db()
     kept.refresh_from_db()
     assert (shown.city_rank, kept.city_rank) == (1, 2)
+
+
+@pytest.mark.parametrize(
+    "name", ["review:application_detail", "review:verification", "review:city_cluster_forward", "review:transition"]
+)
+def test_a_rows_link_is_the_one_reverse_gives(name):
+    from review.templatetags.work_lists import row_url
+
+    assert row_url(name, 42) == reverse(name, args=[42])
+    assert row_url(name, "7") == reverse(name, args=[7])
