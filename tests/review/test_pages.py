@@ -12,7 +12,14 @@ from portal.dates import chinese_date, chinese_datetime
 from review import services
 from review.selectors import deadline_countdown, timeline_for
 from review.services import perform_transition
-from tests.factories import add_material, auditor, city_official, county_official, png_bytes, province_official
+from tests.factories import (
+    add_material,
+    auditor,
+    city_official,
+    county_official,
+    png_bytes,
+    province_official,
+)
 from tests.review.journey import actor_for, application_in, verify, walk
 
 pytestmark = pytest.mark.django_db
