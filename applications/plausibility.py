@@ -8,6 +8,7 @@ import datetime as dt
 from decimal import Decimal
 
 from applications.models import MONEY_MAX, REVENUE_CONFIRM_ABOVE
+from portal.dates import chinese_date
 
 # Every money field beside its year: (revenue, tax, R&D spend, profit) of 上年度, 前年, 大前年.
 YEARS = [
@@ -85,7 +86,7 @@ def established_not_in_future(data: dict, today: dt.date) -> list[tuple[str, str
     if established is None:
         return []
     if established > today:
-        return [("established_on", f"成立日期（{established.year}年{established.month}月{established.day}日）晚于今天，请核对。")]
+        return [("established_on", f"成立日期（{chinese_date(established)}）晚于今天，请核对。")]
     if established < dt.date(1949, 10, 1):
         return [("established_on", "成立日期早于1949年10月1日，请核对。")]
     return []

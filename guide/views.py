@@ -11,7 +11,7 @@ from guide import documents
 from guide.content import FAQ, REPORT_OUTLINE, notice, wording_version
 from portal.accounts.decorators import public
 from portal.accounts.navigation import ROLE_HOME
-from portal.directory.models import Campaign, Division
+from portal.directory.models import Campaign, DeadlineLevel, Division
 
 
 @public
@@ -25,8 +25,9 @@ def front(request):
 @public
 def guide(request):
     campaign = Campaign.current()
-    contacts = []
+    contacts, passed = [], {}
     if campaign is not None:
+        passed = {level: campaign.deadline_passed(level) for level in DeadlineLevel.values}
         contacts = (
             Division.objects.filter(clusters__in=campaign.eligible_clusters())
             .distinct()
@@ -39,6 +40,7 @@ def guide(request):
         "guide/front.html",
         {
             "campaign": campaign,
+            "passed": passed,  # {level: whether that deadline has passed}: a passed one reads 「已截止」
             "notice": text,
             "scope": text.section("一、"),
             "conditions_text": text.section("二、"),

@@ -3,10 +3,10 @@
 from dataclasses import dataclass
 
 from django.db.models import Prefetch
-from django.utils import timezone
 
 from applications.fingerprint import fingerprint
 from applications.models import EDITABLE_STATES, Application
+from portal.dates import chinese_datetime
 from review.models import ReviewRecord
 
 
@@ -47,7 +47,7 @@ def integrity_problems(*, chunk_size: int = 500) -> list[IntegrityProblem]:
                     application.pk,
                     label,
                     application.get_state_display(),
-                    f"当前数据摘要 {current[:16]}… 与「{latest.action_label}」（{timezone.localtime(latest.at):%Y-%m-%d %H:%M}）"
+                    f"当前数据摘要 {current[:16]}… 与「{latest.action_label}」（{chinese_datetime(latest.at)}）"
                     f"签署时的摘要 {latest.data_sha256[:16]}… 不一致",
                 )
             )

@@ -1,4 +1,10 @@
-"""One date format across pages, messages, notifications and e-mails: 2026年12月2日 (no leading zeros)."""
+"""One date format across pages, messages, notifications and e-mails: 2026年12月2日 (no leading zeros).
+
+Python writes dates with `chinese_date` and moments with `chinese_datetime` (2026年12月2日 09:05); templates write
+the same with `|date:"Y年n月j日"` and `|date:"Y年n月j日 H:i"` (the audit log adds seconds: `"Y年n月j日 H:i:s"`).
+There is no short form: narrow table columns keep the whole date on one line (`text-nowrap`). Only what a machine
+reads keeps ISO 8601: the value of a date input (`type="date"`), CSV exports and stored audit changes.
+"""
 
 import datetime as dt
 
@@ -13,6 +19,6 @@ def chinese_date(day: dt.date | dt.datetime | None) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
 
-def chinese_datetime(moment: dt.datetime) -> str:
+def chinese_datetime(moment: dt.datetime, *, seconds: bool = False) -> str:
     local = timezone.localtime(moment) if timezone.is_aware(moment) else moment
-    return f"{chinese_date(local)} {local:%H:%M}"
+    return f"{chinese_date(local)} {local:%H:%M:%S}" if seconds else f"{chinese_date(local)} {local:%H:%M}"

@@ -9,6 +9,7 @@ from applications import eligibility, return_targets
 from applications.eligibility import CONDITIONS
 from applications.fields import VERIFIED_FIELDS
 from applications.models import MONEY_MAX, State
+from portal.dates import chinese_date
 from portal.directory.models import DeadlineLevel
 from review.models import CountyVerification, Decision, SpotCheckResult
 from review.selectors import FORWARDED_STATES, PENDING, UNMET, ListQuery, city_choices, cluster_choices
@@ -326,5 +327,5 @@ class DeadlineExtensionForm(forms.Form):
         if self.campaign and level and isinstance(new_date, dt.date):
             old = self.campaign.deadline(level)
             if new_date <= old:
-                self.add_error("new_date", f"新的截止日期须晚于原截止日期（{old:%Y年%m月%d日}）。")
+                self.add_error("new_date", f"新的截止日期须晚于原截止日期（{chinese_date(old)}）。")
         return data

@@ -9,6 +9,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from applications.models import MONEY, Application
+from portal.dates import chinese_date
 from portal.directory.models import end_of_day
 
 
@@ -193,7 +194,7 @@ class SpotCheckDraw(models.Model):
         ordering = ["-created_at"]
 
     def __str__(self):
-        return f"抽查 {self.share_percent}%（{self.created_at:%Y-%m-%d}）"
+        return f"抽查 {self.share_percent}%（{chinese_date(self.created_at)}）"
 
 
 class SpotCheckResult(models.TextChoices):
@@ -384,7 +385,7 @@ class Publicity(models.Model):
         ordering = ["-starts_on", "-id"]
 
     def __str__(self):
-        return f"{self.campaign.title}拟认定名单公示（{self.starts_on:%Y-%m-%d}至{self.ends_on:%Y-%m-%d}）"
+        return f"{self.campaign.title}拟认定名单公示（{chinese_date(self.starts_on)}至{chinese_date(self.ends_on)}）"
 
     def has_started(self, now: dt.datetime | None = None) -> bool:
         return timezone.localdate(now or timezone.now()) >= self.starts_on

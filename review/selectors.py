@@ -13,6 +13,7 @@ from applications.fields import VERIFIED_FIELDS, FigureRow, facts_for
 from applications.models import Application, State
 from applications.selectors import applications_visible_to, read_through_jurisdiction
 from portal.accounts.models import Role
+from portal.dates import chinese_datetime
 from portal.directory.choices import city_rows, cluster_rows
 from portal.directory.models import Campaign, Cluster, end_of_day
 from review.errors import TransitionRefused
@@ -746,7 +747,7 @@ def verification_history(application) -> list[VerificationVersionRow]:
     rows, before = [], None
     for version in versions:
         if version.kind == VerificationVersionKind.RECONFIRMED:
-            resubmitted = f"（{timezone.localtime(version.submitted_at):%Y-%m-%d %H:%M}）" if version.submitted_at else ""
+            resubmitted = f"（{chinese_datetime(version.submitted_at)}）" if version.submitted_at else ""
             changes = [f"企业重新提交{resubmitted}后确认核实情况无变化"]
         else:
             changes = _version_changes(before, version)

@@ -25,7 +25,7 @@ from applications.services import record_conditions, store_conditions
 from portal.audit.labels import action_label
 from portal.audit.models import Event
 from portal.audit.services import audit
-from portal.dates import chinese_date
+from portal.dates import chinese_date, chinese_datetime
 from portal.directory.models import Campaign, DeadlineLevel
 from review.errors import ActionForbidden, Refused, TransitionRefused, VerificationChanged
 from review.figures import figures_changed
@@ -405,7 +405,7 @@ def spot_check_draw(
         SpotCheck.objects.bulk_create([SpotCheck(draw=draw, application_id=pk) for pk in drawn])
         detail = f"抽查 {share_percent}%：{len(drawn)}/{len(population)} 家"
         if previous is not None:
-            detail = f"重新抽查（替换 {previous.created_at:%Y-%m-%d %H:%M} 的抽查）{share_percent}%：{len(drawn)}/{len(population)} 家；理由：{reason}"
+            detail = f"重新抽查（替换 {chinese_datetime(previous.created_at)} 的抽查）{share_percent}%：{len(drawn)}/{len(population)} 家；理由：{reason}"
         audit(Event.ADMIN_CHANGE, user=actor, obj=draw, detail=detail)
     return draw
 
@@ -679,7 +679,7 @@ def campaign_extend_deadline(*, actor, campaign_id: int, level: str, new_date: d
         )
     audit(
         Event.ADMIN_CHANGE, user=actor, obj=campaign,
-        detail=f"{DeadlineLevel(level).label}：{old_date:%Y-%m-%d} → {new_date:%Y-%m-%d}",
+        detail=f"{DeadlineLevel(level).label}：{chinese_date(old_date)} → {chinese_date(new_date)}",
     )
     return extension
 

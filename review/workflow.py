@@ -324,7 +324,7 @@ def publicity_problem(application, now: dt.datetime | None = None) -> str | None
     if entry is None:
         return "认定前须公示拟认定名单：请先发布公示。"
     if not entry.publicity.has_ended(now):
-        return f"拟认定名单公示期至{entry.publicity.ends_on:%Y年%-m月%-d日}，公示期满后方可认定。"
+        return f"拟认定名单公示期至{chinese_date(entry.publicity.ends_on)}，公示期满后方可认定。"
     outcomes = set(entry.objections.values_list("outcome", flat=True))
     if ObjectionOutcome.OPEN in outcomes:
         return "公示期间收到的异议尚未处理完毕，处理后方可认定。"
@@ -380,7 +380,7 @@ def renewal_problem(title, campaign, now: dt.datetime | None = None) -> str | No
     if title.state != State.AWARDED or certificate is None or certificate.status(today) != CertificateStatus.VALID:
         return "只有有效期内的称号可以申请复核。"
     if (certificate.expires_on - today).days > RENEWAL_WINDOW_DAYS:
-        return f"称号有效期至{certificate.expires_on:%Y年%-m月%-d日}，到期前一年内方可申请复核。"
+        return f"称号有效期至{chinese_date(certificate.expires_on)}，到期前一年内方可申请复核。"
     if campaign is None or campaign.state != CampaignState.OPEN or campaign.deadline_passed("enterprise", now):
         return "目前没有开放申报的批次，请在下一批次开放后申请复核。"
     if title.campaign_id == campaign.pk:

@@ -160,7 +160,7 @@ def expiring_within_a_year(user, today: dt.date):
 def expiring_by_month(expiring) -> Chart:
     months = {}
     for certificate in expiring:
-        key = f"{certificate.expires_on:%Y年%m月}"
+        key = f"{certificate.expires_on.year}年{certificate.expires_on.month}月"
         months[key] = months.get(key, 0) + 1
     return Chart("expiring", "一年内到期的称号（按月）", "bar", list(months), [("到期数", list(months.values()))], unit="家")
 

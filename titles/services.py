@@ -14,6 +14,7 @@ from django.utils import timezone
 from applications.uploads import CheckedFile
 from portal.audit.models import Event
 from portal.audit.services import audit
+from portal.dates import chinese_date
 from review.models import Certificate, Decision, Meeting, Objection, Publicity, PublicityEntry
 from review.notifications import send_notices
 from review.services import Refused, certificate_revoke, perform_transition
@@ -54,7 +55,7 @@ def publicity_publish(*, actor, meeting_id: int, starts_on: dt.date, ends_on: dt
         )
         if not decisions:
             raise Refused("该会议没有“认定”的结论，无需公示。")
-        opinion = f"经{meeting.name}研究拟予认定，{starts_on:%Y年%-m月%-d日}至{ends_on:%Y年%-m月%-d日}在门户公示。"
+        opinion = f"经{meeting.name}研究拟予认定，{chinese_date(starts_on)}至{chinese_date(ends_on)}在门户公示。"
         for d in decisions:
             perform_transition(application_id=d.application_id, action=Action.PUBLICIZE, actor=actor, opinion=opinion)
         publicity = Publicity.objects.create(
@@ -75,7 +76,7 @@ def publicity_publish(*, actor, meeting_id: int, starts_on: dt.date, ends_on: dt
         )
         audit(
             Event.TRANSITION, user=actor, obj=publicity,
-            detail=f"公示拟认定名单 {len(decisions)} 家，{starts_on:%Y-%m-%d} 至 {ends_on:%Y-%m-%d}",
+            detail=f"公示拟认定名单 {len(decisions)} 家，{chinese_date(starts_on)}至{chinese_date(ends_on)}",
         )
     return publicity
 
@@ -105,7 +106,7 @@ def objection_lodge(
         publicity = Publicity.objects.select_for_update().get(pk=entry.publicity_id)
         if not publicity.is_running(now):
             raise Refused(
-                f"公示期为{publicity.starts_on:%Y年%-m月%-d日}至{publicity.ends_on:%Y年%-m月%-d日}，当前不在公示期内，不能提出异议。"
+                f"公示期为{chinese_date(publicity.starts_on)}至{chinese_date(publicity.ends_on)}，当前不在公示期内，不能提出异议。"
             )
         objection = Objection(
             entry=entry,

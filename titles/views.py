@@ -14,6 +14,7 @@ from portal.accounts.decorators import permission_required, public
 from portal.accounts.throttle import throttle_hit
 from portal.audit.models import Event
 from portal.audit.services import audit, client_address
+from portal.dates import chinese_date
 from portal.directory.models import Campaign
 from review import selectors as review_selectors
 from review.documents.selectors import revocations_awaiting_notice
@@ -108,7 +109,7 @@ def publicity_manage(request):
             else:
                 messages.success(
                     request,
-                    f"已发布拟认定名单公示（{publicity.starts_on:%Y年%-m月%-d日}至{publicity.ends_on:%Y年%-m月%-d日}）。",
+                    f"已发布拟认定名单公示（{chinese_date(publicity.starts_on)}至{chinese_date(publicity.ends_on)}）。",
                 )
                 return redirect("titles:publicity_detail", pk=publicity.pk)
         else:

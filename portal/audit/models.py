@@ -2,6 +2,8 @@
 
 from django.db import models
 
+from portal.dates import chinese_datetime
+
 # Entries are kept at least this long (网络安全法 第二十一条: six months). The PostgreSQL trigger in
 # migration 0003 uses the same figure.
 RETENTION_DAYS = 180
@@ -63,7 +65,7 @@ class AuditEvent(models.Model):
         ordering = ["-at", "-id"]
 
     def __str__(self):
-        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.username} {self.get_event_display()}"
+        return f"{chinese_datetime(self.at, seconds=True)} {self.username} {self.get_event_display()}"
 
     def save(self, *args, **kwargs):
         if not self._state.adding:

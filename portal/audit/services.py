@@ -13,6 +13,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from portal.audit.models import RETENTION_DAYS, AuditEvent, Event
+from portal.dates import chinese_date
 
 _current_request: ContextVar = ContextVar("audit_current_request", default=None)
 
@@ -136,8 +137,8 @@ def audit_log_purge(*, before: dt.date) -> int:
     latest_allowed = timezone.localdate() - dt.timedelta(days=RETENTION_DAYS)
     if before > latest_allowed:
         raise PurgeRefused(
-            f"审计日志至少保留{RETENTION_DAYS}天：只能清理 {latest_allowed:%Y-%m-%d}（含）之前的日期，"
-            f"不能清理到 {before:%Y-%m-%d}。"
+            f"审计日志至少保留{RETENTION_DAYS}天：只能清理 {chinese_date(latest_allowed)}（含）之前的日期，"
+            f"不能清理到 {chinese_date(before)}。"
         )
     cutoff = timezone.make_aware(dt.datetime.combine(before, dt.time.min))
     with transaction.atomic(), connection.cursor() as cursor:
@@ -147,6 +148,6 @@ def audit_log_purge(*, before: dt.date) -> int:
             Event.ADMIN_CHANGE,
             username="purge_audit_log",
             object_type=AuditEvent._meta.label,
-            detail=f"清理审计日志：删除 {deleted} 条 {before:%Y-%m-%d} 之前的记录",
+            detail=f"清理审计日志：删除 {deleted} 条 {chinese_date(before)}之前的记录",
         )
     return deleted

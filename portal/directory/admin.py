@@ -26,19 +26,29 @@ def routing_note(county) -> str:
 
 @admin.register(Division)
 class DivisionAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "kind", "parent", "reviewing_city"]
+    """The divisions are GB/T 2260 reference data (read-only here); the 系统管理员 keeps each unit's review routing
+    and its responsible department with phone, which the front page, the final states' 「如有疑问请联系」 and the
+    documents' signatures read. Every change reaches the audit log with old → new values (portal/audit/signals.py).
+    """
+
+    list_display = ["code", "name", "kind", "parent", "reviewing_city", "office_name", "office_phone"]
     list_filter = ["kind"]
-    search_fields = ["code", "name"]
+    search_fields = ["code", "name", "office_name"]
     list_select_related = ["parent", "reviewing_city"]
-    fields = ["code", "name", "kind", "parent", "reviewing_city"]
+    fields = ["code", "name", "kind", "parent", "reviewing_city", "office_name", "office_phone"]
     readonly_fields = ["code", "name", "kind", "parent"]
 
     def get_fieldsets(self, request, obj=None):
+        office = ("主管部门", {
+            "fields": ["office_name", "office_phone"],
+            "description": "办事指南「各县（市、区）主管部门」、办结后的「如有疑问请联系」和公文署名使用这里的名称和电话。",
+        })
         if obj is None or not obj.is_county_level:
-            return super().get_fieldsets(request, obj)
+            return [(None, {"fields": ["code", "name", "kind", "parent", "reviewing_city"]}), office]
         return [
             (None, {"fields": ["code", "name", "kind", "parent"]}),
             ("申报路由", {"fields": ["reviewing_city"], "description": routing_note(obj)}),
+            office,
         ]
 
     def save_model(self, request, obj, form, change):

@@ -8,6 +8,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from portal.dates import chinese_date
+
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
@@ -177,9 +179,9 @@ class Campaign(models.Model):
         enterprise, county, city = self.enterprise_deadline, self.county_deadline, self.city_deadline
         errors = {}
         if enterprise and county and county < enterprise:
-            errors["county_deadline"] = f"县级初审截止日期不能早于企业申报截止日期（{enterprise:%Y-%m-%d}）。"
+            errors["county_deadline"] = f"县级初审截止日期不能早于企业申报截止日期（{chinese_date(enterprise)}）。"
         if county and city and city < county:
-            errors["city_deadline"] = f"市级审核截止日期不能早于县级初审截止日期（{county:%Y-%m-%d}）。"
+            errors["city_deadline"] = f"市级审核截止日期不能早于县级初审截止日期（{chinese_date(county)}）。"
         return errors
 
     def clean(self):

@@ -15,12 +15,12 @@ from applications.fingerprint import fingerprint
 from applications.growth import growth_rows, years_of
 from applications.models import REPORT_SECTIONS, Application, State
 from applications.selectors import applications_visible_to
+from portal.dates import chinese_date
 from portal.directory.models import Campaign
 from review.models import Certificate, ReviewRecord
 from review.selectors import verification_of
 from review.workflow import Action
 
-from .formatting import chinese_date
 from .pdf import qr_data_uri
 
 CHINESE_NUMERALS = "一二三四五六七八九十"

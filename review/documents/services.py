@@ -7,10 +7,10 @@ from django.utils import timezone
 
 from portal.audit.models import Event
 from portal.audit.services import audit
+from portal.dates import chinese_date
 from review.models import CertificateBatch, IssuedLetter, LetterKind, RevocationNoticeEntry
 
 from .certificates import campaign_certificates
-from .formatting import chinese_date
 from .selectors import revocations_awaiting_notice
 from .tasks import generate_certificate_batch
 
@@ -57,7 +57,7 @@ def letter_issue(*, actor, kind: str, campaign, unit, values: dict) -> IssuedLet
         label = letter.get_kind_display()
         audit(
             Event.ADMIN_CHANGE, user=actor, obj=letter,
-            detail=f"{'登记' if created else '更正'}{label}：{letter.document_number}，成文日期 {letter.dated:%Y-%m-%d}"
+            detail=f"{'登记' if created else '更正'}{label}：{letter.document_number}，成文日期 {chinese_date(letter.dated)}"
             + (f"，签发人 {letter.signer}" if letter.signer else ""),
         )
     return letter
@@ -83,7 +83,7 @@ def revocation_notice_issue(*, actor, campaign, unit, values: dict) -> IssuedLet
         numbers = "、".join(c.number for c in pending)
         audit(
             Event.ADMIN_CHANGE, user=actor, obj=letter,
-            detail=f"发布撤销称号通报：{letter.document_number}，成文日期 {letter.dated:%Y-%m-%d}，列入 {len(pending)} 项（{numbers}）",
+            detail=f"发布撤销称号通报：{letter.document_number}，成文日期 {chinese_date(letter.dated)}，列入 {len(pending)} 项（{numbers}）",
         )
     return letter
 

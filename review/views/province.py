@@ -13,6 +13,7 @@ from applications.selectors import applications_visible_to
 from portal.accounts.decorators import permission_required
 from portal.audit.models import Event
 from portal.audit.services import audit
+from portal.dates import chinese_date
 from portal.directory.models import Campaign, DeadlineLevel
 from review import selectors
 from review.forms import (
@@ -361,8 +362,8 @@ def extend_deadline(request):
             else:
                 messages.success(
                     request,
-                    f"已将「{DeadlineLevel(extension.level).label}」由 {extension.old_date:%Y年%m月%d日} "
-                    f"延长至 {extension.new_date:%Y年%m月%d日}。",
+                    f"已将「{DeadlineLevel(extension.level).label}」由 {chinese_date(extension.old_date)} "
+                    f"延长至 {chinese_date(extension.new_date)}。",
                 )
                 return redirect("review:extend_deadline")
         else:

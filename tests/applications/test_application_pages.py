@@ -134,6 +134,16 @@ def test_duplicate_partner_code_is_refused_on_its_row(owner_client, draft):
     assert not PartnerSME.objects.exists()
 
 
+def test_more_honours_than_the_form_takes_are_refused_in_rows(owner_client, draft):
+    honours = [("credit", "provincial", f"河北省守合同重信用企业（第{n}次）", 2000 + n % 20, "河北省市场监督管理局") for n in range(51)]
+    response = owner_client.post(reverse("applications:form", args=[draft.pk]), form_data(draft, honours=honours))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "最多填写 50 行。" in page  # Django's 「请最多提交 50 个表单。」 in the form's own terms
+    assert "表单" not in page
+    assert draft.honours.count() == 0
+
+
 def test_partner_code_is_validated(owner_client, draft):
     rows = [("协作企业", "91131125MA0CX7R255", "配套")]
     response = owner_client.post(reverse("applications:form", args=[draft.pk]), form_data(draft, partners=rows))

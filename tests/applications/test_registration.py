@@ -2,6 +2,7 @@ import json
 from pathlib import Path
 
 import pytest
+from captcha.models import CaptchaStore
 from django.urls import reverse
 
 from applications.models import Enterprise
@@ -152,6 +153,20 @@ def test_username_taken_is_refused(client, cluster):
     client.logout()
     response = client.post(URL, registration(cluster, credit_code="91130534MA07LK3D89", username="XINXING"))
     assert "已被使用" in " ".join(errors(response, "username"))
+
+
+@pytest.mark.parametrize(("answer", "message"), [("ZZZZ", "图形验证码不正确"), ("", "请输入图形验证码")])
+def test_registration_is_refused_without_the_right_captcha(client, cluster, settings, answer, message):
+    settings.CAPTCHA_TEST_MODE = False
+    key = CaptchaStore.generate_key()
+    response = client.post(URL, registration(cluster, captcha_0=key, captcha_1=answer))
+    assert response.status_code == 200
+    assert message in " ".join(errors(response, "captcha"))
+    assert not Enterprise.objects.exists() and not User.objects.filter(username="xinxing").exists()
+    # the same form with the picture's answer registers
+    key = CaptchaStore.generate_key()
+    answered = client.post(URL, registration(cluster, captcha_0=key, captcha_1=CaptchaStore.objects.get(hashkey=key).response))
+    assert answered.status_code == 302 and Enterprise.objects.get().name == "安平县新星丝网有限公司"
 
 
 def test_login_page_links_to_registration(client):

@@ -103,6 +103,9 @@ def test_return_pointing_at_the_tax_certificate_is_seen_on_every_tab(ready_clien
     home = ready_client.get(reverse("applications:home")).content.decode()
     assert f'href="{materials_url}#material-tax">按退回意见修改' in home
     assert "均已齐全" not in home
+    assert "可以提交申报" not in home and "已退回修改：请按意见修改后重新提交申报" in home
+    submit_page = ready_client.get(reverse("applications:submit", args=[ready.pk])).content.decode()
+    assert "可以提交<" not in submit_page and "已退回修改：请按意见修改后重新提交申报" in submit_page
 
 
 def test_officials_return_form_stores_the_targets(client, ready, ready_client):

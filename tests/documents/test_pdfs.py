@@ -1,5 +1,7 @@
 """申请报告, 推荐审核表, 核实情况证明: content, embedded Chinese fonts, fingerprint footer, jurisdiction."""
 
+import re
+from decimal import Decimal
 
 import pytest
 from django.conf import settings
@@ -256,3 +258,30 @@ def test_verification_pdf_concludes_which_conditions_are_not_met(client):
     assert "经核实，该企业不符合申报条件" in text
     assert "A3“年营业收入1亿元以上”" in text and "E1“资产所有者权益超过50%”" in text
     assert "A4“" not in text  # 纳税总额 is met
+
+
+def test_three_years_show_with_growth_on_the_officials_page_and_in_the_form_pdf(client):
+    application = submitted_application(
+        revenue_y3=Decimal("32000.00"), revenue_y2=Decimal("41600.00"),  # 上年度 52,000.00: +25.00%
+        tax_total_y3=Decimal("1800.00"), tax_total_y2=Decimal("2000.00"),  # 上年度 2,600.00: +30.00%
+        rd_spend_y2=Decimal("2600.00"),  # 上年度 2,080.00: −20.00%
+    )
+    years = [application.campaign.year - n for n in (3, 2, 1)]
+    client.force_login(county_official())
+    page = client.get(reverse("review:application_detail", args=[application.pk])).content.decode()
+    table = re.search(r'<table[^>]*growth-table.*?</table>', page, re.S).group(0)
+    rows = {cells[0]: cells[1:] for cells in (
+        [re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(r"<t[hd][^>]*>.*?</t[hd]>", row, re.S)]
+        for row in re.findall(r"<tr>.*?</tr>", table, re.S)
+    )}
+    assert rows["项目"] == [f"{y}年" for y in years] + ["上年度增长"]
+    assert rows["营业收入"] == ["32000.00", "41600.00", "52000.00", "25.00%"]  # as the figures table beside it
+    assert rows["纳税总额"] == ["1800.00", "2000.00", "2600.00", "30.00%"]
+    assert rows["科技投入"] == ["—", "2600.00", "2080.00", "-20.00%"]
+    assert rows["净利润"][-1] == "—"  # no figures, no growth
+
+    text = pdf_text(body(get(client, county_official(), "form_pdf", application)))
+    assert squash("项目" + "".join(f"{y}年" for y in years) + "上年度增长") in text
+    assert squash("营业收入32,000.0041,600.0052,000.0025.00%") in text
+    assert squash("纳税总额1,800.002,000.002,600.0030.00%") in text
+    assert squash("科技投入—2,600.002,080.00-20.00%") in text

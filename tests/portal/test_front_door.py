@@ -1,14 +1,27 @@
 """The public 办事指南 at /, the notice, the templates to download; signed-in users keep their role's home."""
 
+import datetime as dt
 import io
 import subprocess
 import zipfile
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
+from applications.models import State
+from portal.audit.models import AuditEvent, Event
 from portal.directory.models import Division
-from tests.factories import CampaignFactory, ClusterFactory, county_official
+from review.workflow import Action
+from tests.factories import (
+    CampaignFactory,
+    ClusterFactory,
+    EnterpriseFactory,
+    county_official,
+    eligible_application,
+    sysadmin,
+)
+from tests.review.journey import walk
 
 pytestmark = pytest.mark.django_db
 
@@ -34,6 +47,46 @@ def test_front_page_tells_a_newcomer_what_to_prepare(client, open_campaign):
     for url in (reverse("applications:register"), reverse("accounts:login"), reverse("guide_notice"),
                 reverse("review:public_awarded"), reverse("guide_template", args=["report-outline", "docx"])):
         assert f'href="{url}"' in page
+
+
+def test_the_sysadmin_keeps_each_countys_department_and_phone(client, open_campaign):
+    county = Division.objects.get(code="130534")  # 清河县, not set by any seed
+    cluster = ClusterFactory(name="清河县羊绒及制品产业集群", county_id=county.code, industry="羊绒")
+    client.force_login(sysadmin())
+    change = reverse("admin:directory_division_change", args=[county.code])
+    form = client.get(change).content.decode()
+    assert 'name="office_name"' in form and 'name="office_phone"' in form
+    response = client.post(change, {"reviewing_city": county.reviewing_city_id,
+                                    "office_name": "清河县工业和信息化局", "office_phone": "0319-8161234"})
+    assert response.status_code == 302
+    county.refresh_from_db()
+    assert (county.office_name, county.office_phone, county.reviewing_city_id) == ("清河县工业和信息化局", "0319-8161234", "130500")
+    audited = AuditEvent.objects.filter(event=Event.ADMIN_CHANGE).order_by("-id").first()
+    assert audited.changes == {"office_name": ["", "清河县工业和信息化局"], "office_phone": ["", "0319-8161234"]}
+    client.logout()
+
+    front = client.get("/").content.decode()
+    assert "清河县工业和信息化局" in front and 'href="tel:0319-8161234"' in front
+
+    application = eligible_application(campaign=open_campaign, enterprise=EnterpriseFactory(cluster=cluster))
+    walk(application, Action.SUBMIT, Action.COUNTY_REJECT)
+    application.refresh_from_db()
+    assert application.state == State.REJECTED
+    client.force_login(application.enterprise.users.get())
+    home = client.get(reverse("applications:home")).content.decode()
+    assert "如有疑问，请联系清河县工业和信息化局（电话 0319-8161234）。" in home
+
+
+def test_passed_deadlines_read_closed_on_the_front_page(client):
+    today = timezone.localdate()
+    campaign = CampaignFactory(opens_on=today - dt.timedelta(days=60), enterprise_deadline=today - dt.timedelta(days=1))
+    ClusterFactory()
+    page = client.get("/").content.decode()
+    passed = f"{campaign.enterprise_deadline.year}年{campaign.enterprise_deadline.month}月{campaign.enterprise_deadline.day}日 23:59"
+    county = f"{campaign.county_deadline.year}年{campaign.county_deadline.month}月{campaign.county_deadline.day}日"
+    assert f"企业申报已截止（{passed}）" in page
+    assert f"企业申报截止 {passed}" not in page and f"，截止 {passed}" not in page
+    assert f"，截止 {county}" in page  # the county's deadline still lies ahead
 
 
 def test_signed_in_user_keeps_the_role_home_at_the_root(client, open_campaign):

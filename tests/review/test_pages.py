@@ -1,15 +1,25 @@
 """The officials' pages: the application page, dashboards with deadlines, and the timeline for each viewer."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from applications.models import MaterialKind, State
+from applications.models import Application, MaterialKind, State
+from portal.dates import chinese_date, chinese_datetime
+from review import services
 from review.selectors import deadline_countdown, timeline_for
 from review.services import perform_transition
-from tests.factories import add_material, city_official, county_official, png_bytes, province_official
+from tests.factories import (
+    add_material,
+    auditor,
+    city_official,
+    county_official,
+    png_bytes,
+    province_official,
+)
 from tests.review.journey import actor_for, application_in, verify, walk
 
 pytestmark = pytest.mark.django_db
@@ -151,3 +161,47 @@ def test_public_page_needs_no_login_and_review_pages_do(client):
     for name in ("county_home", "county_queue", "city_home", "city_clusters", "province_home", "province_list"):
         response = client.get(reverse(f"review:{name}"))
         assert response.status_code == 302 and reverse("accounts:login") in response.url, name
+
+
+ISO_DATE = re.compile(r"(?<![\d-])\d{4}-\d{1,2}-\d{1,2}(?![\d-])")
+
+
+def visible_text(html: str) -> str:
+    """What a reader sees: no scripts, no tags (a date input's value stays ISO 8601, as the browser needs)."""
+    return re.sub(r"<[^>]*>", " ", re.sub(r"<(script|style)\b.*?</\1>", "", html, flags=re.S))
+
+
+def test_officials_pages_write_dates_as_the_enterprise_pages_do(client):
+    waiting = application_in(State.COUNTY_REVIEW)
+    application = walk(application_in(State.COUNTY_REVIEW), "verify", "county_return", "submit")
+    county = actor_for(application, "county_pass")
+    services.county_verification_reconfirm(
+        application_id=application.pk, actor=county, version=Application.objects.get(pk=application.pk).county_verification.version
+    )
+    walk(application, "county_pass", "city_forward")
+    province = province_official()
+    campaign = application.campaign
+    draw = services.spot_check_draw(actor=province, campaign=campaign, share_percent=100)
+    meeting = services.meeting_create(actor=province, campaign=campaign, name="第一次会议", held_on=campaign.opens_on,
+                                      minutes_number="冀企产会〔2024〕1号")
+    later = campaign.city_deadline + dt.timedelta(days=10)
+    services.campaign_extend_deadline(actor=province, campaign_id=campaign.pk, level="city", new_date=later, reason="部分市材料补正")
+    seen = {
+        (county, reverse("review:county_queue")): [chinese_datetime(waiting.submitted_at)],
+        (county, reverse("review:application_detail", args=[application.pk])): [
+            f"企业重新提交（{chinese_datetime(application.submitted_at)}）后确认核实情况无变化"
+        ],
+        (province, reverse("review:application_detail", args=[application.pk])): [f"{chinese_date(draw.created_at)} 抽中"],
+        (province, reverse("review:spot_checks")): [chinese_datetime(draw.created_at)],
+        (province, reverse("review:spot_check_draw", args=[draw.pk])): [chinese_datetime(draw.created_at)],
+        (province, reverse("review:meetings")): [chinese_date(meeting.held_on)],
+        (province, reverse("review:meeting_detail", args=[meeting.pk])): [meeting.name],
+        (province, reverse("review:extend_deadline")): [chinese_date(later), "部分市材料补正"],
+        (auditor(), reverse("audit:log")): [f"市级审核截止：{chinese_date(campaign.city_deadline)} → {chinese_date(later)}"],
+    }
+    for (user, url), expected in seen.items():
+        client.force_login(user)
+        text = visible_text(client.get(url).content.decode())
+        for shown in expected:
+            assert shown in text, (url, shown)
+        assert not ISO_DATE.search(text), (url, ISO_DATE.search(text))

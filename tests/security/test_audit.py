@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from portal.audit.models import AuditEvent, Event
 from portal.audit.services import audit, bind_request, release_request
+from portal.dates import chinese_datetime
 from review.models import DeadlineExtension
 from review.services import perform_transition
 from tests.factories import (
@@ -275,7 +276,10 @@ def test_auditor_sees_and_filters_the_log(client):
     _seed_log()
     client.force_login(auditor())
     page = client.get("/audit/").content.decode()
-    assert "导出汇总表" in page and "上个月的记录" in page and "+0800" in page
+    assert "导出汇总表" in page and "上个月的记录" in page
+    exported = AuditEvent.objects.get(detail="导出汇总表")
+    assert f"<td class=\"text-nowrap\">{chinese_datetime(exported.at, seconds=True)}</td>" in page  # the one date format
+    assert "北京时间（UTC+08:00）" in page
     assert "导出汇总表" not in client.get("/audit/", {"event": Event.LOGIN_FAILED}).content.decode()
     failed_only = client.get("/audit/", {"success": "0"}).content.decode()
     assert "用户名或密码错误" in failed_only and "导出汇总表" not in failed_only
