@@ -10,8 +10,9 @@ Callers only ask `user.has_perm(name)` or `user.has_perm(name, obj)`:
   jurisdiction is a 404 before any permission is asked; services and templates ask with the object.
 
 Transitions take their role from the workflow table (`review/workflow.py`): one permission per action,
-`review.take_<action>`. Notification recipients (`review/notifications.py`) are the officials for whom
-`review.view_queued_application` holds.
+`review.take_<action>`. Notification recipients (`review/notifications.py: recipients_for`) are the officials for
+whom `review.view_queued_application` holds (a transition's notice) or `applications.read_application` (a notice
+about the title).
 
 This module and the user model are the only places that compare roles. Names avoid Django's generated model
 permissions (`view_<model>`, `change_<model>`, …), which ModelBackend grants a superuser wholesale
@@ -94,7 +95,11 @@ ROLE_PREDICATES = {
 
 
 def _application_of(obj) -> Application | None:
-    return obj if isinstance(obj, Application) else getattr(obj, "application", None)
+    if isinstance(obj, Application):
+        return obj
+    # A certificate belongs to the application it was issued for, as in certificates_visible_to (a re-issued
+    # certificate is no longer any application's current one).
+    return getattr(obj, "issued_for", None) or getattr(obj, "application", None)
 
 
 @rules.predicate

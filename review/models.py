@@ -305,6 +305,39 @@ class RevocationGround(models.TextChoices):
     OTHER = "other", "其他"
 
 
+class CertificateQuerySet(models.QuerySet):
+    """Certificates by status: the rule `Certificate.status()` reads on one certificate, as a query. 已撤销 comes
+    first, then 已换发 (re-issued, or superseded by a 复核's new certificate), then 已过期; the rest are 有效."""
+
+    def revoked(self):
+        return self.filter(revoked_at__isnull=False)
+
+    def replaced(self):
+        return self.filter(revoked_at__isnull=True, replaced_by__isnull=False)
+
+    def _current(self):
+        return self.filter(revoked_at__isnull=True, replaced_by__isnull=True)
+
+    def expired(self, today: dt.date | None = None):
+        return self._current().filter(expires_on__lt=today or timezone.localdate())
+
+    def valid(self, today: dt.date | None = None):
+        """有效: the certificates in force, the ones printed (证书合订本, 牌匾制作清单) and counted as titles held."""
+        return self._current().exclude(expires_on__lt=today or timezone.localdate())
+
+    def with_status(self, status: str, today: dt.date | None = None):
+        """The certificates whose `status(today)` is `status`; an unknown status filters nothing."""
+        if status == CertificateStatus.REVOKED:
+            return self.revoked()
+        if status == CertificateStatus.REPLACED:
+            return self.replaced()
+        if status == CertificateStatus.EXPIRED:
+            return self.expired(today)
+        if status == CertificateStatus.VALID:
+            return self.valid(today)
+        return self
+
+
 class Certificate(models.Model):
     # The current certificate of an application; a re-issued one keeps `issued_for` and loses `application`.
     application = models.OneToOneField(
@@ -333,6 +366,8 @@ class Certificate(models.Model):
     replaced_at = models.DateTimeField("换发时间", null=True, blank=True)
     reissue_reason = models.CharField("换发原因", max_length=200, blank=True)
 
+    objects = CertificateQuerySet.as_manager()
+
     class Meta:
         verbose_name = "证书"
         verbose_name_plural = "证书"
@@ -352,7 +387,8 @@ class Certificate(models.Model):
         super().save(*args, **kwargs)
 
     def status(self, today: dt.date | None = None) -> str:
-        """有效 / 已过期 / 已撤销 / 已换发, in that order of precedence from the last."""
+        """有效 / 已过期 / 已撤销 / 已换发, in that order of precedence from the last (the same rule as
+        `CertificateQuerySet.with_status`, which answers it for a query)."""
         if self.revoked_at is not None:
             return CertificateStatus.REVOKED
         if self.replaced_by_id is not None:

@@ -1,33 +1,32 @@
-"""Who is told about a transition: the enterprise and the level that must act next, in the portal and by e-mail."""
+"""Who is told, in the portal and by e-mail: about a transition, the enterprise and the level that must act next;
+about a change of the title (titles/services.py), the enterprise and every official who may read the application."""
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.mail import send_mass_mail
 from django.db import transaction
-from django.db.models import Q
 
 from applications.models import State
-from portal.accounts.models import OFFICIAL_ROLES, Role, User
+from applications.selectors import users_seeing
+from portal.accounts.models import Role
 from portal.dates import chinese_datetime
-from portal.directory.models import DivisionKind
 from review.workflow import RETURN_ACTIONS, Action
 
+# Which officials a notice goes to, as a rule of permissions/rules.py: a transition's notice to those who must act
+# on the application next, a notice about the title (revoked, re-issued) to every official who may read it.
+TRANSITION_NOTICE = "review.view_queued_application"
+TITLE_NOTICE = "applications.read_application"
 
-def recipients_for(application):
-    """The enterprise's users, and the officials who must act next: those for whom the rules
-    (permissions/rules.py) say `review.view_queued_application`.
 
-    Candidates are the active officials of the application's county, its reviewing city and the province (a
-    handful of accounts, whatever the number of users); the rule decides which of them are told.
+def recipients_for(application, official_permission: str = TRANSITION_NOTICE):
+    """The enterprise's users, and the officials for whom the rules grant `official_permission` on the application.
+
+    Candidates are the active users whose jurisdiction holds the application (`users_seeing`: a handful of
+    accounts, whatever the number of users); the rules decide which of them are told.
     """
-    county = application.enterprise.county
-    units = Q(unit_id__in=[county.pk, application.city_id]) | Q(unit__kind=DivisionKind.PROVINCE)
-    candidates = User.objects.filter(is_active=True).filter(
-        Q(enterprise_id=application.enterprise_id) | (Q(role__in=OFFICIAL_ROLES) & units)
-    ).order_by("pk")
     return [
-        user for user in candidates
-        if user.has_perm("review.view_queued_application", application)
+        user for user in users_seeing(application).order_by("pk")
+        if (user.has_perm("review.use_review_pages") and user.has_perm(official_permission, application))
         or (user.has_perm("applications.use_enterprise_pages") and user.has_perm("applications.read_application", application))
     ]
 

@@ -58,7 +58,9 @@ def review_records_visible_to(user):
 
 
 def certificates_visible_to(user):
-    return Certificate.objects.filter(application__in=applications_visible_to(user))
+    """Every certificate issued for an application `user` may see, whatever its status: a replaced (已换发) or
+    revoked one stays visible with its status. Where only the certificates in force count, add `.valid()`."""
+    return Certificate.objects.filter(issued_for__in=applications_visible_to(user))
 
 
 def spot_check_draws_visible_to(user):

@@ -3,37 +3,76 @@
 from dataclasses import dataclass
 
 from django.db.models import Count, Exists, Min, OuterRef, Q
-from django.utils import timezone
 
 from applications.eligibility import CONDITIONS, UNMET, Facts
 from applications.models import Application, State
 from applications.selectors import applications_visible_to
-from review.models import Certificate, Meeting, Objection, ObjectionOutcome, Publicity, PublicityEntry
+from review.models import (
+    Certificate,
+    CertificateStatus,
+    Objection,
+    ObjectionOutcome,
+    Publicity,
+    PublicityEntry,
+)
+from review.selectors import certificates_visible_to, meetings_visible_to
 from titles.models import MonitoringReport
 
+# Scoping: every read of a 公示 or an objection starts from one of these (outside them: 404) ------------------------
 
-def publicities_public():
+
+def publicities_visible_to(user):
+    """The 公示 `user` may see: every one, to everyone, signed in or not. A 公示 exists only once the province has
+    published it (`publicity_publish`), and the public page lists it from then on, before its period as well.
+    Only names of enterprises, clusters and cities are in it; the objections are read through
+    `objections_visible_to`."""
+    return Publicity.objects.all()
+
+
+def objections_visible_to(user):
+    """The objections `user` may see, with the objectors' names and telephone numbers: the province's (the rule
+    `titles.manage_publicity`), and nobody else's, the enterprise objected to included."""
+    if not user.has_perm("titles.manage_publicity"):
+        return Objection.objects.none()
+    return Objection.objects.all()
+
+
+def objection_by_receipt(reference: str):
+    """The objection named by a signed receipt: the receipt is the objector's proof (valid for a day), and its page
+    shows only the reference, the enterprise objected to and the time. None if there is no such objection."""
+    return Objection.objects.select_related("entry").filter(reference=reference).first()
+
+
+# 公示 and objections ----------------------------------------------------------------------------------------------
+
+
+def publicities_public(user):
     """Every 公示, newest first, with its list (public: names of enterprises, clusters and cities only)."""
-    return Publicity.objects.select_related("campaign").prefetch_related("entries").order_by("-starts_on", "-id")
+    return (
+        publicities_visible_to(user).select_related("campaign").prefetch_related("entries").order_by("-starts_on", "-id")
+    )
 
 
 def publicity_entries(publicity):
     return PublicityEntry.objects.filter(publicity=publicity).order_by("position")
 
 
-def meetings_awaiting_publicity(campaign):
+def meetings_awaiting_publicity(user, campaign):
     """Closed meetings with 认定 decisions whose list has not been published yet."""
     return (
-        Meeting.objects.filter(campaign=campaign, closed_at__isnull=False, awarded_at__isnull=True, publicity__isnull=True)
+        meetings_visible_to(user)
+        .filter(campaign=campaign, closed_at__isnull=False, awarded_at__isnull=True, publicity__isnull=True)
         .annotate(n_award=Count("decisions", filter=Q(decisions__decision="award")))
         .filter(n_award__gt=0)
         .order_by("held_on", "id")
     )
 
 
-def publicities_for_province(campaign):
+def publicities_for_province(user, campaign):
+    """The campaign's 公示 with how many objections each has and how many are open (the province's page)."""
     return (
-        Publicity.objects.filter(campaign=campaign)
+        publicities_visible_to(user)
+        .filter(campaign=campaign)
         .select_related("meeting")
         .annotate(
             n_entries=Count("entries", distinct=True),
@@ -44,9 +83,10 @@ def publicities_for_province(campaign):
     )
 
 
-def objections_of(publicity):
+def objections_of(user, publicity):
     return (
-        Objection.objects.filter(entry__publicity=publicity)
+        objections_visible_to(user)
+        .filter(entry__publicity=publicity)
         .select_related("entry", "handled_by")
         .order_by("-lodged_at", "-id")
     )
@@ -57,15 +97,14 @@ def objections_of(publicity):
 MONITORED_CONDITIONS = ("A3", "A4", "C2", "E1")  # the conditions computed from the yearly figures
 
 
+def holds_valid_certificate(today=None):
+    """The application's current certificate is valid today (`CertificateQuerySet.valid`)."""
+    return Exists(Certificate.objects.valid(today).filter(application=OuterRef("pk")))
+
+
 def holders_visible_to(user, today=None):
     """The titles in force that `user` may see: awarded applications whose certificate is valid today."""
-    today = today or timezone.localdate()
-    return applications_visible_to(user).filter(
-        state=State.AWARDED,
-        certificate__revoked_at__isnull=True,
-        certificate__replaced_by__isnull=True,
-        certificate__expires_on__gte=today,
-    )
+    return applications_visible_to(user).filter(holds_valid_certificate(today), state=State.AWARDED)
 
 
 def held_during(year: int):
@@ -80,14 +119,8 @@ def monitoring_reports_visible_to(user):
 
 def holders_missing_report(year: int, today=None):
     """Titles in force, awarded before or in `year`, with no report for `year` (province-wide)."""
-    today = today or timezone.localdate()
     return (
-        Application.objects.filter(
-            state=State.AWARDED,
-            certificate__revoked_at__isnull=True,
-            certificate__replaced_by__isnull=True,
-            certificate__expires_on__gte=today,
-        )
+        Application.objects.filter(holds_valid_certificate(today), state=State.AWARDED)
         .filter(held_during(year))
         .exclude(monitoring_reports__year=year)
     )
@@ -136,23 +169,9 @@ def monitoring_rows(user, year: int, *, only_failing=False, only_missing=False):
 
 # 证书 ------------------------------------------------------------------------------------------------------------
 
-STATUS_FILTERS = {
-    "valid": Q(revoked_at__isnull=True, replaced_by__isnull=True),  # and not expired: see certificates_for_province
-    "expired": Q(revoked_at__isnull=True, replaced_by__isnull=True),
-    "revoked": Q(revoked_at__isnull=False),
-    "replaced": Q(revoked_at__isnull=True, replaced_by__isnull=False),
-}
-
-
-def certificates_visible_to(user):
-    """Certificates follow the jurisdiction of the application they were issued for."""
-    from review.models import Certificate
-
-    return Certificate.objects.filter(issued_for__in=applications_visible_to(user))
-
-
 def certificates_for_province(user, *, status="", q="", today=None):
-    today = today or timezone.localdate()
+    """证书管理: every certificate the user may see (replaced and revoked ones with their status), optionally only
+    those of one status (`CertificateQuerySet.with_status`) or matching a number, name or credit code."""
     certificates = (
         certificates_visible_to(user)
         .select_related("issued_for__enterprise", "issued_for__cluster", "campaign")
@@ -162,12 +181,8 @@ def certificates_for_province(user, *, status="", q="", today=None):
         )
         .order_by("-campaign__year", "serial", "reissue_index")
     )
-    if status in STATUS_FILTERS:
-        certificates = certificates.filter(STATUS_FILTERS[status])
-        if status == "valid":
-            certificates = certificates.filter(expires_on__gte=today)
-        elif status == "expired":
-            certificates = certificates.filter(expires_on__lt=today)
+    if status in CertificateStatus.values:
+        certificates = certificates.with_status(status, today)
     if q:
         certificates = certificates.filter(
             Q(number__icontains=q) | Q(issued_for__enterprise__name__icontains=q)

@@ -8,15 +8,16 @@ import datetime as dt
 import hashlib
 
 from django.core.files.base import ContentFile
-from django.db import models, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from applications.uploads import CheckedFile
 from portal.audit.models import Event
 from portal.audit.services import audit
 from portal.dates import chinese_date
-from review.models import Certificate, Decision, Meeting, Objection, Publicity, PublicityEntry
-from review.notifications import send_notices
+from review.models import Certificate, Decision, Objection, Publicity, PublicityEntry
+from review.notifications import TITLE_NOTICE, recipients_for, send_notices
+from review.selectors import certificates_visible_to, meetings_visible_to
 from review.services import Refused, certificate_revoke, perform_transition
 from review.workflow import Action
 from titles.models import MonitoringReport
@@ -41,7 +42,7 @@ def publicity_publish(*, actor, meeting_id: int, starts_on: dt.date, ends_on: dt
     if ends_on < starts_on:
         raise Refused("公示截止日期不能早于开始日期。")
     with transaction.atomic():
-        meeting = Meeting.objects.select_for_update().select_related("campaign").get(pk=meeting_id)
+        meeting = meetings_visible_to(actor).select_for_update().select_related("campaign").get(pk=meeting_id)
         if not meeting.is_closed:
             raise Refused("会议尚未结束：请先结束会议（锁定结论），再公示拟认定名单。")
         if meeting.awarded_at:
@@ -138,12 +139,15 @@ def objection_handle(*, actor, objection_id: int, outcome: str, reason: str, now
     the application in 公示, so it is signed, audited and in the timeline like every other step."""
     if not reason.strip():
         raise Refused("请填写处理意见（核查情况和理由）。")
-    objection = Objection.objects.select_related("entry").get(pk=objection_id)
+    from titles.selectors import objections_visible_to
+
+    objection = objections_visible_to(actor).select_related("entry").get(pk=objection_id)
     perform_transition(
         application_id=objection.entry.application_id, action=Action.HANDLE_OBJECTION, actor=actor, opinion=reason,
         now=now, details={"objection": objection, "outcome": outcome},
     )
-    return Objection.objects.get(pk=objection_id)
+    objection.refresh_from_db()
+    return objection
 
 
 # 年度运行监测 ------------------------------------------------------------------------------------------------------
@@ -227,8 +231,8 @@ def renewal_start(*, actor, title_id: int, campaign):
 def title_revoke(*, actor, certificate_id: int, ground: str, basis: str, reason: str, now=None) -> Certificate:
     """撤销称号 (the table's REVOKE); the enterprise and the officials overseeing it are told."""
     certificate = certificate_revoke(
-        certificate=Certificate.objects.get(pk=certificate_id), actor=actor, reason=reason, basis=basis, ground=ground,
-        now=now,
+        certificate=certificates_visible_to(actor).get(pk=certificate_id), actor=actor, reason=reason, basis=basis,
+        ground=ground, now=now,
     )
     notify_title_change(certificate.issued_for, f"河北省产业集群龙头企业称号（证书 {certificate.number}）已被撤销：{reason.strip()}")
     return certificate
@@ -238,23 +242,18 @@ def title_reissue(*, actor, certificate_id: int, reason: str, now=None) -> Certi
     """换发证书 (the table's REISSUE: renamed enterprise, corrected error): a new number, the old one 已换发."""
     if not reason.strip():
         raise Refused("请填写换发原因。")
-    old = Certificate.objects.get(pk=certificate_id)
+    old = certificates_visible_to(actor).get(pk=certificate_id)
     if old.application_id is None:
         raise Refused(f"证书 {old.number} 已换发，请换发现行证书。")
     perform_transition(application_id=old.application_id, action=Action.REISSUE, actor=actor, opinion=reason, now=now)
-    new = Certificate.objects.get(pk=certificate_id).replaced_by
+    old.refresh_from_db()
+    new = old.replaced_by
     notify_title_change(new.application, f"证书 {old.number} 已换发为 {new.number}（{reason.strip()}），请下载新证书。")
     return new
 
 
 def notify_title_change(application, message: str) -> None:
-    """Tell the enterprise and the officials who oversee it (county and city) about a change of its title: the
-    accounts of those units for whom the rules say they may read the application."""
-    from portal.accounts.models import User
-
-    county = application.enterprise.county
-    candidates = User.objects.filter(is_active=True).filter(
-        models.Q(enterprise_id=application.enterprise_id) | models.Q(unit_id__in=[county.pk, application.city_id])
-    )
-    notices = [(u, application) for u in candidates if u.has_perm("applications.read_application", application)]
+    """Tell the enterprise and every official who may read the application (its county, its city, the province)
+    about a change of its title."""
+    notices = [(user, application) for user in recipients_for(application, TITLE_NOTICE)]
     send_notices(notices, message)  # called after the change has been committed

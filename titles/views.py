@@ -18,7 +18,7 @@ from portal.dates import chinese_date
 from portal.directory.models import Campaign
 from review import selectors as review_selectors
 from review.documents.selectors import revocations_awaiting_notice
-from review.models import CertificateStatus, Objection, Publicity
+from review.models import CertificateStatus, Meeting
 from review.services import Refused
 from review.workflow import renewal_problem
 from titles import dashboard, selectors, services
@@ -44,13 +44,13 @@ RECEIPT_SALT = "titles.objection-receipt"
 def publicity_public(request):
     """拟认定名单公示: every list with its period; objections may be lodged while one runs."""
     now = timezone.now()
-    publicities = list(selectors.publicities_public())
+    publicities = list(selectors.publicities_public(request.user))
     return render(request, "titles/publicity_public.html", {"publicities": publicities, "now": now})
 
 
 @public
 def objection_lodge(request, pk):
-    publicity = get_object_or_404(Publicity.objects.select_related("campaign"), pk=pk)
+    publicity = get_object_or_404(selectors.publicities_visible_to(request.user).select_related("campaign"), pk=pk)
     if not publicity.is_running():
         return render(request, "titles/objection_closed.html", {"publicity": publicity}, status=410)
     entries = list(selectors.publicity_entries(publicity))
@@ -83,7 +83,9 @@ def objection_received(request, receipt):
         reference = signing.loads(receipt, salt=RECEIPT_SALT, max_age=24 * 3600)
     except signing.BadSignature:
         raise Http404("回执无效或已过期。") from None
-    objection = get_object_or_404(Objection.objects.select_related("entry__publicity"), reference=reference)
+    objection = selectors.objection_by_receipt(reference)
+    if objection is None:
+        raise Http404("没有该异议。")
     return render(request, "titles/objection_received.html", {"objection": objection})
 
 
@@ -104,6 +106,8 @@ def publicity_manage(request):
                     actor=request.user, meeting_id=int(meeting_id),
                     starts_on=form.cleaned_data["starts_on"], ends_on=form.cleaned_data["ends_on"],
                 )
+            except Meeting.DoesNotExist:
+                raise Http404("没有该会议。") from None
             except Refused as refusal:
                 messages.error(request, str(refusal))
             else:
@@ -117,19 +121,21 @@ def publicity_manage(request):
     context = {
         "campaign": campaign,
         "form": form,
-        "awaiting": selectors.meetings_awaiting_publicity(campaign),
-        "publicities": selectors.publicities_for_province(campaign),
+        "awaiting": selectors.meetings_awaiting_publicity(request.user, campaign),
+        "publicities": selectors.publicities_for_province(request.user, campaign),
     }
     return render(request, "titles/publicity_manage.html", context)
 
 
 @permission_required("titles.manage_publicity")
 def publicity_detail(request, pk):
-    publicity = get_object_or_404(Publicity.objects.select_related("campaign", "meeting"), pk=pk)
+    publicity = get_object_or_404(
+        selectors.publicities_visible_to(request.user).select_related("campaign", "meeting"), pk=pk
+    )
     context = {
         "publicity": publicity,
         "entries": selectors.publicity_entries(publicity),
-        "objections": selectors.objections_of(publicity),
+        "objections": selectors.objections_of(request.user, publicity),
     }
     return render(request, "titles/publicity_detail.html", context)
 
@@ -137,7 +143,7 @@ def publicity_detail(request, pk):
 @permission_required("titles.manage_publicity")
 @require_POST
 def objection_handle(request, pk):
-    objection = get_object_or_404(Objection.objects.select_related("entry"), pk=pk)
+    objection = get_object_or_404(selectors.objections_visible_to(request.user).select_related("entry"), pk=pk)
     form = ObjectionHandleForm(request.POST)
     if form.is_valid():
         try:
@@ -156,7 +162,7 @@ def objection_handle(request, pk):
 
 @permission_required("titles.manage_publicity")
 def objection_evidence(request, pk):
-    objection = get_object_or_404(Objection, pk=pk)
+    objection = get_object_or_404(selectors.objections_visible_to(request.user), pk=pk)
     if not objection.evidence:
         raise Http404("没有证明材料。")
     audit(Event.DOWNLOAD, user=request.user, obj=objection, detail="下载异议证明材料")
@@ -302,7 +308,7 @@ def certificates(request):
 @permission_required("titles.manage_certificates")
 def certificate_detail(request, pk):
     certificate = get_object_or_404(
-        selectors.certificates_visible_to(request.user).select_related(
+        review_selectors.certificates_visible_to(request.user).select_related(
             "issued_for__enterprise", "issued_for__cluster", "campaign", "replaced_by", "revoked_by",
             "revocation_notice_entry__letter",
         ),
@@ -333,7 +339,11 @@ def certificate_detail(request, pk):
             revoke_form = form
         else:
             reissue_form = form
-    history = selectors.certificates_visible_to(request.user).filter(issued_for=certificate.issued_for).order_by("reissue_index")
+    history = (
+        review_selectors.certificates_visible_to(request.user)
+        .filter(issued_for=certificate.issued_for)
+        .order_by("reissue_index")
+    )
     return render(
         request, "titles/certificate_detail.html",
         {"certificate": certificate, "revoke_form": revoke_form, "reissue_form": reissue_form, "history": history},

@@ -98,13 +98,14 @@ def certificate_page(certificate: Certificate) -> dict:
 
 
 def certificates_for_rendering(queryset):
-    return queryset.select_related("application__enterprise", "application__cluster", "campaign")
+    return queryset.select_related("issued_for__enterprise", "issued_for__cluster", "campaign")
 
 
 def campaign_certificates(campaign):
-    """The campaign's valid certificates in number order."""
+    """The campaign's valid certificates (`CertificateQuerySet.valid`: a revoked or replaced one is not printed,
+    its replacement is) in number order."""
     return certificates_for_rendering(
-        Certificate.objects.filter(campaign=campaign, revoked_at__isnull=True).order_by("serial")
+        Certificate.objects.filter(campaign=campaign).valid().order_by("serial", "reissue_index")
     )
 
 
@@ -121,7 +122,7 @@ def render_certificates(certificates: Iterable[Certificate], *, campaign, target
 
 
 def certificate_filename(certificate: Certificate) -> str:
-    name = UNSAFE_FILENAME.sub("", f"{certificate.number}-{certificate.application.enterprise.name}")
+    name = UNSAFE_FILENAME.sub("", f"{certificate.number}-{certificate.issued_for.enterprise.name}")
     return f"{name}.pdf"
 
 

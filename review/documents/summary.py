@@ -173,10 +173,11 @@ def summary_rows(queryset) -> Iterator[SummaryRow]:
 
 
 def plaque_rows(*, visible, campaign, city_code: str | None = None) -> Iterator[PlaqueRow]:
-    """牌匾制作清单: every valid certificate of the campaign in the caller's scope, by number."""
+    """牌匾制作清单: every valid certificate of the campaign in the caller's scope, by number (a re-issued title's
+    plaque carries the replacement's number)."""
     certificates = Certificate.objects.filter(
-        campaign=campaign, revoked_at__isnull=True, application__in=visible.filter(state=State.AWARDED)
-    )
+        campaign=campaign, application__in=visible.filter(state=State.AWARDED)
+    ).valid()
     if city_code:
         certificates = certificates.filter(application__reviewing_city_id=city_code)
     certificates = certificates.select_related(

@@ -420,7 +420,7 @@ def certificate_batch(request):
         "documents/certificate_batch.html",
         {
             "campaign": campaign,
-            "certificate_count": certificates_visible_to(request.user).filter(campaign=campaign, revoked_at__isnull=True).count(),
+            "certificate_count": certificates_visible_to(request.user).filter(campaign=campaign).valid().count(),
             "batches": batches,
             "active": active,
         },

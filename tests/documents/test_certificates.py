@@ -2,6 +2,7 @@
 and 生成证书 through the task worker."""
 
 import io
+import re
 import zipfile
 
 import pytest
@@ -19,7 +20,14 @@ from portal.directory.admin import CampaignForm
 from review.documents.certificates import certificate_date, chinese_number
 from review.models import Certificate, CertificateBatch
 from tests.documents.conftest import embedded_cjk_fonts
-from tests.documents.helpers import awarded_application, bulk_forwarded, pdf_page_count, pdf_text, pdffonts
+from tests.documents.helpers import (
+    award,
+    awarded_application,
+    bulk_forwarded,
+    pdf_page_count,
+    pdf_text,
+    pdffonts,
+)
 from tests.factories import (
     CampaignFactory,
     city_official,
@@ -290,6 +298,47 @@ def test_issue_certificates_command_writes_combined_and_single_pdfs(tmp_path):
     assert "2024年度龙头企业证书合订本.pdf" in files
     assert len(files) == 4
     assert pdf_page_count((tmp_path / "certs" / "2024年度龙头企业证书合订本.pdf").read_bytes()) == 3
+
+
+def printed_numbers(pdf: bytes) -> list[str]:
+    return re.findall(r"证书编号：(冀企产龙〔\d{4}〕第\d{3}号(?:-\d+)?)", pdf_text(pdf))
+
+
+def test_a_reissued_certificate_is_printed_and_listed_only_under_its_new_number(client, tmp_path):
+    """换发证书: the 合订本, the ZIP, issue_certificates, the batch page's count and the 牌匾制作清单 hold the
+    replacement (第001号-1), never the replaced certificate (第001号, 已换发)."""
+    from applications.selectors import applications_visible_to
+    from review.documents.batch import certificate_batch_run
+    from review.documents.summary import plaque_rows
+    from tests.documents.helpers import forwarded_application
+    from titles.services import title_reissue
+
+    first, second = award([forwarded_application(), forwarded_application()])
+    province = province_official()
+    old = first.certificate
+    new = title_reissue(actor=province, certificate_id=old.pk, reason="企业更名")
+    kept = second.certificate
+    assert (new.number, old.number) == ("冀企产龙〔2024〕第001号-1", "冀企产龙〔2024〕第001号")
+
+    batch = CertificateBatch.objects.create(campaign=first.campaign, requested_by=province, total=2)
+    certificate_batch_run(batch_id=batch.pk)
+    batch.refresh_from_db()
+    assert (batch.status, batch.total) == ("finished", 2)
+    assert printed_numbers(batch.combined_pdf.read()) == [new.number, kept.number]
+    single_files = [f"{new.number}-{first.enterprise.name}.pdf", f"{kept.number}-{second.enterprise.name}.pdf"]
+    with zipfile.ZipFile(batch.zip_file.open("rb")) as archive:
+        assert archive.namelist() == single_files
+
+    out = tmp_path / "certs"
+    call_command("issue_certificates", "--campaign", "2024", "--out", str(out))
+    combined = out / "2024年度龙头企业证书合订本.pdf"
+    assert printed_numbers(combined.read_bytes()) == [new.number, kept.number]
+    assert sorted(p.name for p in out.iterdir() if p != combined) == sorted(single_files)
+
+    client.force_login(province)
+    assert "有效的证书 2 份" in client.get(reverse("documents:certificate_batch")).content.decode()
+    plaques = plaque_rows(visible=applications_visible_to(province), campaign=first.campaign)
+    assert [p.certificate_number for p in plaques] == [new.number, kept.number]
 
 
 def test_certificate_batch_abandoned_by_its_worker_does_not_block_forever(client):

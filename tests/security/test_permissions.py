@@ -16,6 +16,7 @@ from applications.models import Application, State
 from demo.seed import seed_demo
 from portal.accounts.decorators import PUBLIC
 from portal.accounts.models import OFFICIAL_ROLES, User
+from review.models import Notification
 from review.notifications import recipients_for
 from review.selectors import transition_permission
 from review.workflow import TRANSITIONS
@@ -27,6 +28,7 @@ from tests.factories import (
     province_official,
     sysadmin,
 )
+from titles.services import notify_title_change
 
 ROOT = Path(settings.BASE_DIR)
 
@@ -169,3 +171,23 @@ def test_notification_recipients_are_the_officials_the_rules_name_for_every_demo
     # The city may still take back what it forwarded (撤回上报) until the province acts, so it hears of it too.
     assert named[State.PROVINCE_REVIEW] == {"province", "city-131100"}
     assert named[State.AWARDED] == named[State.RETURNED] == named[State.DRAFT] == set()
+
+
+@pytest.mark.django_db
+def test_title_change_notices_go_to_the_officials_who_may_read_the_application_for_every_demo_application():
+    seed_demo()
+    officials = list(User.objects.filter(is_active=True, role__in=OFFICIAL_ROLES))
+    named = {}
+    for application in Application.objects.select_related("enterprise__county"):
+        message = f"称号变更测试 {application.pk}"
+        notify_title_change(application, message)
+        told = set(Notification.objects.filter(message=message).values_list("recipient", flat=True))
+        expected = {user.pk for user in officials if user.has_perm("applications.read_application", application)}
+        expected |= set(application.enterprise.users.filter(is_active=True).values_list("pk", flat=True))
+        assert told == expected, application
+        officials_told = User.objects.filter(pk__in=told, role__in=OFFICIAL_ROLES)
+        named[application.state] = set(officials_told.values_list("username", flat=True))
+    # What that means in the demo: once submitted, its county, its city and the province; before, nobody.
+    assert named[State.COUNTY_REVIEW] == {"county-131125", "city-131100", "province"}
+    assert named[State.AWARDED] == named[State.REVOKED] == {"county-130534", "city-130500", "province"}
+    assert named[State.DRAFT] == set()

@@ -6,11 +6,12 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from review.models import Certificate, Notification
+from review.models import Certificate, CertificateStatus, Notification
 from review.services import Refused
 from tests.factories import city_official, county_official, province_official
 from tests.titles.test_monitoring import holder
 from titles import services
+from titles.selectors import certificates_for_province
 
 pytestmark = pytest.mark.django_db
 
@@ -100,3 +101,35 @@ def test_public_list_shows_each_title_status_and_the_current_number(client):
 
     cache.clear()
     assert "已过期" in client.get(reverse("review:public_awarded")).content.decode()
+
+
+def test_the_status_filters_find_exactly_the_certificates_status_names():
+    """One rule: `CertificateQuerySet.with_status` (the province's list filter, the printed certificates) finds the
+    certificates whose `status()` is that status, today and on any other day."""
+    application = holder()
+    today, now = timezone.localdate(), timezone.now()
+
+    def another(serial, **fields):
+        return Certificate.objects.create(
+            issued_for=application, campaign=application.campaign, serial=serial, number=f"测试证书{serial}",
+            issued_on=dt.date(2024, 12, 20), **fields,
+        )
+
+    later = today + dt.timedelta(days=400)
+    another(90, expires_on=today - dt.timedelta(days=1))
+    another(91, expires_on=later, revoked_at=now)
+    another(92, expires_on=today - dt.timedelta(days=1), revoked_at=now)
+    another(93, expires_on=later, replaced_by=application.certificate)
+    another(94, expires_on=today - dt.timedelta(days=1), replaced_by=another(95, expires_on=today))
+    another(96, expires_on=None)
+    province = province_official()
+    for day in (today, later, dt.date(2024, 1, 1)):
+        by_status = {status: set() for status in CertificateStatus.values}
+        for certificate in Certificate.objects.all():
+            by_status[certificate.status(day)].add(certificate.number)
+        assert all(by_status.values()) or day != today
+        for status, numbers in by_status.items():
+            found = Certificate.objects.with_status(status, day).values_list("number", flat=True)
+            assert set(found) == numbers, (day, status)
+            listed = certificates_for_province(province, status=status, today=day).values_list("number", flat=True)
+            assert set(listed) == numbers, (day, status)

@@ -95,3 +95,12 @@ def test_renewal_award_replaces_the_old_certificate():
     old = Certificate.objects.get(application=title)
     new = Certificate.objects.get(application=renewal)
     assert old.status() == "replaced" and old.replaced_by == new and new.status() == "valid"
+    # Only the new certificate is printed and goes on a plaque; the old title's campaign has none left to print.
+    from applications.selectors import applications_visible_to
+    from review.documents.certificates import campaign_certificates
+    from review.documents.summary import plaque_rows
+
+    assert list(campaign_certificates(title.campaign)) == [] and list(campaign_certificates(campaign)) == [new]
+    visible = applications_visible_to(province)
+    assert [p.certificate_number for p in plaque_rows(visible=visible, campaign=title.campaign)] == []
+    assert [p.certificate_number for p in plaque_rows(visible=visible, campaign=campaign)] == [new.number]
