@@ -9,6 +9,7 @@ from applications.eligibility import CONDITIONS, UNMET, Facts
 from applications.models import Application, State
 from applications.selectors import applications_visible_to
 from review.models import Certificate, Meeting, Objection, ObjectionOutcome, Publicity, PublicityEntry
+from review.selectors import certificates_visible_to
 from titles.models import MonitoringReport
 
 
@@ -142,13 +143,6 @@ STATUS_FILTERS = {
     "revoked": Q(revoked_at__isnull=False),
     "replaced": Q(revoked_at__isnull=True, replaced_by__isnull=False),
 }
-
-
-def certificates_visible_to(user):
-    """Certificates follow the jurisdiction of the application they were issued for."""
-    from review.models import Certificate
-
-    return Certificate.objects.filter(issued_for__in=applications_visible_to(user))
 
 
 def certificates_for_province(user, *, status="", q="", today=None):

@@ -48,7 +48,7 @@ def publicity_public(request):
 
 
 @public
-def objection_lodge(request, pk):
+def objection_lodge_view(request, pk):
     publicity = get_object_or_404(Publicity.objects.select_related("campaign"), pk=pk)
     if not publicity.is_running():
         return render(request, "titles/objection_closed.html", {"publicity": publicity}, status=410)
@@ -135,7 +135,7 @@ def publicity_detail(request, pk):
 
 @permission_required("titles.manage_publicity")
 @require_POST
-def objection_handle(request, pk):
+def objection_handle_view(request, pk):
     objection = get_object_or_404(Objection.objects.select_related("entry"), pk=pk)
     form = ObjectionHandleForm(request.POST)
     if form.is_valid():
@@ -271,7 +271,7 @@ def monitoring_province(request):
 
 
 @permission_required("titles.view_dashboard")
-def province_dashboard(request):
+def province_dashboard_view(request):
     campaign = review_selectors.campaign_in_view(request.GET.get("year"))
     context = dict(dashboard.cached_province_dashboard(request.user, campaign, refresh="refresh" in request.GET))
     context["campaign"] = campaign
@@ -301,7 +301,7 @@ def certificates(request):
 @permission_required("titles.manage_certificates")
 def certificate_detail(request, pk):
     certificate = get_object_or_404(
-        selectors.certificates_visible_to(request.user).select_related(
+        review_selectors.certificates_visible_to(request.user).select_related(
             "issued_for__enterprise", "issued_for__cluster", "campaign", "replaced_by", "revoked_by",
             "revocation_notice_entry__letter",
         ),
@@ -332,7 +332,7 @@ def certificate_detail(request, pk):
             revoke_form = form
         else:
             reissue_form = form
-    history = selectors.certificates_visible_to(request.user).filter(issued_for=certificate.issued_for).order_by("reissue_index")
+    history = review_selectors.certificates_visible_to(request.user).filter(issued_for=certificate.issued_for).order_by("reissue_index")
     return render(
         request, "titles/certificate_detail.html",
         {"certificate": certificate, "revoke_form": revoke_form, "reissue_form": reissue_form, "history": history},

@@ -1,6 +1,6 @@
-"""How documents print numbers, dates and quotations: one format each, everywhere (forms, letters, 汇总表)."""
+"""How documents print numbers and quotations: one format each, everywhere (forms, letters, 汇总表); dates are
+portal.dates.chinese_date, as on every page."""
 
-import datetime as dt
 import re
 from decimal import Decimal
 
@@ -13,11 +13,6 @@ PADDED_DATE = re.compile(r"(\d{4})年0?(\d{1,2})月0?(\d{1,2})日")
 DOCUMENT_NUMBER = re.compile(r"[^\s，。、；：（）〔〕]{0,12}〔\d{4}〕\d{1,4}号")
 # A bare amount with two decimals and no separators (68000.00) gets them (68,000.00).
 BARE_AMOUNT = re.compile(r"(?<![\d,.])(\d{4,})\.(\d{2})(?![\d])")
-
-
-def chinese_date(day: dt.date | dt.datetime | None) -> str:
-    """2003年6月18日 (no leading zeros, as GB/T 9704 writes 成文日期)."""
-    return f"{day.year}年{day.month}月{day.day}日" if day else ""
 
 
 def money(value) -> str:

@@ -9,8 +9,9 @@ from dataclasses import dataclass
 import pikepdf
 from django.utils import timezone
 
+from portal.dates import chinese_date
+
 from .dossier import MATERIAL_NAMES
-from .formatting import chinese_date
 from .pdf import render_template_pdf
 from .rendering import application_documents
 

@@ -7,10 +7,10 @@ from django.utils import timezone
 
 from portal.audit.models import Event
 from portal.audit.services import audit
+from portal.dates import chinese_date
 from review.models import CertificateBatch, IssuedLetter, LetterKind, RevocationNoticeEntry
 
 from .certificates import campaign_certificates
-from .formatting import chinese_date
 from .selectors import revocations_awaiting_notice
 from .tasks import generate_certificate_batch
 

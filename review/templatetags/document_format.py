@@ -2,12 +2,13 @@
 
 from django import template
 
+from portal.dates import chinese_date
 from review.documents import formatting
 
 register = template.Library()
 
 register.filter("money", formatting.money)
-register.filter("cn_date", formatting.chinese_date)
+register.filter("cn_date", chinese_date)
 register.filter("normalised", formatting.normalised)
 register.filter("keep_tail", formatting.keep_tail)
 register.filter("quoted", formatting.quoted)
