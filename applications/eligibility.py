@@ -150,7 +150,9 @@ def county_verdict(reason: str, verdict: str, note: str) -> tuple[str, str]:
     return verdict, f"{base}；经核实{shown}（县级核实）" + (f"：{note.rstrip('。')}" if note else "") + "。"
 
 
-def wan(value: Decimal) -> str:
+def reason_amount(value: Decimal) -> str:
+    """An amount as a verdict's reason prints it (the documents quote the reasons): 26,800.00 万元, two decimals
+    like every money figure of the documents."""
     return f"{value:,.2f} 万元"
 
 
@@ -209,10 +211,10 @@ def threshold_rule(name: str, label: str, minimum: Decimal, missing: str):
         value = getattr(f, name)
         if value is None:
             return UNMET, f.problem(name) or missing
-        shown = f"{label}{source(f, name)} {wan(value)}"
+        shown = f"{label}{source(f, name)} {reason_amount(value)}"
         if value >= minimum:
-            return MET, f"{shown}，达到 {wan(minimum)}。"
-        return UNMET, f"{shown}，低于 {wan(minimum)}。"
+            return MET, f"{shown}，达到 {reason_amount(minimum)}。"
+        return UNMET, f"{shown}，低于 {reason_amount(minimum)}。"
 
     return rule
 

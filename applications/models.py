@@ -8,7 +8,7 @@ from django.db import models
 from applications import uscc
 
 MONEY_MAX = 10**12  # 万元; anything above is a typing error, not a company
-MONEY = {
+MONEY_COLUMN = {  # the options of every 万元 column (the forms have their own field options)
     "max_digits": 16,
     "decimal_places": 2,
     "null": True,
@@ -17,7 +17,7 @@ MONEY = {
 }
 # Profit may be a loss: negative, within the same magnitude.
 PROFIT = {
-    **MONEY,
+    **MONEY_COLUMN,
     "validators": [
         MinValueValidator(-MONEY_MAX, "金额超出合理范围，请核对单位（万元）。"),
         MaxValueValidator(MONEY_MAX, "金额超出合理范围，请核对单位（万元）。"),
@@ -98,22 +98,22 @@ class Application(models.Model):
     # 推荐审核表
     established_on = models.DateField("成立日期", null=True, blank=True)
     independent_legal_person = models.BooleanField("具有独立法人资格", null=True, blank=True)
-    revenue = models.DecimalField("上年度营业收入（万元）", **MONEY)
-    tax_total = models.DecimalField("上年度纳税总额（万元）", **MONEY)
-    total_assets = models.DecimalField("资产总额（万元）", **MONEY)
-    owners_equity = models.DecimalField("所有者权益（万元）", **MONEY)
-    rd_spend = models.DecimalField("科技投入（万元）", **MONEY)
+    revenue = models.DecimalField("上年度营业收入（万元）", **MONEY_COLUMN)
+    tax_total = models.DecimalField("上年度纳税总额（万元）", **MONEY_COLUMN)
+    total_assets = models.DecimalField("资产总额（万元）", **MONEY_COLUMN)
+    owners_equity = models.DecimalField("所有者权益（万元）", **MONEY_COLUMN)
+    rd_spend = models.DecimalField("科技投入（万元）", **MONEY_COLUMN)
     net_profit = models.DecimalField("上年度净利润（万元）", **PROFIT)
     # The two years before 上年度 (the conditions are computed on 上年度 only, as the notice says; these show growth).
-    revenue_y2 = models.DecimalField("前年营业收入（万元）", **MONEY)
-    revenue_y3 = models.DecimalField("大前年营业收入（万元）", **MONEY)
-    tax_total_y2 = models.DecimalField("前年纳税总额（万元）", **MONEY)
-    tax_total_y3 = models.DecimalField("大前年纳税总额（万元）", **MONEY)
+    revenue_y2 = models.DecimalField("前年营业收入（万元）", **MONEY_COLUMN)
+    revenue_y3 = models.DecimalField("大前年营业收入（万元）", **MONEY_COLUMN)
+    tax_total_y2 = models.DecimalField("前年纳税总额（万元）", **MONEY_COLUMN)
+    tax_total_y3 = models.DecimalField("大前年纳税总额（万元）", **MONEY_COLUMN)
     net_profit_y2 = models.DecimalField("前年净利润（万元）", **PROFIT)
     net_profit_y3 = models.DecimalField("大前年净利润（万元）", **PROFIT)
-    rd_spend_y2 = models.DecimalField("前年科技投入（万元）", **MONEY)
-    rd_spend_y3 = models.DecimalField("大前年科技投入（万元）", **MONEY)
-    registered_capital = models.DecimalField("注册资本（万元）", **MONEY)
+    rd_spend_y2 = models.DecimalField("前年科技投入（万元）", **MONEY_COLUMN)
+    rd_spend_y3 = models.DecimalField("大前年科技投入（万元）", **MONEY_COLUMN)
+    registered_capital = models.DecimalField("注册资本（万元）", **MONEY_COLUMN)
     employees = models.PositiveIntegerField("从业人员（人）", null=True, blank=True, validators=[MaxValueValidator(2_000_000)])
     rd_staff = models.PositiveIntegerField("研发人员（人）", null=True, blank=True, validators=[MaxValueValidator(2_000_000)])
     main_products = models.CharField("主导产品", max_length=200, blank=True)

@@ -20,8 +20,9 @@ PART_LABELS = {"tax": "纳税总额", "rd": "科技投入", "profit": "净利润
 LARGE_AMOUNT = Decimal(REVENUE_CONFIRM_ABOVE)
 
 
-def wan(value) -> str:
-    """26800 → 「26,800 万元」; decimals only where there are some."""
+def typed_amount(value) -> str:
+    """An amount in a message next to the field, as the user typed it: 26800 → 「26,800 万元」, decimals only where
+    there are some (unlike the reasons' reason_amount, which always prints two)."""
     value = Decimal(value)
     text = f"{value:,.2f}".rstrip("0").rstrip(".") if value != value.to_integral() else f"{value:,.0f}"
     return f"{text} 万元"
@@ -43,7 +44,7 @@ def large_amounts(data: dict, labels: dict[str, str], *, confirmed: bool) -> lis
         if value is not None and LARGE_AMOUNT < value <= MONEY_MAX:
             problems.append((
                 name,
-                f"{label}为 {wan(value)}（即 {yi(value)}），超过 {wan(LARGE_AMOUNT)}。单位是万元：是否把「元」填成了"
+                f"{label}为 {typed_amount(value)}（即 {yi(value)}），超过 {typed_amount(LARGE_AMOUNT)}。单位是万元：是否把「元」填成了"
                 f"「万元」？如 3.2 亿元应填 32000。如确认无误，请勾选下方「以上金额核对无误」后再保存。",
             ))
     return problems
@@ -61,7 +62,7 @@ def parts_within_revenue(data: dict) -> list[tuple[str, str]]:
             if value is not None and value > revenue:
                 problems.append((
                     name,
-                    f"{year}{PART_LABELS[part]}（{wan(value)}）不能大于{year}营业收入（{wan(revenue)}），请核对"
+                    f"{year}{PART_LABELS[part]}（{typed_amount(value)}）不能大于{year}营业收入（{typed_amount(revenue)}），请核对"
                     f"（单位均为万元）。",
                 ))
     return problems
@@ -70,7 +71,7 @@ def parts_within_revenue(data: dict) -> list[tuple[str, str]]:
 def equity_within_assets(data: dict) -> list[tuple[str, str]]:
     equity, assets = data.get("owners_equity"), data.get("total_assets")
     if equity is not None and assets is not None and equity > assets:
-        return [("owners_equity", f"所有者权益（{wan(equity)}）不能大于资产总额（{wan(assets)}），请核对（单位均为万元）。")]
+        return [("owners_equity", f"所有者权益（{typed_amount(equity)}）不能大于资产总额（{typed_amount(assets)}），请核对（单位均为万元）。")]
     return []
 
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from applications.models import State
+from portal.directory.offices import PROVINCE_OFFICE, office_of
 
 STEPS = ["草稿", "县级初审", "市级审核", "省级审定", "结果"]
 STEP_OF_STATE = {
@@ -20,14 +21,6 @@ STEP_OF_STATE = {
     State.NOT_AWARDED: 4,
 }
 FINAL_STATES = {State.REJECTED, State.AWARDED, State.NOT_AWARDED}
-PROVINCE_OFFICE = "河北省中小企业局"
-
-
-def office_of(division) -> str:
-    """The unit's responsible department as the 系统管理员 recorded it, or a plain description."""
-    if division is None:
-        return ""
-    return division.office_name or f"{division.name}中小企业主管部门"
 
 
 def contact_of(division) -> str:

@@ -23,8 +23,8 @@ FORM_SECTIONS = [
     ("form-partners", "带动中小企业"),
     ("form-declarations", "声明与承诺"),
 ]
-# Single fields an official most often questions.
-FORM_FIELDS = [
+# Single fields an official most often questions (the whole form is applications.fields.FORM_FIELDS).
+QUESTIONED_FIELDS = [
     "established_on",
     "revenue",
     "tax_total",
@@ -60,7 +60,7 @@ def _catalogue() -> list[Target]:
     targets += [Target(key, f"推荐审核表「{label}」", "二、推荐审核表") for key, label in FORM_SECTIONS]
     targets += [
         Target(f"field-{name}", f"推荐审核表「{Application._meta.get_field(name).verbose_name}」", "二、推荐审核表")
-        for name in FORM_FIELDS
+        for name in QUESTIONED_FIELDS
     ]
     targets += [Target(f"material-{kind.value}", f"材料{kind.label}", "申报材料") for kind in MaterialKind]
     return targets

@@ -78,10 +78,10 @@ def detect_type(head: bytes) -> str | None:
     return None
 
 
-def content_problem(data: bytes, content_type: str) -> str | None:
-    """The content check (applications/content_check.py) run in a child process with CPU, memory and
-    wall-clock limits: a file built to stall or exhaust a parser costs the child, never this worker, and a
-    file whose check cannot finish within the limits is refused."""
+def content_problem_in_child(data: bytes, content_type: str) -> str | None:
+    """The content check (applications/content_check.py: content_problem) run in a child process with CPU,
+    memory and wall-clock limits: a file built to stall or exhaust a parser costs the child, never this worker,
+    and a file whose check cannot finish within the limits is refused."""
     limits = settings.UPLOAD_CHECK_LIMITS
     command = [
         sys.executable, "-I", str(CHECKER), content_type,
@@ -125,7 +125,7 @@ def validate_upload(upload) -> CheckedFile:
         )
     if any(marker in data[:SNIFF_BYTES].lower() for marker in MARKUP):
         raise UploadRefused(f"「{shown}」内容中含有网页代码，不是真正的 {TYPE_NAMES[content_type]}，未上传。")
-    problem = content_problem(data, content_type)
+    problem = content_problem_in_child(data, content_type)
     if problem:
         raise UploadRefused(f"「{shown}」未上传：{problem}。")
     return CheckedFile(

@@ -62,10 +62,6 @@ INVALID_MESSAGE = "有 {n} 处内容需要修改（见页面顶部的列表和�
 NEXT_PAGES = {"form": "applications:form", "materials": "applications:materials"}
 
 
-def fix_url(application, anchor: str) -> str:
-    return return_targets.fix_url(application.pk, anchor)
-
-
 def _page(application, step: str, **context) -> dict:
     """What every page of one application shows: the open 退回修改 and where the application stands."""
     return {
@@ -180,7 +176,10 @@ def _current_application_context(request, pk) -> dict:
 
 
 def _missing(application, verdicts):
-    return [(item.message, fix_url(application, item.anchor)) for item in missing_items(application, verdicts)]
+    return [
+        (item.message, return_targets.fix_url(application.pk, item.anchor))
+        for item in missing_items(application, verdicts)
+    ]
 
 
 @permission_required("applications.use_enterprise_pages")

@@ -17,7 +17,7 @@ from demo.seed import ENTERPRISES, OFFICIALS
 from portal.accounts.models import SECOND_FACTOR_ROLES, Role, User
 from portal.accounts.validators import DEMO_PASSWORD
 
-REFUSED = (
+PRODUCTION_REFUSED = (
     "当前为生产环境配置（DEMO_DATA_ALLOWED 未开启），拒绝创建演示数据：演示账号使用公开的密码，"
     "不得出现在正式系统中。请在开发或测试环境中运行本命令。"
 )
@@ -30,7 +30,7 @@ MAX_PASSWORD_CHECKS = 100
 def refuse_demo_data_in_production() -> None:
     """Called first by seed_demo: raises CommandError (non-zero exit, Chinese message) under production settings."""
     if not settings.DEMO_DATA_ALLOWED:
-        raise CommandError(REFUSED)
+        raise CommandError(PRODUCTION_REFUSED)
 
 
 def demo_usernames() -> set[str]:

@@ -12,7 +12,8 @@ from django.utils import timezone
 
 
 def chinese_date(day: dt.date | dt.datetime | None) -> str:
-    if day is None:
+    """2003年6月18日 (no leading zeros, as GB/T 9704 writes 成文日期); a moment is read in local time."""
+    if not day:
         return ""
     if isinstance(day, dt.datetime):
         day = timezone.localtime(day) if timezone.is_aware(day) else day

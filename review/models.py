@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
-from applications.models import MONEY, Application
+from applications.models import MONEY_COLUMN, Application
 from portal.dates import chinese_date
 from portal.directory.models import end_of_day
 
@@ -74,10 +74,10 @@ class CountyVerification(models.Model):
     """县级核实情况证明: the figures the county verified. `version` detects concurrent edits."""
 
     application = models.OneToOneField(Application, on_delete=models.CASCADE, related_name="county_verification")
-    revenue = models.DecimalField("核实营业收入（万元）", **MONEY)
-    tax_total = models.DecimalField("核实纳税总额（万元）", **MONEY)
-    total_assets = models.DecimalField("核实资产总额（万元）", **MONEY)
-    owners_equity = models.DecimalField("核实所有者权益（万元）", **MONEY)
+    revenue = models.DecimalField("核实营业收入（万元）", **MONEY_COLUMN)
+    tax_total = models.DecimalField("核实纳税总额（万元）", **MONEY_COLUMN)
+    total_assets = models.DecimalField("核实资产总额（万元）", **MONEY_COLUMN)
+    owners_equity = models.DecimalField("核实所有者权益（万元）", **MONEY_COLUMN)
     cluster_rank = models.PositiveSmallIntegerField("核实集群内排名", null=True, blank=True)
     remarks = models.TextField("核实说明", blank=True, max_length=2000)
     # The county's verdict on each condition whose evidence it checks (eligibility.COUNTY_CHECKED):
@@ -106,10 +106,10 @@ class CountyVerificationVersion(AppendOnlyModel):
     application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="verification_versions")
     number = models.PositiveIntegerField("版本")
     kind = models.CharField("类别", max_length=12, choices=VerificationVersionKind.choices)
-    revenue = models.DecimalField("核实营业收入（万元）", **MONEY)
-    tax_total = models.DecimalField("核实纳税总额（万元）", **MONEY)
-    total_assets = models.DecimalField("核实资产总额（万元）", **MONEY)
-    owners_equity = models.DecimalField("核实所有者权益（万元）", **MONEY)
+    revenue = models.DecimalField("核实营业收入（万元）", **MONEY_COLUMN)
+    tax_total = models.DecimalField("核实纳税总额（万元）", **MONEY_COLUMN)
+    total_assets = models.DecimalField("核实资产总额（万元）", **MONEY_COLUMN)
+    owners_equity = models.DecimalField("核实所有者权益（万元）", **MONEY_COLUMN)
     cluster_rank = models.PositiveSmallIntegerField("核实集群内排名", null=True, blank=True)
     remarks = models.TextField("核实说明", blank=True, max_length=2000)
     condition_checks = models.JSONField("县级核实结论", default=dict, blank=True)

@@ -397,16 +397,16 @@ STATE = ("state", "状态", ("state",))
 REVENUE = ("revenue", "营业收入（万元）", (Coalesce("county_verification__revenue", "revenue"),))
 TAX = ("tax", "纳税总额（万元）", (Coalesce("county_verification__tax_total", "tax_total"),))
 # Conditions sort by how many fail, then by how many await verification (the codes are two characters and a space).
-CONDITIONS = ("conditions", "申报条件", (Length("unmet_conditions"), Length("pending_conditions")))
+CONDITIONS_COLUMN = ("conditions", "申报条件", (Length("unmet_conditions"), Length("pending_conditions")))
 CITY_RANK = ("rank", "推荐排序", ("city_rank",))
 
 COUNTY_COLUMNS = _columns(
-    NAME, CREDIT_CODE, CLUSTER, ("submitted", "提交时间", ("submitted_at",)), STATE, REVENUE, TAX, CONDITIONS,
+    NAME, CREDIT_CODE, CLUSTER, ("submitted", "提交时间", ("submitted_at",)), STATE, REVENUE, TAX, CONDITIONS_COLUMN,
 )
-CITY_COLUMNS = _columns(CITY_RANK, NAME, COUNTY, REVENUE, TAX, ("verified_rank", "核实排名", ("county_verification__cluster_rank",)), CONDITIONS, STATE)
+CITY_COLUMNS = _columns(CITY_RANK, NAME, COUNTY, REVENUE, TAX, ("verified_rank", "核实排名", ("county_verification__cluster_rank",)), CONDITIONS_COLUMN, STATE)
 PROVINCE_COLUMNS = _columns(
     ("city", "设区市", ("reviewing_city_id",)), COUNTY, CLUSTER, NAME, CREDIT_CODE, CITY_RANK,
-    REVENUE, CONDITIONS, STATE,
+    REVENUE, CONDITIONS_COLUMN, STATE,
 )
 
 

@@ -19,7 +19,6 @@ from applications import eligibility
 from applications.fields import VERIFIED_FIELDS
 from applications.fingerprint import fingerprint
 from applications.models import Application, State
-from applications.return_targets import TARGETS
 from applications.selectors import applications_visible_to
 from applications.services import record_conditions, store_conditions
 from portal.audit.labels import action_label
@@ -51,6 +50,7 @@ from review.workflow import (
     TRANSITIONS,
     Action,
     Step,
+    checked_targets,
     objection_upheld,
     publicity_problem,
     repeated_ranks,
@@ -112,15 +112,18 @@ def _locked_application(actor, application_id) -> Application:
     return application
 
 
-def _check_turn(application, transition, *, actor, expected_state) -> None:
+def _check_turn(step: Step, *, expected_state) -> None:
     """The table allows this action to this actor from the application's current state."""
-    if not actor.has_perm(transition_permission(transition.action), application):  # the table's role
+    application, transition = step.application, step.transition
+    if not step.actor.has_perm(transition_permission(transition.action), application):  # the table's role
         raise ActionForbidden("您的角色不能进行此操作。")
     if expected_state and application.state != expected_state:
         raise TransitionRefused(
             f"该申报已被办理，当前状态为「{application.get_state_display()}」，本次「{transition.label}」未重复执行。"
         )
     if application.state not in transition.sources:
+        if transition.explains_state is not None:
+            transition.explains_state(step)
         raise TransitionRefused(
             f"当前状态为「{application.get_state_display()}」，不能进行「{transition.label}」，请刷新页面。"
         )
@@ -148,29 +151,20 @@ def _record(step: Step, *, from_state, internal_note, return_targets) -> ReviewR
     )
 
 
-def _checked_targets(transition, keys: list[str]) -> list[str]:
-    """What a return points at, in the catalogue's order; only a return to the enterprise points at anything."""
-    if keys and transition.target != State.RETURNED:
-        raise TransitionRefused("只有退回企业修改时才能指明需修改的内容。")
-    if any(key not in TARGETS for key in keys):
-        raise TransitionRefused("指明的修改内容无效，请刷新页面后重新选择。")
-    return [key for key in TARGETS if key in set(keys)]
-
-
 def _perform_transition(
     *, application_id, action, actor, opinion, internal_note, return_targets, expected_state, now, details
 ):
     transition = TRANSITIONS.get(action)
     if transition is None:
         raise ActionForbidden("不存在的操作。")
-    return_targets = _checked_targets(transition, return_targets)
+    return_targets = checked_targets(transition, return_targets)
     try:
         with transaction.atomic():
             application = _locked_application(actor, application_id)
-            _check_turn(application, transition, actor=actor, expected_state=expected_state)
             step = Step(
                 application=application, transition=transition, actor=actor, opinion=opinion, now=now, details=details
             )
+            _check_turn(step, expected_state=expected_state)
             for guard in transition.guards:
                 guard(step)
             from_state = application.state
@@ -636,14 +630,9 @@ def certificate_revoke(
     """
     if not actor.has_perm("review.revoke_certificates", certificate):
         raise ActionForbidden("只有省级审核员可以撤销证书。")
-    reason, basis = reason.strip(), basis.strip()
-    if not reason:
-        raise Refused("请填写撤销原因。")
-    if not basis:
-        raise Refused("请填写撤销依据（如省局决定文号）。")
     current = Certificate.objects.get(pk=certificate.pk)
-    if current.revoked_at is not None:
-        raise Refused(f"证书 {current.number} 已于 {chinese_date(timezone.localtime(current.revoked_at))} 撤销。")
+    # A re-issued copy names no application to act on; everything else (the reason, the 撤销依据, a certificate
+    # no longer in force) is answered by the table's guards.
     if current.application_id is None:
         raise Refused(f"证书 {current.number} 已换发，请撤销现行证书。")
     perform_transition(

@@ -17,6 +17,7 @@ from django.utils import timezone
 from applications import eligibility
 from applications.completeness import missing_items
 from applications.models import Application, State
+from applications.return_targets import TARGETS
 from applications.selectors import applications_visible_to
 from portal.accounts.models import Role
 from portal.dates import chinese_date
@@ -116,7 +117,7 @@ def application_complete(step: Step) -> None:
 
 def opinion_given(step: Step) -> None:
     if not step.opinion.strip():
-        raise TransitionRefused(f"「{step.transition.label}」须填写意见或理由。")
+        raise TransitionRefused(step.transition.opinion_prompt or f"「{step.transition.label}」须填写意见或理由。")
 
 
 def county_verified(step: Step) -> None:
@@ -353,6 +354,8 @@ def objection_open(step: Step) -> None:
 
 def certificate_in_force(step: Step) -> None:
     certificate = getattr(step.application, "certificate", None)
+    if certificate is not None and certificate.revoked_at is not None:
+        raise TransitionRefused(f"证书 {certificate.number} 已于 {chinese_date(certificate.revoked_at)} 撤销。")
     if certificate is None or certificate.status(timezone.localdate(step.now)) != CertificateStatus.VALID:
         shown = certificate.status_label(timezone.localdate(step.now)) if certificate else "无证书"
         raise TransitionRefused(f"证书当前状态为{shown}，不能办理。")
@@ -562,6 +565,13 @@ class Transition:
     # Where the action is taken: the application's page offers only "application"; the others have their own
     # page (the meeting's 认定, the 公示 and its objections, the certificate, the holder's 我的称号).
     page: str = "application"
+    # Only a return to the enterprise points at what to fix (applications.return_targets): see checked_targets.
+    points_at_fixes: bool = False
+    # What opinion_given says when the opinion is missing, where the default (「label」须填写意见或理由) is not it.
+    opinion_prompt: str = ""
+    # A guard asked when the application is in none of the sources, so that the refusal names the state of what
+    # the action concerns (证书已于…撤销) rather than the application's.
+    explains_state: Check | None = None
 
 
 TRANSITIONS = {
@@ -582,7 +592,7 @@ TRANSITIONS = {
         ),
         Transition(
             Action.COUNTY_RETURN, "退回修改", frozenset({State.COUNTY_REVIEW}), State.RETURNED, Role.COUNTY,
-            (county_deadline_not_passed, opinion_given), "btn-warning",
+            (county_deadline_not_passed, opinion_given), "btn-warning", points_at_fixes=True,
         ),
         Transition(
             Action.COUNTY_REJECT, "不予推荐", frozenset({State.COUNTY_REVIEW}), State.REJECTED, Role.COUNTY,
@@ -604,6 +614,7 @@ TRANSITIONS = {
         Transition(
             Action.CITY_RETURN_TO_ENTERPRISE, "退回修改（退回企业）", frozenset({State.CITY_REVIEW}), State.RETURNED,
             Role.CITY, (city_deadline_not_passed, opinion_given), "btn-warning", effects=(leave_city_ranking,),
+            points_at_fixes=True,
         ),
         Transition(
             Action.CITY_REJECT, "不予推荐", frozenset({State.CITY_REVIEW}), State.REJECTED, Role.CITY,
@@ -633,11 +644,13 @@ TRANSITIONS = {
         Transition(
             Action.REVOKE, "撤销称号", frozenset({State.AWARDED}), State.REVOKED, Role.PROVINCE,
             (certificate_in_force, opinion_given, revocation_grounds_given), "btn-danger",
-            effects=(revoke_certificate,), page="certificate",
+            effects=(revoke_certificate,), page="certificate", opinion_prompt="请填写撤销原因。",
+            explains_state=certificate_in_force,
         ),
         Transition(
             Action.REISSUE, "换发证书", frozenset({State.AWARDED}), State.AWARDED, Role.PROVINCE,
             (certificate_in_force, opinion_given), effects=(reissue_certificate,), page="certificate",
+            opinion_prompt="请填写换发原因。",
         ),
         Transition(
             Action.RENEW, "申请复核", frozenset({State.AWARDED}), State.AWARDED, Role.ENTERPRISE,
@@ -655,11 +668,11 @@ INPUT_GUARDS = frozenset({opinion_given, objection_open, revocation_grounds_give
 ROW_GUARDS = frozenset({verification_current, cluster_ranked, forwarded_in_rank_order, province_not_acted})
 
 
-def available_actions(application, role: str) -> list[Transition]:
-    """The transitions the table offers `role` from the application's state (guards are checked on POST)."""
-    return [t for t in TRANSITIONS.values() if t.role == role and application.state in t.sources]
-
-
-def application_page_actions(application, role: str) -> list[Transition]:
-    """What the application's own page offers as buttons; the others are taken where their page is."""
-    return [t for t in available_actions(application, role) if t.page == "application"]
+def checked_targets(transition: Transition, keys: list[str]) -> list[str]:
+    """What a return points at, in the catalogue's order: only a transition that points at fixes (a return to the
+    enterprise) points at anything, and only at keys of the catalogue."""
+    if keys and not transition.points_at_fixes:
+        raise TransitionRefused("只有退回企业修改时才能指明需修改的内容。")
+    if any(key not in TARGETS for key in keys):
+        raise TransitionRefused("指明的修改内容无效，请刷新页面后重新选择。")
+    return [key for key in TARGETS if key in set(keys)]

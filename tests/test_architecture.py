@@ -129,3 +129,67 @@ def test_no_function_above_complexity_c(path):
         if cc_rank(block.complexity) > WORST_RANK_ALLOWED
     ]
     assert too_complex == []
+
+
+# One name per thing: a public top-level name is defined in one module of ours; the others import it. A name
+# that Django or Python looks up by convention may stand in every module of its kind, and nowhere else.
+# Each maps to the module (or package) names where it may repeat; None: in any module.
+CONVENTIONS = {
+    "Command": {"commands"},  # manage.py finds a command's class under this name
+    "register": {"templatetags"},  # the template engine finds a tag library under this name
+    "urlpatterns": {"urls"},  # an URLconf's patterns
+    "app_name": {"urls"},  # an URLconf's namespace
+    "application": {"asgi", "wsgi"},  # the servers' entry point (portal/asgi.py, portal/wsgi.py)
+    "logger": None,  # logging.getLogger(__name__): each module's own logger
+}
+# The settings modules are variants of one configuration and repeat Django's setting names by design.
+SETTINGS = "portal.settings"
+
+
+def _public_names(source: str) -> set[str]:
+    """The public names a module defines at its top level: functions, classes and assigned constants."""
+    names = set()
+    for node in ast.parse(source).body:
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            names.add(node.name)
+        elif isinstance(node, ast.Assign):
+            names |= {target.id for target in node.targets if isinstance(target, ast.Name)}
+        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+            names.add(node.target.id)
+    return {name for name in names if not name.startswith("_")}
+
+
+def _conventional(name: str, module: str) -> bool:
+    if name not in CONVENTIONS:
+        return False
+    where = CONVENTIONS[name]
+    return where is None or bool(where & set(module.split(".")))
+
+
+def _names_defined_twice(sources: dict[str, str]) -> dict[str, list[str]]:
+    where: dict[str, list[str]] = {}
+    for module, source in sorted(sources.items()):
+        for name in _public_names(source):
+            if not _conventional(name, module):
+                where.setdefault(name, []).append(module)
+    return {name: modules for name, modules in sorted(where.items()) if len(modules) > 1}
+
+
+def test_no_public_name_is_defined_in_two_modules():
+    sources = {
+        module: path.read_text(encoding="utf-8")
+        for module, path in MODULES.items()
+        if module != SETTINGS and not module.startswith(f"{SETTINGS}.")
+    }
+    assert _names_defined_twice(sources) == {}
+
+
+def test_the_name_finder_finds_a_name_defined_twice():
+    sources = {
+        "a.progress": "PROVINCE_OFFICE = 'x'\ndef office_of(d): ...\ndef _private(): ...\nlogger = None",
+        "b.selectors": "def office_of(d): ...\nclass Kept: ...\nlogger = None",
+        "a.views": "from b.selectors import office_of\ndef register(request): ...",
+        "b.templatetags.tags": "register = None",
+        "c.views": "def register(request): ...",
+    }
+    assert _names_defined_twice(sources) == {"office_of": ["a.progress", "b.selectors"], "register": ["a.views", "c.views"]}

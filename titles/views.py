@@ -49,7 +49,7 @@ def publicity_public(request):
 
 
 @public
-def objection_lodge(request, pk):
+def objection_lodge_view(request, pk):
     publicity = get_object_or_404(selectors.publicities_visible_to(request.user).select_related("campaign"), pk=pk)
     if not publicity.is_running():
         return render(request, "titles/objection_closed.html", {"publicity": publicity}, status=410)
@@ -142,7 +142,7 @@ def publicity_detail(request, pk):
 
 @permission_required("titles.manage_publicity")
 @require_POST
-def objection_handle(request, pk):
+def objection_handle_view(request, pk):
     objection = get_object_or_404(selectors.objections_visible_to(request.user).select_related("entry"), pk=pk)
     form = ObjectionHandleForm(request.POST)
     if form.is_valid():
@@ -278,7 +278,7 @@ def monitoring_province(request):
 
 
 @permission_required("titles.view_dashboard")
-def province_dashboard(request):
+def province_dashboard_view(request):
     campaign = review_selectors.campaign_in_view(request.GET.get("year"))
     context = dict(dashboard.cached_province_dashboard(request.user, campaign, refresh="refresh" in request.GET))
     context["campaign"] = campaign

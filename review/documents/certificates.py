@@ -10,11 +10,12 @@ from collections.abc import Iterable
 
 from django.urls import reverse
 
+from portal.directory.offices import province_office
 from review.models import Certificate, CertificateStatus, validity_end
 
 from .formatting import quoted
 from .pdf import qr_data_uri, render_template_pdf
-from .selectors import province_office, public_url
+from .selectors import public_url
 
 TITLE = "河北省产业集群龙头企业"
 DIGITS = "〇一二三四五六七八九"

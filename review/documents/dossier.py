@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from applications.models import MaterialKind
+from applications.uploads import EXTENSIONS
 
 MATERIAL_NAMES = {
     MaterialKind.LICENCE: "四-营业执照",
@@ -21,9 +22,10 @@ MATERIAL_NAMES = {
 }
 # The ZIP's entries sort in the notice's order in any file manager: 01_一-申请报告 … 08_八-其他证明材料.
 SORT_PREFIX = {"一": "01", "二": "02", "三": "03", "四": "04", "五": "05", "六": "06", "七": "07", "八": "08", "证": "09"}
-EXTENSIONS = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
+# An entry's extension: the first one the upload check accepts for the file's type (pdf, png, jpg).
+ENTRY_EXTENSIONS = {content_type: names[0].lstrip(".") for content_type, names in EXTENSIONS.items()}
 MANIFEST_NAME = "清单.csv"
-CHUNK = 1024 * 1024
+COPY_CHUNK = 1024 * 1024  # a stored file goes into the ZIP this many bytes at a time
 BATCH_LIMIT = 20  # applications one batch download or print may name: each 材料包 renders its PDFs
 
 
@@ -42,7 +44,7 @@ def material_filenames(materials) -> list[tuple[str, object]]:
     named = []
     for material in materials:
         seen[material.kind] += 1
-        extension = EXTENSIONS.get(material.content_type, "bin")
+        extension = ENTRY_EXTENSIONS.get(material.content_type, "bin")
         named.append((sortable(f"{MATERIAL_NAMES.get(material.kind, material.kind)}-{seen[material.kind]}.{extension}"), material))
     return named
 
@@ -65,7 +67,7 @@ def _copy_material(archive, name, material) -> tuple[int, str]:
     """Stream the stored file into the ZIP, hashing what was actually stored."""
     digest, size = hashlib.sha256(), 0
     with material.file.open("rb") as source, archive.open(zip_entry(name, material.uploaded_at), "w", force_zip64=True) as sink:
-        while chunk := source.read(CHUNK):
+        while chunk := source.read(COPY_CHUNK):
             digest.update(chunk)
             size += len(chunk)
             sink.write(chunk)

@@ -18,7 +18,7 @@ from openpyxl.worksheet.properties import PageSetupProperties
 
 from .summary import COLUMNS, PlaqueRow, SummaryRow
 
-TITLE = "河北省产业集群龙头企业汇总表"
+SUMMARY_TITLE = "河北省产业集群龙头企业汇总表"
 PLAQUE_TITLE = "牌匾制作清单"
 PLAQUE_COLUMNS = ["序号", "证书编号", "企业名称", "产业集群", "设区市"]
 
@@ -78,12 +78,12 @@ class Style:
     border: Border | None = BORDER
 
 
-TEXT = Style()
+TEXT_STYLE = Style()
 TEXT_CENTER = Style(alignment=CENTER)
-MONEY = Style(alignment=RIGHT, number_format=MONEY_FORMAT)
+MONEY_STYLE = Style(alignment=RIGHT, number_format=MONEY_FORMAT)
 PERCENT = Style(alignment=RIGHT, number_format=PERCENT_FORMAT)
 INTEGER = Style(alignment=CENTER, number_format=INTEGER_FORMAT)
-DATE = Style(alignment=CENTER, number_format=DATE_FORMAT)
+DATE_STYLE = Style(alignment=CENTER, number_format=DATE_FORMAT)
 HEADER = Style(font=BOLD, alignment=CENTER, fill=HEADER_FILL)
 TITLE_STYLE = Style(font=Font(name="黑体", size=18, bold=True), alignment=CENTER, border=None)
 INFO_LEFT = Style(font=FONT, alignment=Alignment(horizontal="left", vertical="center"), border=None)
@@ -94,8 +94,9 @@ SUB_MONEY = Style(font=BOLD, alignment=RIGHT, number_format=MONEY_FORMAT, fill=S
 SUB_BLANK = Style(font=BOLD, fill=SUBTOTAL_FILL)
 
 ROW_STYLES = [
-    INTEGER, TEXT_CENTER, TEXT_CENTER, TEXT, INTEGER, TEXT, TEXT_CENTER, DATE, MONEY, MONEY, PERCENT,
-    PERCENT, INTEGER, INTEGER, INTEGER, TEXT, TEXT, TEXT_CENTER, TEXT_CENTER, TEXT_CENTER, TEXT_CENTER,
+    INTEGER, TEXT_CENTER, TEXT_CENTER, TEXT_STYLE, INTEGER, TEXT_STYLE, TEXT_CENTER, DATE_STYLE, MONEY_STYLE,
+    MONEY_STYLE, PERCENT, PERCENT, INTEGER, INTEGER, INTEGER, TEXT_STYLE, TEXT_STYLE, TEXT_CENTER, TEXT_CENTER,
+    TEXT_CENTER, TEXT_CENTER,
 ]
 
 
@@ -125,7 +126,7 @@ class _Cells:
             array = self._styles[id(style)] = prototype._style
         return array
 
-    def __call__(self, value, style: Style = TEXT):
+    def __call__(self, value, style: Style = TEXT_STYLE):
         cell = WriteOnlyCell(self.ws)
         cell._style = copy(self._style_array(style))
         if isinstance(value, str):
@@ -323,7 +324,7 @@ def write_summary_workbook(
         ws = wb.create_sheet(_sheet_title(title))
         _setup_sheet(ws, WIDTHS, "1:3")
         cells = _Cells(ws)
-        _heading(ws, cells, title=TITLE, unit=unit, on=on, columns=COLUMNS, widths=WIDTHS)
+        _heading(ws, cells, title=SUMMARY_TITLE, unit=unit, on=on, columns=COLUMNS, widths=WIDTHS)
         return _SummarySheet(ws, cells)
 
     main = new_sheet(main_title)

@@ -11,13 +11,13 @@ from django.template.loader import render_to_string
 from django.utils.html import format_html
 
 from portal.dates import chinese_date
+from portal.directory.offices import office_of, province_office
 from review.models import IssuedLetter, LetterKind, RevocationNoticeEntry, validity_end
 from review.selectors import published_applications
 
 from .certificates import SEAL_ASSET, seal_asset
 from .formatting import quoted
 from .pdf import render_template_pdf
-from .selectors import office_of, province_office
 from .summary import recommended_queryset, summary_rows
 
 CHINESE_ORDINALS = "一二三四五六七八九十"

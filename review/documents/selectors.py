@@ -17,6 +17,7 @@ from applications.models import REPORT_SECTIONS, Application, State
 from applications.selectors import applications_visible_to
 from portal.dates import chinese_date
 from portal.directory.models import Campaign
+from portal.directory.offices import office_of
 from review.models import Certificate, ReviewRecord
 from review.selectors import verification_of
 from review.workflow import Action
@@ -30,24 +31,6 @@ SHA256_RE = re.compile(r"^[0-9a-f]{64}$")
 def public_url(path: str) -> str:
     """An absolute, ASCII address for QR codes: PUBLIC_BASE_URL + path."""
     return settings.PUBLIC_BASE_URL.rstrip("/") + path
-
-
-PROVINCE_OFFICE = "河北省中小企业局"
-
-
-def office_of(division) -> str:
-    """The unit's office as it signs (Division.office_name, kept by the 系统管理员), e.g. 安平县工业和信息化局;
-    without one, the usual name of a 工业和信息化局 (the province: 河北省中小企业局)."""
-    if division is None or division.is_province:
-        return (division.office_name if division is not None else "") or PROVINCE_OFFICE
-    return division.office_name or f"{division.name}工业和信息化局"
-
-
-def province_office() -> str:
-    from portal.directory.models import Division, DivisionKind
-
-    province = Division.objects.filter(kind=DivisionKind.PROVINCE).only("office_name", "kind").first()
-    return office_of(province)
 
 
 def campaign_for(year: str | None) -> Campaign | None:
@@ -237,8 +220,6 @@ def form_context(application) -> dict:
 
 def receipt_context(application) -> dict:
     """提交回执: the 申报编号, when it was (last) submitted, the fingerprint of what was submitted, what happens next."""
-    from applications.progress import office_of
-
     submits = [r for r in application.review_records.all() if r.action == Action.SUBMIT]
     record = submits[-1]
     county = application.enterprise.county

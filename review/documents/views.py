@@ -18,6 +18,7 @@ from portal.accounts.decorators import permission_required, public
 from portal.audit.models import Event
 from portal.audit.services import audit
 from portal.directory.models import Division, DivisionKind
+from portal.directory.offices import office_of
 from review.models import LetterKind
 from review.selectors import (
     certificate_batches_visible_to,
@@ -37,7 +38,6 @@ from .selectors import (
     campaign_for,
     certificate_by_token,
     certificate_of,
-    office_of,
     revocation_notices,
     revocations_awaiting_notice,
     signed_document_check,

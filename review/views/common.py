@@ -87,7 +87,7 @@ def detail_context(request, application, form=None):
         "actions": actions,
         # Each button with why it cannot act now ("" when it can): disabled with the reason rather than refused after the click.
         "action_rows": [(t, blocked.get(t.action, "")) for t in actions],
-        "returns_to_enterprise": any(t.target == State.RETURNED for t in actions),
+        "returns_to_enterprise": any(t.points_at_fixes for t in actions),
         "form": form or TransitionForm(initial={"expected_state": application.state}),
         "needs_verification": application.state == State.COUNTY_REVIEW
         and user.has_perm("review.verify_application", application),
@@ -143,12 +143,12 @@ def transition(request, pk):
         return render(request, "review/application_detail.html", detail_context(request, application, form), status=400)
     data = form.cleaned_data
     try:
-        returns_to_enterprise = TRANSITIONS[data["action"]].target == State.RETURNED
+        points_at_fixes = TRANSITIONS[data["action"]].points_at_fixes
         perform_transition(
             application_id=pk, action=data["action"], actor=request.user, opinion=data["opinion"],
             internal_note=data["internal_note"], expected_state=data["expected_state"] or None,
             # The targets belong to a return to the enterprise; with any other decision they do not apply.
-            return_targets=data["return_targets"] if returns_to_enterprise else (),
+            return_targets=data["return_targets"] if points_at_fixes else (),
             details={"override_reason": form.confirmed_reason()},
         )
     except Application.DoesNotExist:

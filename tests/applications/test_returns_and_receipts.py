@@ -78,6 +78,18 @@ def test_receipt_pdf_carries_number_time_fingerprint_and_next_step(ready_client,
     assert "安平县工业和信息化局" in text and "0318-7522345" in text
 
 
+def test_an_office_without_a_recorded_name_is_named_alike_on_the_page_and_in_the_receipt(ready_client, ready, tmp_path):
+    Division.objects.filter(code="131125").update(office_name="")
+    submit(ready_client, ready)
+    ready.refresh_from_db()
+    assert progress_for(ready).next_actor == "安平县工业和信息化局"
+    response = ready_client.get(reverse("documents:receipt_pdf", args=[ready.pk]))
+    path = tmp_path / "receipt.pdf"
+    path.write_bytes(b"".join(response.streaming_content))
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    assert "安平县工业和信息化局" in text and "中小企业主管部门" not in text
+
+
 def test_enterprise_downloads_its_own_documents_at_any_state(ready_client, ready):
     for action in (None, Action.SUBMIT):
         if action:

@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from portal.audit.models import AuditEvent, Event
+from portal.dates import chinese_date
 from portal.directory.models import Division
 from review import services
 from review.documents.services import letter_issue
@@ -95,6 +96,26 @@ def test_only_the_province_revokes_with_a_reason_and_a_basis_and_only_once(publi
     services.certificate_revoke(certificate=certificate, actor=province, reason="失信", basis="文号")
     with pytest.raises(Refused, match="已于"):
         services.certificate_revoke(certificate=certificate, actor=province, reason="失信", basis="文号")
+
+
+def test_a_refused_revocation_says_why_in_the_words_of_the_table_guards(published):
+    """The service asks the table's guards (opinion, 撤销依据, certificate in force), which say it as users read it."""
+    first, _, province = published
+    certificate = Certificate.objects.get(application=first)
+    refusals = []
+    for reason, basis in ((" ", "文号"), ("失信", " "), ("失信", "文号"), ("失信", "文号")):
+        try:
+            services.certificate_revoke(certificate=certificate, actor=province, reason=reason, basis=basis)
+        except Refused as refusal:
+            refusals.append(str(refusal))
+    revoked = Certificate.objects.get(pk=certificate.pk)
+    assert refusals == [
+        "请填写撤销原因。",
+        "请填写撤销依据（如省局决定文号）。",
+        f"证书 {revoked.number} 已于 {chinese_date(revoked.revoked_at)} 撤销。",
+    ]
+    refused = AuditEvent.objects.filter(event=Event.TRANSITION, success=False).values_list("detail", flat=True)
+    assert [detail.rsplit("未执行：", 1)[1] for detail in refused.order_by("id")] == refusals
 
 
 def test_the_announcement_lists_only_awards_published(client, published):

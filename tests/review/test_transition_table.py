@@ -12,8 +12,9 @@ from portal.accounts.models import Role
 from portal.directory.models import Campaign, CampaignState
 from review import services
 from review.models import Certificate, ClusterQuota, Objection, ReviewRecord
+from review.selectors import transitions_open_to
 from review.services import ActionForbidden, TransitionRefused, perform_transition
-from review.workflow import TRANSITIONS, available_actions
+from review.workflow import TRANSITIONS
 from tests.factories import (
     CampaignFactory,
     auditor,
@@ -239,6 +240,12 @@ def test_transition_table_guards_and_effects_are_named_functions_of_the_table():
     }
 
 
+def test_only_the_returns_to_the_enterprise_point_at_what_to_fix():
+    pointing = {a for a, t in TRANSITIONS.items() if t.points_at_fixes}
+    assert pointing == {"county_return", "city_return_enterprise"}
+    assert pointing == {a for a, t in TRANSITIONS.items() if t.target == State.RETURNED}
+
+
 def test_perform_transition_has_no_action_or_state_specific_branch():
     """Everything that differs between transitions is in the table: the service names no action, state or guard."""
     import inspect
@@ -268,12 +275,13 @@ def test_unknown_action_is_refused():
         perform_transition(application_id=application.pk, action="approve_everything", actor=actor_for(application, "county_pass"))
 
 
-def test_available_actions_follow_the_table():
+def test_the_transitions_open_to_a_user_follow_the_table():
     application = application_in(State.CITY_REVIEW)
-    assert [t.label for t in available_actions(application, Role.CITY)] == [
+    assert [t.label for t in transitions_open_to(actor_for(application, "city_forward"), application)] == [
         "审核通过并上报", "退回修改（退回县级）", "退回修改（退回企业）", "不予推荐",
     ]
-    assert available_actions(application, Role.COUNTY) == []
+    assert transitions_open_to(actor_for(application, "county_pass"), application) == []
+    assert transitions_open_to(city_official("130500"), application) == []  # another city's
 
 
 def test_the_transition_record_holds_who_what_and_the_signed_hash():

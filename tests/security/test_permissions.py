@@ -10,21 +10,24 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.models import AnonymousUser, Permission
 from django.test import RequestFactory
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 
 from applications.models import Application, State
 from demo.seed import seed_demo
 from portal.accounts.decorators import PUBLIC
-from portal.accounts.models import OFFICIAL_ROLES, User
+from portal.accounts.models import OFFICIAL_ROLES, Role, User
+from portal.accounts.navigation import ROLE_HOME, ROLE_MENU
 from review.models import Notification
 from review.notifications import recipients_for
 from review.selectors import transition_permission
 from review.workflow import TRANSITIONS
 from tests.factories import (
+    CampaignFactory,
     auditor,
     city_official,
     county_official,
     eligible_application,
+    enterprise_user,
     province_official,
     sysadmin,
 )
@@ -62,6 +65,37 @@ def test_every_view_declares_a_permission_the_rules_know(name, route, callback):
     permission = declared_permission(callback)
     assert permission, f"{name or route}: the view declares no permission (permission_required(...) or @public)"
     assert permission == PUBLIC or rules.perm_exists(permission), f"{name or route}: no rule named {permission!r}"
+
+
+MENU_USERS = {
+    Role.ENTERPRISE: enterprise_user,
+    Role.COUNTY: county_official,
+    Role.CITY: city_official,
+    Role.PROVINCE: province_official,
+    Role.SYSADMIN: sysadmin,
+    Role.AUDITOR: auditor,
+}
+
+
+def menu_permission(url: str) -> str:
+    """The permission the view behind `url` declares; the admin's pages all ask accounts.use_admin (see below)."""
+    match = resolve(url)
+    return "accounts.use_admin" if match.namespace == "admin" else declared_permission(match.func)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", Role.values)
+def test_every_menu_link_opens_a_page_the_role_may_open(client, role):
+    """The navigation (ROLE_MENU, and the home page ROLE_HOME) offers each role only pages whose declared
+    permission it holds: each link opens, none answers 403."""
+    CampaignFactory()  # the review pages show a campaign
+    user = MENU_USERS[role]()
+    links = [(label, reverse(name)) for label, name in [*ROLE_MENU[role], ("首页", ROLE_HOME[role])]]
+    assert links, role
+    refused = [f"{label} {url}" for label, url in links if not user.has_perm(menu_permission(url))]
+    assert refused == []
+    client.force_login(user)
+    assert {url: client.get(url).status_code for _, url in links} == {url: 200 for _, url in links}
 
 
 def test_the_public_pages_are_exactly_the_ones_meant_to_be():

@@ -7,9 +7,9 @@ from applications.selectors import submitted_applications
 from portal.audit.models import Event
 from portal.audit.services import audit
 from portal.directory.models import Campaign, Division
+from portal.directory.offices import province_office
 from review.documents import summary
 from review.documents.excel import write_summary_workbook
-from review.documents.selectors import province_office
 
 
 class Command(BaseCommand):
