@@ -113,8 +113,16 @@ class CountyVerificationForm(forms.Form):
         return [self[name] for name in self.FIGURES]
 
     def check_rows(self):
-        """(condition, verdict field, note field) of each condition the county checks."""
-        return [(c, self[f"check_{c.code}"], self[f"note_{c.code}"]) for c in eligibility.COUNTY_CHECKED]
+        """(condition, verdict field, note field) of each condition the county checks. A verdict in error ties its
+        radios to the message under them (`<auto_id>-error`); Django marks them aria-invalid but, a radio group
+        being a fieldset to it, leaves aria-describedby out."""
+        rows = []
+        for condition in eligibility.COUNTY_CHECKED:
+            verdict = self[f"check_{condition.code}"]
+            if verdict.errors:
+                verdict.field.widget.attrs["aria-describedby"] = f"{verdict.auto_id}-error"
+            rows.append((condition, verdict, self[f"note_{condition.code}"]))
+        return rows
 
     def clean(self):
         data = super().clean()

@@ -1,4 +1,4 @@
-"""Each role's home and navigation: one table, read by the home view and the base template."""
+"""Each role's home and navigation, and the signed-out visitor's links: read by the home view and the base template."""
 
 from portal.accounts.models import Role
 
@@ -28,3 +28,6 @@ ROLE_MENU = {
     Role.SYSADMIN: [("工作台", "accounts:sysadmin_home"), ("后台管理", "admin:index")],
     Role.AUDITOR: [("审计日志", "audit:log")],
 }
+
+# The header's links for a visitor who is not signed in (right of the header, where a signed-in user sees their name).
+GUEST_MENU = [("办事指南", "guide"), ("企业注册", "applications:register"), ("登录", "accounts:login")]

@@ -1,4 +1,5 @@
-"""The 推荐审核表 sent back with errors: every error is named, linked and tied to its field (WCAG 3.3.1, 4.1.2)."""
+"""Forms sent back with errors (the 推荐审核表, registration): every error is named, linked and tied to its field, in
+one summary (WCAG 3.3.1, 4.1.2)."""
 
 import lxml.html
 import pytest
@@ -42,10 +43,33 @@ def test_form_with_errors_titles_page_and_links_each_error_to_its_field(owner_cl
     assert summary.get("tabindex") == "-1"
     links = {a.get("href"): a.text_content() for a in summary.iter("a")}
     required = page.get_element_by_id("id_honours-0-kind_error").text_content()
-    assert links == {"#id_honours-0-kind": f"荣誉类型（第1行）：{required}"}
+    assert links == {"#id_honours-0-kind": f"荣誉第1行「荣誉类型」：{required}"}
 
 
 def test_form_without_errors_has_plain_title_and_no_summary(owner_client, draft):
     page = lxml.html.fromstring(owner_client.get(reverse("applications:form", args=[draft.pk])).content.decode())
     assert page.findtext(".//title").startswith("推荐审核表")
     assert page.find_class("error-summary") == []
+
+
+def error_summaries(page):
+    """The boxes that list the page's errors: the error summary, and any other alert linking to a field."""
+    alerts = page.xpath('//*[@role="alert"][.//a[starts-with(@href, "#")]]')
+    return page.find_class("error-summary"), alerts
+
+
+def test_form_with_row_error_lists_its_errors_once(owner_client, draft):
+    summaries, alerts = error_summaries(failed_form(owner_client, draft))
+    assert len(summaries) == 1 and alerts == summaries
+    assert [a.get("href") for a in summaries[0].iter("a")] == ["#id_honours-0-kind"]
+
+
+def test_registration_with_errors_lists_them_once_each_linking_to_its_field(client):
+    response = client.post(reverse("applications:register"), {"name": "某企业", "captcha_0": "x", "captcha_1": ""})
+    page = lxml.html.fromstring(response.content.decode())
+    summaries, alerts = error_summaries(page)
+    assert len(summaries) == 1 and alerts == summaries
+    hrefs = [a.get("href") for a in summaries[0].iter("a")]
+    assert len(hrefs) == len(set(hrefs)) > 5
+    assert [href for href in hrefs if not page.xpath(f'//*[@id="{href[1:]}"]')] == []  # the captcha's box included
+    assert "#id_captcha_1" in hrefs and "#id_name" not in hrefs

@@ -18,7 +18,8 @@ EXPECTED = """(form) => {
     .filter(key => !seen.has(key) && seen.add(key));
 }""".replace("arguments_controls", repr(CONTROLS))
 
-# What has the focus now, where it is and whether its focus shows.
+# What has the focus now, where it is and how its focus shows: a solid outline of at least 2 px, or an opaque
+# box-shadow ring at least 2 px wide.
 FOCUSED = """(form) => {
   const el = document.activeElement;
   const box = el.getBoundingClientRect();
@@ -27,17 +28,32 @@ FOCUSED = """(form) => {
   const style = getComputedStyle(el);
   const overlaps = barBox && box.bottom > barBox.top && box.top < barBox.bottom
     && box.right > barBox.left && box.left < barBox.right;
+  const outlined = style.outlineStyle === "solid" && parseFloat(style.outlineWidth) >= 2;
+  const shadowRing = style.boxShadow !== "none" && style.boxShadow.split(/,(?![^(]*\\))/).some(shadow => {
+    const colour = shadow.match(/rgba?\\(([^)]*)\\)/);
+    const alpha = colour && colour[1].split(",").length === 4 ? parseFloat(colour[1].split(",")[3]) : 1;
+    const lengths = shadow.replace(/rgba?\\([^)]*\\)/, "").trim().split(/\\s+/).map(parseFloat);
+    return !shadow.includes("inset") && alpha === 1 && lengths.length === 4 && lengths[3] >= 2;
+  });
+  const header = el.closest(".portal-header");
   return {
     key: el.type === "radio" ? "radio:" + el.name : el.id || el.name || el.outerHTML.slice(0, 120),
     text: (el.innerText || el.value || "").trim().slice(0, 30),
     inForm: Boolean(el.closest(form)),
+    place: el.matches(".skip-link") ? "skip" : header ? "header" : "page",
+    outline: `${style.outlineWidth} ${style.outlineStyle} ${style.outlineColor}`,
+    on: header ? getComputedStyle(header).backgroundColor : "",
     inWindow: box.top >= 0 && box.left >= 0 && box.bottom <= window.innerHeight && box.right <= window.innerWidth,
     underBar: Boolean(overlaps),
     // The calendar button inside a date box is a Tab stop of its own, drawn by Chromium: portal.css gives it the ring
     // (a style getComputedStyle cannot read); the box itself is then not :focus.
-    ring: (el.type === "date" && !el.matches(":focus")) || (style.outlineStyle !== "none" && parseFloat(style.outlineWidth) >= 2) || style.boxShadow !== "none",
+    ring: (el.type === "date" && !el.matches(":focus")) || outlined || shadowRing,
   };
 }"""
+
+# The header's ring: white on the red header (#b3181d); the skip link's: the portal's dark blue (static/css/portal.css).
+HEADER_RING, HEADER_RED = "3px solid rgb(255, 255, 255)", "rgb(179, 24, 29)"
+SKIP_RING = "3px solid rgb(11, 61, 145)"
 
 
 def sign_in(browser, base_url, username, viewport):
@@ -53,20 +69,18 @@ def sign_in(browser, base_url, username, viewport):
 
 
 def tab_through(page, form):
-    """Tab from the top of the page until the focus has left the form; returns what each Tab stop showed."""
+    """Tab from the top of the page until the focus has left the form; returns the form's controls and what each
+    Tab stop showed (the skip link, the header and the page before the form included)."""
     expected = page.evaluate(EXPECTED, form)
-    page.keyboard.press("Tab")
-    first = page.evaluate("() => document.activeElement.textContent.trim()")
     stops, entered = [], False
     for _ in range(len(expected) + 60):
         page.keyboard.press("Tab")
         stop = page.evaluate(FOCUSED, form)
-        if stop["inForm"]:
-            entered = True
-            stops.append(stop)
-        elif entered:
+        if entered and not stop["inForm"]:
             break
-    return first, expected, stops
+        entered = entered or stop["inForm"]
+        stops.append(stop)
+    return expected, stops
 
 
 @pytest.mark.parametrize("viewport", [{"width": 1280, "height": 900}, {"width": 683, "height": 384}], ids=["1280x900", "683x384"])
@@ -82,11 +96,15 @@ def test_keyboard_reaches_every_control_with_visible_focus(browser, live_server,
     context, page = sign_in(browser, live_server.url, username, viewport)
     try:
         page.goto(live_server.url + path.format(application(owner).pk))
-        first, expected, stops = tab_through(page, form)
+        expected, stops = tab_through(page, form)
     finally:
         context.close()
-    assert first == "跳到主要内容"
-    reached = {stop["key"] for stop in stops}
+    in_form = [stop for stop in stops if stop["inForm"]]
+    print(f"{path} at {viewport['width']}×{viewport['height']}: {len(in_form)} Tab stops in the form, {len(stops)} from the top")
+    assert (stops[0]["text"], stops[0]["place"], stops[0]["outline"]) == ("跳到主要内容", "skip", SKIP_RING)
+    header = [stop for stop in stops if stop["place"] == "header"]
+    assert header and [(s["text"], s["outline"], s["on"]) for s in header if (s["outline"], s["on"]) != (HEADER_RING, HEADER_RED)] == []
+    reached = {stop["key"] for stop in in_form}
     assert [key for key in expected if key not in reached] == []
     hidden = [s for s in stops if s["underBar"] or not s["inWindow"]]
     assert hidden == [], f"{len(hidden)} of {len(stops)} Tab stops hidden under the save bar or outside the window: {hidden}"

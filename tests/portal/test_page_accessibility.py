@@ -35,3 +35,11 @@ def test_navigation_marks_the_current_page(client):
     page = lxml.html.fromstring(client.get(reverse("review:county_queue")).content.decode())
     current = page.xpath('//*[@id="mainnav"]//a[@aria-current="page"]')
     assert [a.text_content() for a in current] == ["初审队列"]
+
+
+@pytest.mark.parametrize(("url", "label"), [("guide", "办事指南"), ("applications:register", "企业注册"), ("accounts:login", "登录")])
+def test_signed_out_header_marks_the_current_page(client, url, label):
+    page = lxml.html.fromstring(client.get(reverse(url)).content.decode())
+    current = page.xpath('//nav//a[@aria-current="page"]')
+    assert [a.text_content() for a in current] == [label]
+    assert page.xpath('//nav//a[text()="办事指南"]')[0].get("href") == reverse("guide")

@@ -2,6 +2,7 @@
 
 import re
 
+import lxml.html
 import pytest
 from django.db import DatabaseError, connection, transaction
 
@@ -14,6 +15,12 @@ from tests.review.journey import OPINION, actor_for, application_in, verify, wal
 
 pytestmark = pytest.mark.django_db
 ALL_MET = {code: {"verdict": "met", "note": ""} for code in ("B1", "C5", "E3", "E4")}
+
+
+def verification_form(**checks):
+    """The 核实情况证明 as the page posts it, with the verdicts and notes given."""
+    figures = {"revenue": "52000", "tax_total": "2600", "total_assets": "80000", "owners_equity": "48000"}
+    return {**figures, "cluster_rank": "1", "remarks": "", "version": "0", **checks}
 
 
 def verdict(application, code):
@@ -101,10 +108,7 @@ def test_the_verification_page_records_verdicts_and_shows_the_history(client):
     application = application_in(State.COUNTY_REVIEW)
     client.force_login(actor_for(application, "verify"))
     url = f"/review/applications/{application.pk}/verification/"
-    form = {
-        "revenue": "52000", "tax_total": "2600", "total_assets": "80000", "owners_equity": "48000", "cluster_rank": "1",
-        "remarks": "", "version": "0", "check_B1": "met", "check_C5": "met", "check_E3": "unmet", "note_E3": "",
-    }
+    form = verification_form(check_B1="met", check_C5="met", check_E3="unmet", note_E3="")
     response = client.post(url, form)
     assert "核实为「不符合」时，请说明情况。" in response.content.decode()
     assert not CountyVerificationVersion.objects.filter(application=application).exists()
@@ -127,3 +131,17 @@ def test_postgresql_refuses_raw_changes_to_verification_versions():
     ):
         with pytest.raises(DatabaseError, match="只能追加"), transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(statement, [version.pk])
+
+
+def test_a_verdict_in_error_ties_its_radios_to_the_message(client):
+    application = application_in(State.COUNTY_REVIEW)
+    client.force_login(actor_for(application, "verify"))
+    url = f"/review/applications/{application.pk}/verification/"
+    page = lxml.html.fromstring(client.post(url, verification_form(check_B1="maybe")).content.decode())
+    error = page.get_element_by_id("id_check_B1-error")
+    assert "请选择「符合」或「不符合」" in error.text_content()
+    radios = page.xpath('//input[@name="check_B1"]')
+    assert [(r.get("aria-invalid"), r.get("aria-describedby")) for r in radios] == [("true", "id_check_B1-error")] * 3
+    assert page.xpath('//*[@id="error-summary"]//a/@href') == ["#id_check_B1_0"]
+    untouched = page.xpath('//input[@name="check_C5"]')
+    assert [(r.get("aria-invalid"), r.get("aria-describedby")) for r in untouched] == [(None, None)] * 3
