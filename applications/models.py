@@ -159,6 +159,13 @@ class Application(models.Model):
         "directory.Division", verbose_name="审核市", null=True, blank=True, on_delete=models.PROTECT,
         related_name="routed_applications",
     )
+    # The county whose officials do the 初审: the enterprise's county at the first 提交申报, kept like the reviewing
+    # city (an enterprise that later moves leaves its submitted applications with the county that took them). The
+    # county's pages find their applications through this column and the index below, not through the enterprise.
+    reviewing_county = models.ForeignKey(
+        "directory.Division", verbose_name="初审县", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="first_reviewed_applications",
+    )
     # Incremented on each save of the form: a stale form (another tab, a double click) is detected.
     version = models.PositiveIntegerField(default=0)
     # The conditions' verdicts as of the last change to what they judge (applications.services.record_conditions),
@@ -177,7 +184,11 @@ class Application(models.Model):
                 name="filing_number_unique_per_campaign",
             ),
         ]
-        indexes = [models.Index(fields=["campaign", "cluster", "state"])]
+        indexes = [
+            models.Index(fields=["campaign", "cluster", "state"]),
+            models.Index(fields=["campaign", "reviewing_county", "state"], name="application_county_queue"),
+            models.Index(fields=["campaign", "reviewing_city", "state"], name="application_city_queue"),
+        ]
 
     def __str__(self):
         return f"{self.enterprise.name}（{self.campaign.year}）"

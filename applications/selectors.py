@@ -33,7 +33,7 @@ def _enterprise_scope(user):
 
 
 # The officials whose jurisdiction is one unit (the county, the city): the application's field naming that unit.
-UNIT_OF_APPLICATION = {Role.COUNTY: "enterprise__county_id", Role.CITY: "reviewing_city_id"}
+UNIT_OF_APPLICATION = {Role.COUNTY: "reviewing_county_id", Role.CITY: "reviewing_city_id"}
 
 
 def _unit_scope(user):

@@ -771,6 +771,7 @@ def _plan_campaign(campaign, enterprises, meeting_day, now, rng) -> list[Plan]:
             city_rank=plan.city_rank,
             submitted_at=submit_at,
             reviewing_city_id=routing[plan.enterprise.county_id] if submit_at else None,
+            reviewing_county_id=plan.enterprise.county_id if submit_at else None,
             created_at=created,
             updated_at=plan.times[-1] if plan.times else created,
             **_figures(rng, plan),

@@ -76,7 +76,7 @@ def seed_title_history(users: dict) -> None:
         created = plan_times(plan, dt.datetime(year, 12, 10, 15, tzinfo=SHANGHAI), now, rng)
         plan.application = Application(
             campaign=campaign, enterprise=enterprise, cluster=enterprise.cluster, state=plan.state, city_rank=1,
-            submitted_at=plan.times[0], reviewing_city_id=enterprise.county.reviewing_city_id, created_at=created, updated_at=plan.times[-1], **_figures(rng, plan),
+            submitted_at=plan.times[0], reviewing_city_id=enterprise.county.reviewing_city_id, reviewing_county_id=enterprise.county_id, created_at=created, updated_at=plan.times[-1], **_figures(rng, plan),
         )
         plans.append(plan)
     fields = Application._meta

@@ -398,14 +398,18 @@ def renewal_problem(title, campaign, now: dt.datetime | None = None) -> str | No
 
 
 def stamp_submission(step: Step) -> None:
-    """The time of this submission and, at the first one, the 申报编号 and the reviewing city (both kept on
-    resubmission: the county's routing in force at the first submission decides which city reviews it)."""
+    """The time of this submission and, at the first one, the 申报编号, the reviewing county and the reviewing city
+    (kept on resubmission: the enterprise's county and that county's routing at the first submission decide who
+    reviews it)."""
     application = step.application
     application.submitted_at = step.now
     step.update_fields.append("submitted_at")
     if not application.filing_number:
         application.filing_number = next_filing_number(application)
         step.update_fields.append("filing_number")
+    if application.reviewing_county_id is None:
+        application.reviewing_county_id = application.enterprise.county_id
+        step.update_fields.append("reviewing_county")
     if application.reviewing_city_id is None:
         application.reviewing_city_id = application.enterprise.county.reviewing_city_id
         step.update_fields.append("reviewing_city")

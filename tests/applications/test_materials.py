@@ -308,7 +308,7 @@ def test_owner_downloads_as_attachment_with_encoded_name(owner_client, material)
 
 
 def test_inline_view_for_officials(client, material, draft):
-    Application.objects.filter(pk=draft.pk).update(state="county_review", submitted_at="2024-05-01T10:00:00+08:00")
+    Application.objects.filter(pk=draft.pk).update(state="county_review", submitted_at="2024-05-01T10:00:00+08:00", reviewing_county_id="131125")
     client.force_login(county_official("131125"))
     response = client.get(reverse("applications:material_download", args=[material.pk]) + "?inline=1")
     assert response.status_code == 200
@@ -318,7 +318,7 @@ def test_inline_view_for_officials(client, material, draft):
 
 
 def test_other_enterprise_and_other_county_get_404_and_sysadmin_403(client, material, draft):
-    Application.objects.filter(pk=draft.pk).update(state="county_review", submitted_at="2024-05-01T10:00:00+08:00")
+    Application.objects.filter(pk=draft.pk).update(state="county_review", submitted_at="2024-05-01T10:00:00+08:00", reviewing_county_id="131125")
     url = reverse("applications:material_download", args=[material.pk])
     for user, status in ((enterprise_user(), 404), (county_official("130534"), 404), (sysadmin(), 403)):
         client.force_login(user)

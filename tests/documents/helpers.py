@@ -141,7 +141,7 @@ def bulk_forwarded(n: int, *, campaign=None, awarded_every: int = 2):
         [
             Application(
                 campaign=campaign, enterprise=e, cluster=e.cluster, submitted_at=now, city_rank=(i % 3) + 1,
-                reviewing_city_id=routing[e.county_id],
+                reviewing_city_id=routing[e.county_id], reviewing_county_id=e.county_id,
                 state=State.AWARDED if i % awarded_every == 0 else State.PROVINCE_REVIEW,
                 **ELIGIBLE_FIELDS,
             )
@@ -228,7 +228,7 @@ def hengshui_recommended(clusters: int, per_cluster: int = 2, *, campaign=None, 
             made.append(
                 Application.objects.create(
                     campaign=campaign, enterprise=enterprise, cluster=cluster, submitted_at=timezone.now(),
-                    reviewing_city_id=division.reviewing_city_id,
+                    reviewing_city_id=division.reviewing_city_id, reviewing_county_id=enterprise.county_id,
                     city_rank=k + 1, state=State.PROVINCE_REVIEW, **ELIGIBLE_FIELDS,
                 )
             )

@@ -49,7 +49,7 @@ def row(state, *, cluster=None, name=None, revenue="20000.00", tax="800.00", unm
         enterprise=enterprise, state=state, submitted_at=timezone.now() - dt.timedelta(minutes=n),
         revenue=Decimal(revenue), tax_total=Decimal(tax), total_assets=Decimal("30000"), owners_equity=Decimal("20000"),
         cluster_rank=1, unmet_conditions=unmet, pending_conditions=pending, report_basic="报告正文" * 50,
-        reviewing_city_id=enterprise.county.reviewing_city_id,
+        reviewing_city_id=enterprise.county.reviewing_city_id, reviewing_county_id=enterprise.county_id,
     )
     if verified is not None:
         CountyVerification.objects.create(

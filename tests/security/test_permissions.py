@@ -157,6 +157,7 @@ def test_transitions_follow_the_table_role_and_the_jurisdiction():
     owner = application.enterprise.users.get()
     application.state = State.COUNTY_REVIEW
     application.submitted_at = application.created_at
+    application.reviewing_county_id = application.enterprise.county_id  # as the submission stamps it
     application.save()
     inside, outside, city = county_official("131125"), county_official("130534"), city_official("131100")
     for action, transition in TRANSITIONS.items():
@@ -225,3 +226,18 @@ def test_title_change_notices_go_to_the_officials_who_may_read_the_application_f
     assert named[State.COUNTY_REVIEW] == {"county-131125", "city-131100", "province"}
     assert named[State.AWARDED] == named[State.REVOKED] == {"county-130534", "city-130500", "province"}
     assert named[State.DRAFT] == set()
+
+
+@pytest.mark.django_db
+def test_a_submitted_application_stays_with_the_county_that_took_it():
+    """The county is fixed at the first 提交申报 (Application.reviewing_county), like the reviewing city: an enterprise
+    that later moves takes only its new applications to its new county."""
+    from tests.review.journey import application_in
+
+    application = application_in(State.COUNTY_REVIEW)
+    assert application.reviewing_county_id == application.enterprise.county_id == "131125"
+    took_it, new_county = county_official("131125"), county_official("130534")
+    application.enterprise.county_id = "130534"
+    application.enterprise.save(update_fields=["county"])
+    assert took_it.has_perm("applications.read_application", application)
+    assert not new_county.has_perm("applications.read_application", Application.objects.get(pk=application.pk))
