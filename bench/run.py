@@ -7,6 +7,7 @@ See bench/README.md for what is measured and how.
 """
 
 import argparse
+import contextlib
 import datetime as dt
 import http.client
 import json
@@ -76,7 +77,7 @@ def postgres_version(admin_url: str) -> str:
 # The portal under test ------------------------------------------------------------------------------------------
 
 
-def portal_env(db_url: str, redis_url: str = "") -> dict:
+def portal_env(db_url: str, redis_url: str = "", private_root: Path = WORK / "private") -> dict:
     """Production settings, on plain HTTP over loopback; the cache in Redis when `redis_url` is given (the production
     set-up), else in the database (the production settings' fallback)."""
     return {
@@ -90,7 +91,7 @@ def portal_env(db_url: str, redis_url: str = "") -> dict:
         "DATABASE_URL": db_url,
         "CONN_MAX_AGE": "600",
         "STATIC_ROOT": str(WORK / "static"),
-        "PRIVATE_ROOT": str(WORK / "private"),
+        "PRIVATE_ROOT": str(private_root),
         "PYTHONPATH": str(ROOT),
     }
 
@@ -193,30 +194,90 @@ def wrk(url, cookies, *, threads, connections, duration) -> dict:
     raise RuntimeError(f"wrk printed no result:\n{done.stdout}\n{done.stderr}")
 
 
-# One size -------------------------------------------------------------------------------------------------------
+# The sizes, measured side by side ------------------------------------------------------------------------------
 
 
-def measure_pages(server, pages, args) -> None:
-    """wrk on every resolvable page; the floor first and once more at the end (drift check)."""
-    order = [FLOOR] + [k for k in pages if k != FLOOR] + [FLOOR]
-    for position, key in enumerate(order):
-        page = pages[key]
+class SizeRun:
+    """One size's database, cache and server, set up before any page is measured: every page is then measured at
+    each size in turn (`measure_pages`), so a machine that slows down or speeds up during the run moves both sizes
+    alike instead of passing for a growth between them."""
+
+    def __init__(self, size, index, args, stack):
+        self.size, self.args = size, args
+        database = f"{args.database}_{size}"
+        log(f"size {size}: fresh database {database} (load average {load_average()})")
+        recreate_database(args.admin_url, database)
+        redis_url = ""
+        if not args.no_redis:
+            redis = RedisServer(args.redis_port + index, WORK / f"redis-{size}.log")
+            stack.callback(redis.stop)
+            redis_url = redis.url
+        private = WORK / f"private-{size}"
+        shutil.rmtree(private, ignore_errors=True)
+        self.env = portal_env(database_url(args.admin_url, database), redis_url, private)
+        manage(self.env, "migrate", "--noinput")
+        manage(self.env, "collectstatic", "--noinput")
+        log(f"size {size}: seed_demo --applications {size}")
+        self.seed_seconds = manage(self.env, "seed_demo", "--applications", str(size))
+        log(f"size {size}: seeded in {self.seed_seconds:.1f} s; sessions and query counts")
+        pages_file = WORK / f"pages-{size}.json"
+        django_side(self.env, "prepare", str(pages_file))
+        self.pages = json.loads(pages_file.read_text())
+        self.server = Gunicorn(self.env, args.port + index, args.workers, WORK / f"gunicorn-{size}.log")
+        stack.callback(self.server.stop)
+
+    def measure(self, key, position) -> None:
+        page, args = self.pages[key], self.args
         if page["path"] is None:
-            continue
+            return
         cookie = page["cookies"][0] if page["cookies"] else None
-        status, location = server.get(page["path"], cookie)
+        status, location = self.server.get(page["path"], cookie)
         page["http_status"] = status
         if status != 200:
             page["reason"] = f"HTTP {status} {location}".strip()
-            continue
-        url = f"http://127.0.0.1:{server.port}{page['path']}"
+            return
+        url = f"http://127.0.0.1:{self.server.port}{page['path']}"
         wrk(url, page["cookies"], threads=args.threads, connections=args.connections, duration=args.warmup)
         figures = wrk(url, page["cookies"], threads=args.threads, connections=args.connections, duration=args.duration)
         if key == FLOOR and position > 0:
             page["end_of_run"] = figures
         else:
             page.update(figures)
-        log(f"  {key}: {figures['rps']:.0f} req/s, p95 {figures['p95_ms']:.1f} ms")
+        log(f"  {key} ({self.size}): {figures['rps']:.0f} req/s, p95 {figures['p95_ms']:.1f} ms")
+
+    def documents(self) -> dict:
+        documents = {}
+        for kind in DOCUMENTS:
+            log(f"size {self.size}: document {kind}")
+            try:
+                documents[kind] = json.loads(django_side(self.env, "document", kind).strip().splitlines()[-1])
+            except subprocess.CalledProcessError as error:
+                documents[kind] = {"measured": False, "reason": (error.stderr or "").strip().splitlines()[-1:]}
+            log(f"  {kind}: {documents[kind]}")
+        return documents
+
+    def profiles(self) -> None:
+        (BENCH / "profiles").mkdir(exist_ok=True)
+        for key, page in self.pages.items():
+            if page.get("p95_ratio", 0) > GOAL_PAGE_RATIO:
+                out = BENCH / "profiles" / f"{self.size}-{key}.txt"
+                django_side(self.env, "profile", key, str(out))
+                page["profile"] = str(out.relative_to(ROOT))
+
+
+def measure_pages(runs: list[SizeRun]) -> None:
+    """wrk on every resolvable page, each page at every size before the next page; the floor first and once more at
+    the end (drift check)."""
+    keys = list(runs[0].pages)
+    order = [FLOOR] + [k for k in keys if k != FLOOR] + [FLOOR]
+    for position, key in enumerate(order):
+        for run in runs:
+            run.measure(key, position)
+    for run in runs:
+        _ratios(run.pages)
+
+
+def _ratios(pages) -> None:
     floor, signed_in = pages[FLOOR], pages.get(SIGNED_IN_FLOOR, {})
     for page in pages.values():
         if "p95_ms" in page and "p95_ms" in floor:
@@ -230,61 +291,29 @@ def load_average() -> list[float]:
     return [round(x, 2) for x in os.getloadavg()]
 
 
-def run_size(size, args) -> dict:
-    log(f"size {size}: fresh database {args.database} (load average {load_average()})")
-    recreate_database(args.admin_url, args.database)
-    redis = None if args.no_redis else RedisServer(args.redis_port, WORK / f"redis-{size}.log")
-    try:
-        return _run_size(size, args, portal_env(database_url(args.admin_url, args.database), redis.url if redis else ""))
-    finally:
-        if redis is not None:
-            redis.stop()
-
-
-def _run_size(size, args, env) -> dict:
-    shutil.rmtree(WORK / "private", ignore_errors=True)
-    manage(env, "migrate", "--noinput")
-    manage(env, "collectstatic", "--noinput")
-    log(f"size {size}: seed_demo --applications {size}")
-    seed_seconds = manage(env, "seed_demo", "--applications", str(size))
-    log(f"size {size}: seeded in {seed_seconds:.1f} s; sessions and query counts")
-    pages_file = WORK / f"pages-{size}.json"
-    django_side(env, "prepare", str(pages_file))
-    pages = json.loads(pages_file.read_text())
-
-    load_before = load_average()
-    server = Gunicorn(env, args.port, args.workers, WORK / f"gunicorn-{size}.log")
-    try:
-        measure_pages(server, pages, args)
-    finally:
-        server.stop()
-    load_after = load_average()
-
-    documents = {}
-    for kind in DOCUMENTS:
-        log(f"size {size}: document {kind}")
-        try:
-            documents[kind] = json.loads(django_side(env, "document", kind).strip().splitlines()[-1])
-        except subprocess.CalledProcessError as error:
-            documents[kind] = {"measured": False, "reason": (error.stderr or "").strip().splitlines()[-1:]}
-        log(f"  {kind}: {documents[kind]}")
-
-    if args.profile:
-        (BENCH / "profiles").mkdir(exist_ok=True)
-        for key, page in pages.items():
-            if page.get("p95_ratio", 0) > GOAL_PAGE_RATIO:
-                out = BENCH / "profiles" / f"{size}-{key}.txt"
-                django_side(env, "profile", key, str(out))
-                page["profile"] = str(out.relative_to(ROOT))
-    for page in pages.values():
-        page.pop("cookies", None)
-    return {
-        "applications": size,
-        "seed_seconds": round(seed_seconds, 1),
-        "load_average": {"before_pages": load_before, "after_pages": load_after},  # 1, 5, 15 min: was the machine idle?
-        "pages": pages,
-        "documents": documents,
-    }
+def run_sizes(args) -> dict:
+    """Set up every size, measure the pages side by side, then each size's documents (servers stopped)."""
+    with contextlib.ExitStack() as stack:
+        runs = [SizeRun(size, index, args, stack) for index, size in enumerate(args.sizes)]
+        load_before = load_average()
+        measure_pages(runs)
+        load_after = load_average()
+    results = {}
+    for run in runs:
+        documents = run.documents()
+        if args.profile:
+            run.profiles()
+        for page in run.pages.values():
+            page.pop("cookies", None)
+        results[str(run.size)] = {
+            "applications": run.size,
+            "seed_seconds": round(run.seed_seconds, 1),
+            # 1, 5, 15 min, around the pages of all sizes: was the machine idle?
+            "load_average": {"before_pages": load_before, "after_pages": load_after},
+            "pages": run.pages,
+            "documents": documents,
+        }
+    return results
 
 
 # Report ---------------------------------------------------------------------------------------------------------
@@ -531,15 +560,16 @@ def main():
                         help="numbers of applications, one run each (default: BENCH_SIZES or 3600 36000)")
     parser.add_argument("--admin-url", default=os.environ.get("BENCH_ADMIN_URL", "postgres://postgres@127.0.0.1:5432/postgres"),
                         help="a PostgreSQL database to connect to for DROP/CREATE DATABASE")
-    parser.add_argument("--database", default="portal_bench")
-    parser.add_argument("--port", type=int, default=8123)
+    parser.add_argument("--database", default="portal_bench", help="prefix: one database per size, e.g. portal_bench_3600")
+    parser.add_argument("--port", type=int, default=8123, help="the first size's server; the next sizes take the next ports")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--connections", type=int, default=20)
     parser.add_argument("--duration", type=int, default=10, help="seconds of wrk per page")
     parser.add_argument("--warmup", type=int, default=2, help="seconds of wrk before each measurement")
     parser.add_argument("--profile", action="store_true", help="pyinstrument profile of each page that misses its goal")
-    parser.add_argument("--redis-port", type=int, default=6391, help="port of the benchmark's own redis-server")
+    parser.add_argument("--redis-port", type=int, default=6391,
+                        help="port of the first size's own redis-server; the next sizes take the next ports")
     parser.add_argument("--no-redis", action="store_true",
                         help="no Redis: the production settings' database cache (REDIS_URL unset)")
     parser.add_argument("--out", default=str(BENCH), help="where results.json and RESULTS.md go")
@@ -565,11 +595,11 @@ def main():
             "sessions_per_role": 20,
             "database": "PostgreSQL, a fresh database per size",
             "cache": "the database (REDIS_URL unset)" if args.no_redis else "Redis (a fresh redis-server per size)",
+            "order": "every size set up first, then each page measured at every size in turn",
         },
         "sizes": {},
     }
-    for size in args.sizes:
-        results["sizes"][str(size)] = run_size(size, args)
+    results["sizes"] = run_sizes(args)
     keys = sorted(results["sizes"], key=int)
     if len(keys) > 1:
         results["growth"] = growth(results["sizes"][keys[0]], results["sizes"][keys[-1]])
