@@ -117,6 +117,18 @@ def auditor(**kwargs):
     return UserFactory(role=Role.AUDITOR, **kwargs)
 
 
+def user_of_role(role):
+    """A user of `role` as the factories above make one (an enterprise's user with its enterprise)."""
+    return {
+        Role.ENTERPRISE: enterprise_user,
+        Role.COUNTY: county_official,
+        Role.CITY: city_official,
+        Role.PROVINCE: province_official,
+        Role.SYSADMIN: sysadmin,
+        Role.AUDITOR: auditor,
+    }[role]()
+
+
 ELIGIBLE_FIELDS = {
     "report_basic": "企业成立于2005年，主营丝网制品。",
     "report_position": "县域龙头，带动就业三千人。",

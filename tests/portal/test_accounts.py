@@ -5,12 +5,8 @@ from portal.accounts.models import Role
 from tests.factories import (
     PASSWORD,
     UserFactory,
-    auditor,
-    city_official,
-    county_official,
     enterprise_user,
-    province_official,
-    sysadmin,
+    user_of_role,
 )
 
 pytestmark = pytest.mark.django_db
@@ -25,20 +21,9 @@ HOMES = {
 }
 
 
-def make(role):
-    return {
-        Role.ENTERPRISE: enterprise_user,
-        Role.COUNTY: county_official,
-        Role.CITY: city_official,
-        Role.PROVINCE: province_official,
-        Role.SYSADMIN: sysadmin,
-        Role.AUDITOR: auditor,
-    }[role]()
-
-
 @pytest.mark.parametrize("role", list(HOMES))
 def test_each_role_lands_on_its_own_home_in_chinese(client, role):
-    user = make(role)
+    user = user_of_role(role)
     client.force_login(user)
     response = client.get("/", follow=True)
     assert response.redirect_chain[-1][0] == HOMES[role]
@@ -48,7 +33,7 @@ def test_each_role_lands_on_its_own_home_in_chinese(client, role):
 
 @pytest.mark.parametrize("role", list(HOMES))
 def test_a_role_cannot_open_another_roles_home(client, role):
-    client.force_login(make(role))
+    client.force_login(user_of_role(role))
     for other, url in HOMES.items():
         if other != role:
             assert client.get(url).status_code == 403, (role, url)

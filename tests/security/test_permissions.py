@@ -27,9 +27,9 @@ from tests.factories import (
     city_official,
     county_official,
     eligible_application,
-    enterprise_user,
     province_official,
     sysadmin,
+    user_of_role,
 )
 from titles.services import notify_title_change
 
@@ -67,16 +67,6 @@ def test_every_view_declares_a_permission_the_rules_know(name, route, callback):
     assert permission == PUBLIC or rules.perm_exists(permission), f"{name or route}: no rule named {permission!r}"
 
 
-MENU_USERS = {
-    Role.ENTERPRISE: enterprise_user,
-    Role.COUNTY: county_official,
-    Role.CITY: city_official,
-    Role.PROVINCE: province_official,
-    Role.SYSADMIN: sysadmin,
-    Role.AUDITOR: auditor,
-}
-
-
 def menu_permission(url: str) -> str:
     """The permission the view behind `url` declares; the admin's pages all ask accounts.use_admin (see below)."""
     match = resolve(url)
@@ -89,7 +79,7 @@ def test_every_menu_link_opens_a_page_the_role_may_open(client, role):
     """The navigation (ROLE_MENU, and the home page ROLE_HOME) offers each role only pages whose declared
     permission it holds: each link opens, none answers 403."""
     CampaignFactory()  # the review pages show a campaign
-    user = MENU_USERS[role]()
+    user = user_of_role(role)
     links = [(label, reverse(name)) for label, name in [*ROLE_MENU[role], ("首页", ROLE_HOME[role])]]
     assert links, role
     refused = [f"{label} {url}" for label, url in links if not user.has_perm(menu_permission(url))]
