@@ -187,7 +187,7 @@ def province_dashboard(user, campaign, today: dt.date | None = None) -> dict:
             applications_by_city_and_state(user, campaign), pass_rates(user, campaign), conditions_failed(user, campaign),
             *charts,
         ]
-    flagged = [row for row in selectors.monitoring_rows(user, year) if row.failing]
+    flagged = selectors.monitoring_rows(user, year, only_failing=True)
     return {"charts": charts, "expiring": expiring, "flagged": flagged, "monitoring_year": year, "today": today}
 
 

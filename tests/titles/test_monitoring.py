@@ -1,6 +1,7 @@
 """年度运行监测: holders report, the county confirms, the province sees who would still meet the conditions."""
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 import pytest
@@ -158,3 +159,42 @@ def test_a_reissued_title_still_reports_and_is_flagged_when_it_fails_a3(client):
     flagged = dashboard.split('id="flagged"')[1].split("</table>")[0]
     assert failing.enterprise.name in flagged and "A3 不满足" in flagged
     assert silent.enterprise.name not in flagged
+
+
+def test_monitoring_pages_read_one_page_of_titles_and_their_queries_do_not_grow(client, monkeypatch):
+    """The list is counted and sliced in the database: with more titles in force a page costs the same queries,
+    shows a page's worth and reads only that page's reports."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from titles import views
+
+    monkeypatch.setattr(views, "MONITORING_PAGE_SIZE", 2)
+    year = services.monitoring_year()
+    first = holder()
+    services.monitoring_submit(
+        actor=enterprise_user(first.enterprise), application_id=first.pk, year=year,
+        figures={**FIGURES, "revenue": Decimal("9000.00"), "rd_spend": Decimal("300.00")}, narrative="下滑",
+    )
+    client.force_login(province_official())
+    url = reverse("titles:monitoring_province")
+
+    def measured(query="", limit="LIMIT 2"):
+        client.get(url + query)
+        with CaptureQueriesContext(connection) as captured:
+            page = client.get(url + query).content.decode()
+        # the page read, not every title
+        assert any(re.search(rf"\b{limit}$", q["sql"]) for q in captured.captured_queries)
+        return len(captured), page.split('id="monitoring-rows"')[1].split("</table>")[0].count("<tr")
+
+    holder()
+    small = measured()
+    for _ in range(3):
+        holder()
+    large = measured()
+    assert small == large == (large[0], 3)  # a header row and a page of 2
+    assert measured("?page=3", "LIMIT 1 OFFSET 4")[1] == 2  # the fifth title alone on the last page
+    rows = list(selectors.monitoring_rows(province_official(), year))
+    assert len(rows) == 5 and [r.application.pk for r in rows].count(first.pk) == 1
+    assert [v.code for v in next(r for r in rows if r.application.pk == first.pk).failing] == ["A3"]
+    assert [r.application.pk for r in selectors.monitoring_rows(province_official(), year, only_failing=True)] == [first.pk]
