@@ -2,7 +2,7 @@
 
     python bench/django_side.py prepare OUT.json      sessions, URLs and SQL query counts of the measured pages
     python bench/django_side.py document KIND         one document measurement, printed as JSON
-    python bench/django_side.py profile PAGE OUT.txt  a pyinstrument profile of one page (if installed)
+    python bench/django_side.py profile PAGE OUT.txt [N]  a pyinstrument profile of N requests of one page (20)
     python bench/django_side.py client [PAGE …]       test-client timing and query count of the pages
 
 Run with the same environment as the portal under test (DJANGO_SETTINGS_MODULE, DATABASE_URL …).
@@ -202,8 +202,8 @@ def client_timing(keys: list[str], requests: int = 30) -> None:
               f"{statistics.median(cpu):>7.2f} {len(response.content) / 1024:>5.0f}")
 
 
-def profile(key: str, out: str) -> None:
-    """Profile 20 requests of one page through the test client (pyinstrument, if installed)."""
+def profile(key: str, out: str, requests: int = 20) -> None:
+    """Profile `requests` requests of one page through the test client (pyinstrument, if installed)."""
     try:
         from pyinstrument import Profiler
     except ImportError:
@@ -215,7 +215,7 @@ def profile(key: str, out: str) -> None:
     client.get(path)
     profiler = Profiler(interval=0.0005)
     profiler.start()
-    for _ in range(20):
+    for _ in range(requests):
         client.get(path)
     profiler.stop()
     Path(out).write_text(profiler.output_text(unicode=True, color=False, show_all=False))
@@ -228,7 +228,7 @@ if __name__ == "__main__":
     elif command == "document":
         print(json.dumps(document(sys.argv[2]), ensure_ascii=False))
     elif command == "profile":
-        profile(sys.argv[2], sys.argv[3])
+        profile(sys.argv[2], sys.argv[3], *map(int, sys.argv[4:5]))
     elif command == "client":
         client_timing(sys.argv[2:])
     else:

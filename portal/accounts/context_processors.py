@@ -1,11 +1,10 @@
-from django.urls import reverse
-
 from portal.accounts.navigation import GUEST_MENU, ROLE_MENU
 from portal.accounts.services import second_factor_pending
+from portal.urls_reversed import reversed_url
 
 
 def _links(menu):
-    return [(label, reverse(name)) for label, name in menu]
+    return [(label, reversed_url(name)) for label, name in menu]
 
 
 def navigation(request):

@@ -22,6 +22,7 @@ from portal.accounts.services import (
     password_is_due,
     second_factor_pending,
 )
+from portal.urls_reversed import reversed_url
 
 LOGIN_AT_SESSION_KEY = "portal_login_at"
 SEEN_AT_SESSION_KEY = "portal_seen_at"
@@ -31,7 +32,7 @@ def _path_allowed(request, url_names) -> bool:
     path = request.path_info
     if path.startswith(settings.STATIC_URL):
         return True
-    return any(path == reverse(name) for name in url_names)
+    return any(path == reversed_url(name) for name in url_names)
 
 
 class SessionLimitMiddleware:

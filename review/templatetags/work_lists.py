@@ -5,34 +5,32 @@ included templates (issue 16's profiles)."""
 import functools
 
 from django import template
-from django.conf import settings
-from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
+from applications.models import State
 from applications.templatetags.verdicts import verdict_icon
+from portal.urls_reversed import reversed_with_pk
 
 register = template.Library()
-
-_MARK = 987654321  # stands for the primary key while the URL is reversed once
-
-
-@functools.lru_cache(maxsize=64)
-def _around_pk(name: str, script_prefix: str, urlconf: str) -> tuple[str, str]:
-    head, _, tail = reverse(name, args=[_MARK], urlconf=urlconf).partition(str(_MARK))
-    return head, tail
-
 
 @register.simple_tag
 def row_url(name, pk):
     """{% url name pk %} for a list's rows: the URL is reversed once per name, each row only sets its key."""
-    head, tail = _around_pk(name, get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
-    return f"{head}{int(pk)}{tail}"
+    return reversed_with_pk(name, pk)
 
 
 @register.simple_tag
 def state_badge(application):
-    return format_html('<span class="badge state-badge state-{}">{}</span>', application.state, application.get_state_display())
+    return _state_badge(application.state)
+
+
+# The badges depend only on the state or the codes: each is built once per process, then reused by every row.
+
+
+@functools.lru_cache(maxsize=64)
+def _state_badge(state: str) -> str:
+    return format_html('<span class="badge state-badge state-{}">{}</span>', state, State(state).label)
 
 
 def _codes_badge(codes, status, word):
@@ -48,9 +46,14 @@ def _codes_badge(codes, status, word):
 def conditions_badge(application):
     """「n 项不满足 / n 项待核实」 from the stored verdicts (Application.unmet_conditions, pending_conditions), the codes
     after the count and in the title; 均满足 when neither."""
+    return _conditions_badge(application.unmet_conditions, application.pending_conditions)
+
+
+@functools.lru_cache(maxsize=1024)
+def _conditions_badge(unmet: str, pending: str) -> str:
     badges = [
-        _codes_badge(codes, status, word)
-        for codes, status, word in ((application.unmet_codes, "unmet", "不满足"), (application.pending_codes, "pending", "待核实"))
+        _codes_badge(codes.split(), status, word)
+        for codes, status, word in ((unmet, "unmet", "不满足"), (pending, "pending", "待核实"))
         if codes
     ]
     if not badges:
