@@ -7,6 +7,7 @@ from django.db.models import Count, Exists, Min, OuterRef, Q
 from applications.eligibility import CONDITIONS, UNMET, Facts
 from applications.models import Application, State
 from applications.selectors import applications_visible_to
+from portal.pagination import ByIds
 from review.models import (
     Certificate,
     CertificateStatus,
@@ -145,54 +146,27 @@ class HolderRow:
 
 def monitoring_rows(user, year: int, *, only_failing=False, only_missing=False):
     """One row per title in force: the holder, its report of `year` (or none) and the verdicts on it. Read a page at a
-    time (`MonitoringRows`); only the failing ones, judged in Python from the reports' figures, as a list."""
+    time (`ByIds`: only the page's reports are read and judged); only the failing ones, judged in Python from the
+    reports' figures, as a list."""
     holders = holders_visible_to(user).filter(held_during(year)).order_by("reviewing_city_id", "cluster__name", "id")
     if only_missing:
         holders = holders.exclude(monitoring_reports__year=year)
-    rows = MonitoringRows(holders, year)
     if only_failing:
-        reported = MonitoringRows(holders.filter(monitoring_reports__year=year), year)
-        return [row for row in reported[:] if row.failing]
-    return rows
+        holders = holders.filter(monitoring_reports__year=year)
+    rows = ByIds(
+        holders,
+        rows=Application.objects.select_related("enterprise__county", "reviewing_city", "cluster", "certificate").only(
+            "id", "enterprise__name", "enterprise__county__name", "reviewing_city__name",
+            "cluster__name", "certificate__number", "certificate__expires_on",
+        ),
+        then=lambda page: _with_reports(page, year),
+    )
+    return [row for row in rows if row.failing] if only_failing else rows
 
 
-class MonitoringRows:
-    """The holders as monitoring rows, for a Paginator: counted and sliced in the database, and only the rows asked for
-    have their reports read and judged, so a page costs the same however many titles are in force."""
-
-    def __init__(self, holders, year: int):
-        self.holders, self.year = holders, year
-
-    def count(self) -> int:
-        return self.holders.count()
-
-    def __len__(self) -> int:
-        return self.count()
-
-    def __iter__(self):
-        return iter(self[:])
-
-    def __getitem__(self, index):
-        if not isinstance(index, slice):
-            return self[index:index + 1][0]
-        # The page's ids first, then their rows: one query joining the scoping, the page and what a row shows takes
-        # PostgreSQL longer to plan (eight tables) than to run.
-        ids = list(self.holders.values_list("pk", flat=True)[index])
-        shown = (
-            Application.objects.filter(pk__in=ids)
-            .select_related("enterprise__county", "reviewing_city", "cluster", "certificate")
-            .only(
-                "id", "enterprise__name", "enterprise__county__name", "reviewing_city__name",
-                "cluster__name", "certificate__number", "certificate__expires_on",
-            )
-            .in_bulk()
-        )
-        holders = [shown[pk] for pk in ids]
-        reports = {r.application_id: r for r in MonitoringReport.objects.filter(application_id__in=ids, year=self.year)}
-        return [
-            HolderRow(h, reports.get(h.pk), monitored_verdicts(reports[h.pk]) if h.pk in reports else [])
-            for h in holders
-        ]
+def _with_reports(holders, year: int) -> list[HolderRow]:
+    reports = {r.application_id: r for r in MonitoringReport.objects.filter(application__in=holders, year=year)}
+    return [HolderRow(h, reports.get(h.pk), monitored_verdicts(reports[h.pk]) if h.pk in reports else []) for h in holders]
 
 
 # 证书 ------------------------------------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from portal.audit.models import Event
 from portal.audit.services import audit, client_address
 from portal.dates import chinese_date
 from portal.directory.models import Campaign
+from portal.pagination import ByIds
 from review import selectors as review_selectors
 from review.documents.selectors import revocations_awaiting_notice
 from review.models import CertificateStatus, Meeting
@@ -293,7 +294,7 @@ def province_dashboard_view(request):
 def certificates(request):
     status, q = request.GET.get("status", ""), request.GET.get("q", "").strip()[:60]
     rows = selectors.certificates_for_province(request.user, status=status, q=q)
-    page = Paginator(rows, MONITORING_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(ByIds(rows), MONITORING_PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
