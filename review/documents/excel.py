@@ -216,6 +216,15 @@ class _Totals:
         self.tax_total += row.tax_total or 0
 
 
+def _append(ws, index: int, cells, height: float) -> None:
+    """Append row `index` of `height` to a write-only sheet. The row is written as it is appended, height included,
+    so its RowDimension is dropped at once: one kept per row made the 36,000-row export's memory grow with its rows
+    (1.33× the 3,600-row peak)."""
+    ws.row_dimensions[index].height = height
+    ws.append(cells)
+    del ws.row_dimensions[index]
+
+
 @dataclass
 class _SummarySheet:
     """One 汇总表 sheet: rows grouped by city with a subtotal row per city and a total row."""
@@ -230,8 +239,7 @@ class _SummarySheet:
     long_opinions: list | None = None  # (serial, enterprise, county opinion, city opinion) shortened here
 
     def append(self, cells, values):
-        self.ws.row_dimensions[self.next_row].height = row_height(values, WIDTHS)
-        self.ws.append(cells)
+        _append(self.ws, self.next_row, cells, row_height(values, WIDTHS))
         self.next_row += 1
 
     def add(self, row: SummaryRow):
@@ -287,8 +295,8 @@ def _write_opinions(wb, long_opinions, *, unit: str, on: date):
         for k in range(chunks):
             values = [serial if k == 0 else None, enterprise if k == 0 else "（续）",
                       county[k * per_row:(k + 1) * per_row], city[k * per_row:(k + 1) * per_row]]
-            ws.row_dimensions[index].height = row_height(values, OPINION_WIDTHS)
-            ws.append([cells(values[0], INTEGER), cells(values[1]), cells(values[2]), cells(values[3])])
+            _append(ws, index, [cells(values[0], INTEGER), cells(values[1]), cells(values[2]), cells(values[3])],
+                    row_height(values, OPINION_WIDTHS))
             index += 1
 
 
@@ -357,10 +365,9 @@ def write_summary_workbook(
     plaque_count = 0
     for plaque_count, plaque in enumerate(plaques, start=1):  # noqa: B007 - the count is used after the loop
         values = [plaque_count, plaque.certificate_number, plaque.enterprise, plaque.cluster, plaque.city]
-        ws.row_dimensions[3 + plaque_count].height = row_height(values, PLAQUE_WIDTHS)
-        ws.append([
+        _append(ws, 3 + plaque_count, [
             cells(plaque_count, INTEGER), cells(plaque.certificate_number, TEXT_CENTER), cells(plaque.enterprise),
             cells(plaque.cluster), cells(plaque.city, TEXT_CENTER),
-        ])
+        ], row_height(values, PLAQUE_WIDTHS))
     wb.save(target)
     return WorkbookSummary(rows=main.serial, cities=cities, plaques=plaque_count)

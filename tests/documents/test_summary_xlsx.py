@@ -352,3 +352,24 @@ def test_summary_row_heights_follow_wrapped_text():
     long = row_height([LONG_OPINION[:60]], [WIDTHS[15]])
     assert long >= 3 * short - 10  # three or more lines get three times the height
     assert row_height(["冀企产龙〔2024〕\n第001号"], [13]) >= 2 * 13.5
+
+
+def test_summary_rows_keep_their_heights_when_written_as_a_stream(client, awarded_pair):
+    """Each row is written with its height as it is appended (the export keeps no row behind it in memory): every
+    data, subtotal and plaque row carries the height its wrapped text needs."""
+    from review.documents.excel import PLAQUE_WIDTHS, WIDTHS, row_height
+
+    wb = workbook_of(download(client, province_official()))
+    ws = wb["全省汇总"]
+    enterprises = 0
+    for index, row in enumerate(data_rows(ws), start=4):
+        assert ws.row_dimensions[index].height >= 13.5, index  # subtotal and total rows too
+        if isinstance(row[0].value, int):
+            values = [c.value.strftime("%Y-%m-%d") if hasattr(c.value, "strftime") else c.value for c in row]
+            assert ws.row_dimensions[index].height == row_height(values, WIDTHS), index
+            enterprises += 1
+    assert enterprises == 3
+    plaques = wb["牌匾制作清单"]
+    assert plaques.max_row == 5  # two plaques after the heading rows
+    for index, row in enumerate(data_rows(plaques), start=4):
+        assert plaques.row_dimensions[index].height == row_height([c.value for c in row], PLAQUE_WIDTHS)
