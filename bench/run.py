@@ -571,7 +571,7 @@ def main():
     parser.add_argument("--connections", type=int, default=20)
     parser.add_argument("--duration", type=int, default=10, help="seconds of wrk per page")
     parser.add_argument("--warmup", type=int, default=2, help="seconds of wrk before each measurement")
-    parser.add_argument("--rounds", type=int, default=2,
+    parser.add_argument("--rounds", type=int, default=3,
                         help="measurements of each page at each size (A B, B A …); the best p95 stands for the page")
     parser.add_argument("--profile", action="store_true", help="pyinstrument profile of each page that misses its goal")
     parser.add_argument("--redis-port", type=int, default=6391,
