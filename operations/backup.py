@@ -23,6 +23,7 @@ from pathlib import Path
 
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
 from django.core.files.base import File
 from django.core.files.storage import default_storage
 from django.core.management import call_command
@@ -276,6 +277,9 @@ def backup_restore(*, path: Path) -> RestoreReport:
     manifest = backup_verify(path=path)
     report = RestoreReport()
     report.rows = _restore_database(path, manifest)
+    # The cache holds copies of what was just replaced (sessions, accounts, a campaign's figures): emptied, so nobody
+    # stays signed in from before the restore (sessions are not in backups) and no figure outlives it.
+    cache.clear()
     # Content types and permissions of models newer than the backup.
     emit_post_migrate_signal(verbosity=0, interactive=False, db=DEFAULT_DB_ALIAS)
     wanted = {entry["name"]: entry for entry in manifest["files"]}

@@ -23,6 +23,8 @@ ADMIN_ROLES = {Role.SYSADMIN}
 SECOND_FACTOR_ROLES = OFFICIAL_ROLES | {Role.SYSADMIN, Role.AUDITOR}
 # Roles whose password expires after settings.OFFICIAL_PASSWORD_MAX_AGE_DAYS (等保: 定期更换).
 PASSWORD_ROTATION_ROLES = OFFICIAL_ROLES | {Role.SYSADMIN, Role.AUDITOR}
+# Where an account read from the account cache (portal/accounts/backends.py) keeps its session hash.
+SESSION_HASH_FIELD = "_cached_session_auth_hash"
 
 
 class User(AbstractUser):
@@ -74,6 +76,14 @@ class User(AbstractUser):
         # Django says yes to every question for a superuser; here only the rules (permissions/rules.py) and, for
         # the admin's own model permissions, ModelBackend answer: the 系统管理员 stays out of the business data.
         return self.is_active and _user_has_perm(self, perm, obj)
+
+    def get_session_auth_hash(self):
+        """The hash Django checks against the session on every request. An account read from the cache carries the
+        one computed when it was cached, as long as its password hash has not been read since (a deferred field)."""
+        cached = self.__dict__.get(SESSION_HASH_FIELD)
+        if cached is not None and "password" not in self.__dict__:
+            return cached
+        return super().get_session_auth_hash()
 
     def set_password(self, raw_password):
         # Every way of setting a password (forms, admin, commands) passes here: the rotation clock restarts.

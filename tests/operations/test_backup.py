@@ -58,7 +58,12 @@ def wipe():
 
 
 def test_backup_wipe_restore_round_trip(tmp_path):
+    from django.test import Client
+
     application = make_data()
+    before = Client()
+    before.force_login(application.enterprise.users.first())
+    assert before.get(f"/enterprise/applications/{application.pk}/").status_code == 200
     archive = tmp_path / "backup.tar.gz"
     out = io.StringIO()
     call_command("backup_portal", out=str(archive), stdout=out)
@@ -85,8 +90,8 @@ def test_backup_wipe_restore_round_trip(tmp_path):
     verify = io.StringIO()
     call_command("verify_integrity", stdout=verify)
     assert "完整性校验通过" in verify.getvalue()
-    from django.test import Client
-
+    # Sessions are not restored, cached copies included: whoever was signed in before signs in again.
+    assert before.get(f"/enterprise/applications/{application.pk}/").status_code == 302
     client = Client()
     user = application.enterprise.users.first()
     assert client.post("/accounts/login/", {"username": user.username, "password": PASSWORD}).status_code == 302
