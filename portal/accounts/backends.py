@@ -6,10 +6,13 @@ import rules
 from django.conf import settings
 from django.contrib.auth import backends, get_user_model
 from django.core.cache import cache
+from django.db import transaction
 
 from portal.accounts.models import SESSION_HASH_FIELD
 
-ACCOUNT_CACHE_SECONDS = 300
+# A minute: an account is forgotten when it is saved, at once and when the transaction commits; the minute bounds the
+# one case that survives (a request that read the account just before a change committed and caches it just after).
+ACCOUNT_CACHE_SECONDS = 60
 # Where the account lives in the cache: per account, per SECRET_KEY (the session hash kept with it is made with the
 # key), and per version of what is kept (a change of the model or of this code starts afresh).
 _KEY_PREFIX = "account:v1:"
@@ -24,9 +27,11 @@ def account_cache_key(user_id) -> str:
 
 
 def forget_accounts(user_ids) -> None:
-    """Drop the cached copies of these accounts: the next request reads them from the database (after any change
-    to the account or its unit, `portal/accounts/signals.py`)."""
-    cache.delete_many([account_cache_key(pk) for pk in user_ids])
+    """Drop the cached copies of these accounts, now and when the transaction commits: the next request reads them
+    from the database (after any change to the account or its unit, `portal/accounts/signals.py`)."""
+    keys = [account_cache_key(pk) for pk in user_ids]
+    cache.delete_many(keys)
+    transaction.on_commit(lambda: cache.delete_many(keys))
 
 
 def _cached_copy(user):
@@ -41,7 +46,7 @@ def _cached_copy(user):
 
 class ModelBackend(backends.ModelBackend):
     """Every signed-in request loads its user (django.contrib.auth.get_user); the navigation, the jurisdiction
-    selectors and the rules then read the official's `unit`. Both come from the cache, kept for 5 minutes and
+    selectors and the rules then read the official's `unit`. Both come from the cache, kept for a minute and
     forgotten whenever the account or its unit is saved; on a miss, one query with a join. (Joining the enterprise as
     well would cost every official's request more to compile than it saves the enterprise pages.)
 
