@@ -285,3 +285,22 @@ def test_three_years_show_with_growth_on_the_officials_page_and_in_the_form_pdf(
     assert squash("营业收入32,000.0041,600.0052,000.0025.00%") in text
     assert squash("纳税总额1,800.002,000.002,600.0030.00%") in text
     assert squash("科技投入—2,600.002,080.00-20.00%") in text
+
+
+def test_form_pdf_keeps_every_figure_inside_the_page_when_the_county_corrected_them(client, pdf_file):
+    """The figures the county corrected carry 「（核）」 and the enterprise's own figure, the shares their
+    percentages: long cells wrap inside the table instead of pushing its right column off the page."""
+    from tests.documents.helpers import verify, word_boxes
+
+    application = submitted_application()
+    verify(application, revenue=Decimal("30980.00"), tax_total=Decimal("1620.00"), total_assets=Decimal("80000.00"),
+           owners_equity=Decimal("48000.00"))
+    path = pdf_file(body(get(client, county_official("131125"), "form_pdf", application)))
+    pages = word_boxes(path)
+    text = squash(pdf_text(path.read_bytes()))
+    for expected in ("30,980.00（核）", "1,620.00（核）", "（占资产总额60.00%）"):
+        assert squash(expected) in text, expected
+    for page in pages:
+        right_margin = page["width"] - 15 * 72 / 25.4  # 15 mm: inside the printed area
+        outside = [w for w in page["words"] if w[3] > right_margin]
+        assert not outside, outside
