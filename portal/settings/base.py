@@ -280,4 +280,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
+    # WeasyPrint reports each step of every PDF at INFO (eight lines per document), pikepdf its start in every
+    # process: neither belongs in the production log.
+    "loggers": {"weasyprint.progress": {"level": "WARNING"}, "pikepdf": {"level": "WARNING"}},
 }
