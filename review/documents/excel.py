@@ -25,7 +25,7 @@ PLAQUE_COLUMNS = ["序号", "证书编号", "企业名称", "产业集群", "设
 # Widths in Excel character units (digits of the default font); a Chinese character at 10 pt takes about two.
 # They add up to 245 units, so the sheet fits the width of A3 landscape at about 80 % (never below 70 %):
 # text wraps inside its column and every row is as tall as its longest cell (row_height).
-WIDTHS = [5, 7, 10, 16, 5, 20, 19, 11, 11, 10, 8, 8, 6, 7, 6, 18, 18, 8, 13, 7, 12]
+WIDTHS = [5, 7, 10, 16, 5, 20, 19, 14, 11, 10, 8, 8, 6, 7, 6, 18, 18, 8, 13, 7, 12]
 PLAQUE_WIDTHS = [6, 28, 36, 28, 12]
 # Header texts broken where a reader would break them (never 「国家专利（项」/「）」).
 HEADER_LINES = {
@@ -52,7 +52,7 @@ MAX_ROW_LINES = 28  # 28 lines ≈ 380 pt: under Excel's 409 pt limit for a row
 MONEY_FORMAT = "#,##0.00"
 PERCENT_FORMAT = "0.00"
 INTEGER_FORMAT = "0"
-DATE_FORMAT = "yyyy-mm-dd"
+DATE_FORMAT = 'yyyy"年"m"月"d"日"'  # a date cell, shown as every official screen shows dates
 COUNT_FORMAT = '"共 "0" 家"'
 PAPER_A3, PAPER_A4 = 8, 9  # ECMA-376 paper size codes
 # Characters that make a spreadsheet treat typed-in text as a formula (OWASP "CSV injection").
@@ -259,7 +259,7 @@ class _SummarySheet:
         ]
         if self.long_opinions is not None and max(len(row.county_opinion), len(row.city_opinion)) > OPINION_LIMIT:
             self.long_opinions.append((self.serial, row.enterprise, row.county_opinion, row.city_opinion))
-        shown = [v.strftime("%Y-%m-%d") if isinstance(v, date) else v for v in values]
+        shown = [f"{v.year}年{v.month}月{v.day}日" if isinstance(v, date) else v for v in values]
         self.append([self.cells(value, style) for value, style in zip(values, ROW_STYLES, strict=True)], shown)
 
     def _sum_row(self, label: str, totals: _Totals):

@@ -112,7 +112,7 @@ def test_summary_known_row_values_types_and_formats(client, awarded_pair):
     values = [c.value for c in row]
     assert values[:7] == [2, "衡水市", "安平县", "安平县丝网产业集群", 1, "河北安平丝网股份有限公司", first.enterprise.credit_code]
     assert isinstance(row[7].value, dt.datetime) and row[7].value.date() == dt.date(2005, 3, 1)
-    assert row[7].number_format == "yyyy-mm-dd"
+    assert row[7].number_format == 'yyyy"年"m"月"d"日"'
     # The county verified 51000 (declared 52000): the verified figure is used.
     assert row[8].value == 51000 and isinstance(row[8].value, int | float)
     assert row[8].number_format == "#,##0.00"
@@ -215,6 +215,7 @@ def test_summary_query_count_does_not_grow(client, django_assert_max_num_queries
     campaign = CampaignFactory()
     user = province_official()
     client.force_login(user)
+    client.get(reverse("health"))  # the account into the cache: both counts below are of a signed-in request
     bulk_forwarded(36, campaign=campaign)
 
     def count_queries():
@@ -365,7 +366,8 @@ def test_summary_rows_keep_their_heights_when_written_as_a_stream(client, awarde
     for index, row in enumerate(data_rows(ws), start=4):
         assert ws.row_dimensions[index].height >= 13.5, index  # subtotal and total rows too
         if isinstance(row[0].value, int):
-            values = [c.value.strftime("%Y-%m-%d") if hasattr(c.value, "strftime") else c.value for c in row]
+            values = [f"{c.value.year}年{c.value.month}月{c.value.day}日" if hasattr(c.value, "strftime") else c.value
+                      for c in row]
             assert ws.row_dimensions[index].height == row_height(values, WIDTHS), index
             enterprises += 1
     assert enterprises == 3
