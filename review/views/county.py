@@ -61,7 +61,9 @@ def county_queue_view(request):
     state = request.GET.get("state", State.COUNTY_REVIEW)
     if state not in State.values and state != "all":
         state = State.COUNTY_REVIEW
-    form = WorkListForm(request.GET, user=user)
+    filters = request.GET.copy()
+    filters.pop("state", None)  # the tabs choose the state, not the form (which would call a tab's value invalid)
+    form = WorkListForm(filters, user=user)
     context = {"campaign": campaign, "state": state, "state_counts": selectors.state_counts(user, campaign)}
     if campaign is not None:
         query = form.query(state="" if state == "all" else state)

@@ -212,6 +212,16 @@ def test_filters_state_cluster_and_failing_conditions(client):
     assert ids(cluster="not-a-number", q="") == {str(a.pk) for a in (a5, e1, clean)}  # a bad value is dropped
 
 
+def test_a_county_queue_tab_is_not_reported_as_an_error(client):
+    row(State.COUNTY_REVIEW)
+    row(State.CITY_REVIEW)
+    client.force_login(county_official("131125"))
+    for state in ("", State.COUNTY_REVIEW, State.CITY_REVIEW, State.RETURNED, "all"):
+        page = client.get(reverse(COUNTY_URL), {"state": state, "cluster": "", "q": ""}).content.decode()
+        assert "初审队列" in page
+        assert "error-summary" not in page and "<title>错误" not in page, state
+
+
 def test_the_row_shows_declared_and_differing_verified_figures(client):
     differs = row(State.COUNTY_REVIEW, revenue="52000.00", tax="2600.00", verified=("48000.00", "2600.00"), unmet="A5")
     client.force_login(county_official("131125"))
