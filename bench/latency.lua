@@ -1,8 +1,9 @@
--- wrk script: rotates the session cookies given in BENCH_COOKIES ("a|b|c", one per simulated user)
+-- wrk script: rotates the session cookies given in BENCH_COOKIES ("a|b|c", one per simulated user), named
+-- BENCH_COOKIE_NAME (sessionid unless given)
 -- and prints the figures as one JSON line (wrk's own output has no p95).
 local cookies = {}
 for c in string.gmatch(os.getenv("BENCH_COOKIES") or "", "[^|]+") do
-  table.insert(cookies, "sessionid=" .. c)
+  table.insert(cookies, (os.getenv("BENCH_COOKIE_NAME") or "sessionid") .. "=" .. c)
 end
 local n = 0
 

@@ -22,6 +22,7 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+import peer  # bench/peer.py, beside this script
 import psycopg2
 
 BENCH = Path(__file__).resolve().parent
@@ -112,26 +113,26 @@ def django_side(env, *args, timeout=1800) -> str:
 class Gunicorn:
     """gunicorn with 2 sync workers, started and stopped by the benchmark (its own process group)."""
 
-    def __init__(self, env, port, workers, logfile):
+    def __init__(self, env, port, workers, logfile, *, app="portal.wsgi", gunicorn=VENV_BIN / "gunicorn",
+                 ready="/healthz", cwd=ROOT):
         self.port = port
         self.log = open(logfile, "w")  # noqa: SIM115 - closed in stop()
         self.process = subprocess.Popen(
-            [str(VENV_BIN / "gunicorn"), "portal.wsgi", "-w", str(workers), "--no-control-socket",
-             "-b", f"127.0.0.1:{port}"],
-            cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True,
+            [str(gunicorn), app, "-w", str(workers), "--no-control-socket", "-b", f"127.0.0.1:{port}"],
+            cwd=cwd, env=env, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True,
         )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise SystemExit(f"gunicorn exited ({self.process.returncode}); see {logfile}")
             try:
-                if self.get("/healthz")[0] == 200:
+                if self.get(ready)[0] == 200:
                     return
             except OSError:
                 pass
             time.sleep(0.3)
         self.stop()
-        raise SystemExit(f"gunicorn did not answer /healthz in 60 s; see {logfile}")
+        raise SystemExit(f"gunicorn did not answer {ready} in 60 s; see {logfile}")
 
     def get(self, path, cookie=None):
         connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
@@ -180,8 +181,8 @@ class RedisServer:
             self.process.wait(timeout=30)
 
 
-def wrk(url, cookies, *, threads, connections, duration) -> dict:
-    env = {**os.environ, "BENCH_COOKIES": "|".join(cookies)}
+def wrk(url, cookies, *, threads, connections, duration, cookie_name="sessionid") -> dict:
+    env = {**os.environ, "BENCH_COOKIES": "|".join(cookies), "BENCH_COOKIE_NAME": cookie_name}
     done = subprocess.run(
         # --timeout: a slow page's requests must count in its latency, not vanish as wrk timeouts (default 2 s).
         ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--timeout", "60s", "--latency",
@@ -318,6 +319,37 @@ def run_sizes(args) -> dict:
             "documents": documents,
         }
     return results
+
+
+def measure_peer(args, size: int) -> dict:
+    """pretalx's organiser submission list with as many submissions as the portal's smallest size has applications,
+    measured like the portal's pages (bench/peer.py); or why it could not be."""
+    log(f"peer: pretalx with {size} submissions (load average {load_average()})")
+    try:
+        env, path = peer.install(WORK, args.admin_url, size, args.peer_port, recreate_database)
+        venv_bin = WORK / "pretalx-venv" / "bin"
+        server = Gunicorn(env, args.peer_port, args.workers, WORK / "gunicorn-pretalx.log", app="pretalx.wsgi",
+                          gunicorn=venv_bin / "gunicorn", ready="/orga/login/", cwd=WORK)
+    except (peer.PeerUnavailable, SystemExit) as error:
+        log(f"peer: not measured: {error}")
+        return {"measured": False, "reason": str(error)}
+    try:
+        cookies = peer.sessions(args.peer_port, path, 20)
+        url = f"http://127.0.0.1:{args.peer_port}{path}"
+        rounds = []
+        for _ in range(args.rounds):
+            wrk(url, cookies, threads=args.threads, connections=args.connections, duration=args.warmup,
+                cookie_name="pretalx_session")
+            rounds.append(wrk(url, cookies, threads=args.threads, connections=args.connections, duration=args.duration,
+                              cookie_name="pretalx_session"))
+            log(f"  pretalx {path}: {rounds[-1]['rps']:.0f} req/s, p95 {rounds[-1]['p95_ms']:.1f} ms")
+    except (peer.PeerUnavailable, OSError) as error:
+        return {"measured": False, "reason": str(error)}
+    finally:
+        server.stop()
+    answered = [r for r in rounds if r["requests"]] or rounds  # a round in which no request completed has no p95
+    return {"measured": True, "name": peer.PRETALX, "size": size, "path": path, "rounds": rounds,
+            **min(answered, key=lambda r: r["p95_ms"])}
 
 
 # Report ---------------------------------------------------------------------------------------------------------
@@ -542,6 +574,28 @@ def markdown(results: dict) -> str:
         lines += ["", "| Document | Seconds | Peak RSS | Rows |", "|---|---|---|---|"]
         for kind, figures in g["documents"].items():
             lines.append(f"| {kind} | " + " | ".join(fmt(figures.get(n), 2) for n in ("seconds", "peak_mb", "rows")) + " |")
+    peer = results.get("peer")
+    if peer:
+        lines += ["", "## Beside pretalx", ""]
+        if peer.get("measured"):
+            province = sizes[str(peer["size"])]["pages"].get("province_list", {})
+            lines += [
+                f"{peer['name']} from PyPI in its own virtualenv, PostgreSQL, gunicorn with the same {workers} sync workers "
+                f"and the same wrk runs; {peer['size']:,} submissions, each with a speaker, against the portal's "
+                f"{peer['size']:,} applications (bench/peer.py).",
+                "",
+                "| Page | req/s | p50 ms | p95 ms | p99 ms | wrk errors |",
+                "|---|---|---|---|---|---|",
+                f"| pretalx: organiser submission list `{peer['path']}` | {peer['rps']:.1f} | {peer['p50_ms']:.1f} | "
+                f"{peer['p95_ms']:.1f} | {peer['p99_ms']:.1f} | {sum(peer['errors'].values())} |",
+            ]
+            if "p95_ms" in province:
+                lines.append(
+                    f"| portal: {province['label']} | {province['rps']:.1f} | {province['p50_ms']:.1f} | "
+                    f"{province['p95_ms']:.1f} | {province['p99_ms']:.1f} | {sum(province['errors'].values())} |"
+                )
+        else:
+            lines.append(f"pretalx not measured: {peer.get('reason')}")
     missing = sorted({
         f"{page['label']}: {page.get('reason')}"
         for size in keys for page in sizes[size]["pages"].values() if "p95_ms" not in page
@@ -578,6 +632,8 @@ def main():
                         help="port of the first size's own redis-server; the next sizes take the next ports")
     parser.add_argument("--no-redis", action="store_true",
                         help="no Redis: the production settings' database cache (REDIS_URL unset)")
+    parser.add_argument("--no-peer", action="store_true", help="leave pretalx out (bench/peer.py)")
+    parser.add_argument("--peer-port", type=int, default=8130, help="pretalx's gunicorn")
     parser.add_argument("--out", default=str(BENCH), help="where results.json and RESULTS.md go")
     parser.add_argument("--report", action="store_true",
                         help="measure nothing: write RESULTS.md again from results.json (after editing NOTES.md)")
@@ -607,6 +663,8 @@ def main():
         "sizes": {},
     }
     results["sizes"] = run_sizes(args)
+    if not args.no_peer:
+        results["peer"] = measure_peer(args, min(args.sizes))
     keys = sorted(results["sizes"], key=int)
     if len(keys) > 1:
         results["growth"] = growth(results["sizes"][keys[0]], results["sizes"][keys[-1]])
