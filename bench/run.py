@@ -33,6 +33,7 @@ FLOOR = "floor"
 SIGNED_IN_FLOOR = "floor_signed_in"  # /healthz with a session: the fixed cost of every signed-in request
 
 GOAL_PAGE_RATIO = 3.0  # each page's p95 within 3× the floor's
+GOAL_GROWTH = 1.2  # each page's p95 at the larger size within 20 % of the smaller's
 GOAL_SIGNED_IN_RATIO = 1.5  # the signed-in empty page: being signed in costs at most half the floor again
 GOAL_SIGNED_IN_QUERIES = 2  # queries a signed-in request makes before the page's own
 GOAL_EXPORT_SECONDS = 5.0  # 3,600-row 汇总表
@@ -419,6 +420,13 @@ def goals(sizes: dict) -> list[dict]:
         if page.get("queries") is not None and other.get("queries") is not None:
             goal(f"{page['label']}：SQL 查询数不随行数增长", page["queries"] == other["queries"],
                  f"{page['queries']} → {other['queries']}")
+    if len(keys) > 1:
+        for key, page in small["pages"].items():
+            other = large["pages"].get(key, {})
+            if page.get("p95_ms") and other.get("p95_ms"):
+                grown = other["p95_ms"] / page["p95_ms"]
+                goal(f"{page['label']}：p95 从 {keys[0]} 到 {keys[-1]} 份增长 ≤ {GOAL_GROWTH - 1:.0%}", grown <= GOAL_GROWTH,
+                     f"{page['p95_ms']:.1f} → {other['p95_ms']:.1f} ms = {grown:.2f}×")
 
     def document(size_result, kind):
         return size_result["documents"].get(kind, {})
