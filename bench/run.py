@@ -269,11 +269,13 @@ class SizeRun:
                 page["profile"] = str(out.relative_to(ROOT))
 
 
-def measure_pages(runs: list[SizeRun], rounds: int) -> None:
+def measure_pages(runs: list[SizeRun], rounds: int, only=()) -> None:
     """wrk on every resolvable page, each page at every size before the next page, `rounds` times in the order
     A B, B A, A B … (a drift during a page's rounds weighs on both sizes alike); the floor first and once more at the
     end (drift check)."""
-    keys = list(runs[0].pages)
+    keys = [k for k in runs[0].pages if not only or k in only or k == FLOOR]
+    for run in runs:  # pages left out (`--pages`) are not reported
+        run.pages = {k: v for k, v in run.pages.items() if k in keys}
     order = [FLOOR] + [k for k in keys if k != FLOOR] + [FLOOR]
     for position, key in enumerate(order):
         for number in range(rounds):
@@ -302,11 +304,11 @@ def run_sizes(args) -> dict:
     with contextlib.ExitStack() as stack:
         runs = [SizeRun(size, index, args, stack) for index, size in enumerate(args.sizes)]
         load_before = load_average()
-        measure_pages(runs, args.rounds)
+        measure_pages(runs, args.rounds, args.pages)
         load_after = load_average()
     results = {}
     for run in runs:
-        documents = run.documents()
+        documents = {} if args.pages else run.documents()
         if args.profile:
             run.profiles()
         for page in run.pages.values():
@@ -341,15 +343,19 @@ def measure_peer(args, size: int) -> dict:
         for _ in range(args.rounds):
             wrk(url, cookies, threads=args.threads, connections=args.connections, duration=args.warmup,
                 cookie_name="pretalx_session")
-            rounds.append(wrk(url, cookies, threads=args.threads, connections=args.connections, duration=args.duration,
-                              cookie_name="pretalx_session"))
+            # A page of about a second: the warm-up leaves 20 requests queued on the 2 workers; one more request
+            # returns once they are served, and the measured run starts on an idle server.
+            server.get(path, cookies[0])
+            rounds.append(wrk(url, cookies, threads=args.threads, connections=args.connections,
+                              duration=args.peer_duration, cookie_name="pretalx_session"))
             log(f"  pretalx {path}: {rounds[-1]['rps']:.0f} req/s, p95 {rounds[-1]['p95_ms']:.1f} ms")
     except (peer.PeerUnavailable, OSError) as error:
         return {"measured": False, "reason": str(error)}
     finally:
         server.stop()
     answered = [r for r in rounds if r["requests"]] or rounds  # a round in which no request completed has no p95
-    return {"measured": True, "name": peer.PRETALX, "size": size, "path": path, "rounds": rounds,
+    return {"measured": True, "name": peer.PRETALX, "size": size, "path": path, "seconds_per_run": args.peer_duration,
+            "rounds": rounds,
             **min(answered, key=lambda r: r["p95_ms"])}
 
 
@@ -589,8 +595,9 @@ def markdown(results: dict) -> str:
             province = sizes[str(peer["size"])]["pages"].get("province_list", {})
             lines += [
                 f"{peer['name']} from PyPI in its own virtualenv, PostgreSQL, gunicorn with the same {workers} sync workers "
-                f"and the same wrk runs; {peer['size']:,} submissions, each with a speaker, against the portal's "
-                f"{peer['size']:,} applications (bench/peer.py).",
+                f"and the same wrk settings but {peer.get('seconds_per_run', 10)}-second runs (its list takes about a "
+                f"second a request); {peer['size']:,} submissions, each with a speaker, against the portal's "
+                f"{peer['size']:,} applications (bench/peer.py), best of {len(peer['rounds'])} rounds.",
                 "",
                 "| Page | req/s | p50 ms | p95 ms | p99 ms | wrk errors |",
                 "|---|---|---|---|---|---|",
@@ -640,8 +647,14 @@ def main():
                         help="port of the first size's own redis-server; the next sizes take the next ports")
     parser.add_argument("--no-redis", action="store_true",
                         help="no Redis: the production settings' database cache (REDIS_URL unset)")
+    parser.add_argument("--pages", nargs="+", default=(),
+                        help="measure only these pages of bench/pages.py (and the floor); no documents, no pretalx")
     parser.add_argument("--no-peer", action="store_true", help="leave pretalx out (bench/peer.py)")
     parser.add_argument("--peer-port", type=int, default=8130, help="pretalx's gunicorn")
+    parser.add_argument("--peer-duration", type=int, default=60,
+                        help="seconds of wrk on pretalx's list (about a second a request: 10 s would see none finish)")
+    parser.add_argument("--peer-only", action="store_true",
+                        help="measure pretalx alone and add it to the results.json in --out (pages not measured again)")
     parser.add_argument("--out", default=str(BENCH), help="where results.json and RESULTS.md go")
     parser.add_argument("--report", action="store_true",
                         help="measure nothing: write RESULTS.md again from results.json (after editing NOTES.md)")
@@ -655,6 +668,14 @@ def main():
             raise SystemExit(f"{tool} is missing: scripts/install-system-deps.sh --bench")
     WORK.mkdir(parents=True, exist_ok=True)
 
+    if args.peer_only:
+        out = Path(args.out)
+        results = json.loads((out / "results.json").read_text())
+        WORK.mkdir(parents=True, exist_ok=True)
+        results["peer"] = measure_peer(args, min(int(size) for size in results["sizes"]))
+        (out / "results.json").write_text(json.dumps(results, ensure_ascii=False, indent=1) + "\n")
+        (out / "RESULTS.md").write_text(markdown(results))
+        return
     results = {
         "machine": machine(args.admin_url),
         "method": {
@@ -671,7 +692,7 @@ def main():
         "sizes": {},
     }
     results["sizes"] = run_sizes(args)
-    if not args.no_peer:
+    if not (args.no_peer or args.pages):
         results["peer"] = measure_peer(args, min(args.sizes))
     keys = sorted(results["sizes"], key=int)
     if len(keys) > 1:
