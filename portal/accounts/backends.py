@@ -1,5 +1,7 @@
 """Authentication backend: Django's ModelBackend, with the account and its unit kept in the cache between requests."""
 
+import copy
+import functools
 import hashlib
 
 import rules
@@ -18,12 +20,13 @@ ACCOUNT_CACHE_SECONDS = 60
 _KEY_PREFIX = "account:v1:"
 
 
-def _secret_fingerprint() -> str:
-    return hashlib.sha256(settings.SECRET_KEY.encode()).hexdigest()[:12]
+@functools.lru_cache(maxsize=4)
+def _fingerprint(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()[:12]
 
 
 def account_cache_key(user_id) -> str:
-    return f"{_KEY_PREFIX}{_secret_fingerprint()}:{user_id}"
+    return f"{_KEY_PREFIX}{_fingerprint(settings.SECRET_KEY)}:{user_id}"
 
 
 def forget_accounts(user_ids) -> None:
@@ -37,11 +40,10 @@ def forget_accounts(user_ids) -> None:
 def _cached_copy(user):
     """The account as kept in the cache: without its password hash (a deferred field, read from the database only by
     the pages that check or change the password), with the session hash Django checks on every request."""
-    copy = user.__class__.from_db(user._state.db, [], [])  # an empty instance, then the loaded fields but one
-    copy.__dict__.update({k: v for k, v in user.__dict__.items() if k not in ("password", "_state")})
-    copy._state.fields_cache = dict(user._state.fields_cache)
-    copy.__dict__[SESSION_HASH_FIELD] = user.get_session_auth_hash()
-    return copy
+    cached = copy.copy(user)  # Django's own copy of an instance: its state and related objects included
+    cached.__dict__[SESSION_HASH_FIELD] = user.get_session_auth_hash()
+    del cached.__dict__["password"]
+    return cached
 
 
 class ModelBackend(backends.ModelBackend):

@@ -16,6 +16,8 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 
+from portal.dates import chinese_date
+
 from .summary import COLUMNS, PlaqueRow, SummaryRow
 
 SUMMARY_TITLE = "河北省产业集群龙头企业汇总表"
@@ -197,7 +199,7 @@ def _heading(ws, cells: _Cells, *, title: str, unit: str, on: date, columns: lis
     ws.row_dimensions[3].height = row_height(headers, widths)
     ws.append([cells(title, TITLE_STYLE)])
     ws.merged_cells.add(f"A1:{last}1")
-    date_cell = cells(f"填报日期：{on.year}年{on.month}月{on.day}日", INFO_RIGHT)
+    date_cell = cells(f"填报日期：{chinese_date(on)}", INFO_RIGHT)
     ws.append([cells(f"填报单位：{unit}", INFO_LEFT)] + [None] * (len(columns) // 2 - 1) + [date_cell])
     ws.merged_cells.add(f"A2:{half}2")
     ws.merged_cells.add(f"{after_half}2:{last}2")
@@ -259,7 +261,7 @@ class _SummarySheet:
         ]
         if self.long_opinions is not None and max(len(row.county_opinion), len(row.city_opinion)) > OPINION_LIMIT:
             self.long_opinions.append((self.serial, row.enterprise, row.county_opinion, row.city_opinion))
-        shown = [f"{v.year}年{v.month}月{v.day}日" if isinstance(v, date) else v for v in values]
+        shown = [chinese_date(v) if isinstance(v, date) else v for v in values]
         self.append([self.cells(value, style) for value, style in zip(values, ROW_STYLES, strict=True)], shown)
 
     def _sum_row(self, label: str, totals: _Totals):
