@@ -188,6 +188,10 @@ class Application(models.Model):
             models.Index(fields=["campaign", "cluster", "state"]),
             models.Index(fields=["campaign", "reviewing_county", "state"], name="application_county_queue"),
             models.Index(fields=["campaign", "reviewing_city", "state"], name="application_city_queue"),
+            # Across campaigns: a county's or a city's titles (年度运行监测, 证书管理) without reading every application
+            # it ever took.
+            models.Index(fields=["reviewing_county", "state"], name="application_county_titles"),
+            models.Index(fields=["reviewing_city", "state"], name="application_city_titles"),
         ]
 
     def __str__(self):

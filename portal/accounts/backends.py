@@ -3,6 +3,7 @@
 import copy
 import functools
 import hashlib
+from contextvars import ContextVar
 
 import rules
 from django.conf import settings
@@ -37,6 +38,24 @@ def forget_accounts(user_ids) -> None:
     transaction.on_commit(lambda: cache.delete_many(keys))
 
 
+# The account the session engine read together with the session (portal/accounts/sessions.py), for get_user in the
+# same request: (user id, the cached copy or None if the cache had none), taken once.
+_read_with_session: ContextVar = ContextVar("account_read_with_session", default=None)
+
+
+def read_with_session(user_id, account) -> None:
+    _read_with_session.set(None if user_id is None else (str(user_id), account))
+
+
+def _cached_account(user_id):
+    """The cached copy of the account, from the session's read if it fetched it, else from the cache."""
+    handed = _read_with_session.get()
+    _read_with_session.set(None)
+    if handed is not None and handed[0] == str(user_id):
+        return handed[1]
+    return cache.get(account_cache_key(user_id))
+
+
 def _cached_copy(user):
     """The account as kept in the cache: without its password hash (a deferred field, read from the database only by
     the pages that check or change the password), with the session hash Django checks on every request."""
@@ -56,15 +75,14 @@ class ModelBackend(backends.ModelBackend):
     holds. A page that checks or changes the password reads the hash from the database (a deferred field)."""
 
     def get_user(self, user_id):
-        key = account_cache_key(user_id)
-        user = cache.get(key)
+        user = _cached_account(user_id)
         if user is None:
             user_model = get_user_model()
             try:
                 user = user_model._default_manager.select_related("unit").get(pk=user_id)
             except user_model.DoesNotExist:
                 return None
-            cache.set(key, _cached_copy(user), ACCOUNT_CACHE_SECONDS)
+            cache.set(account_cache_key(user_id), _cached_copy(user), ACCOUNT_CACHE_SECONDS)
         return user if self.user_can_authenticate(user) else None
 
     def has_perm(self, user_obj, perm, obj=None):

@@ -184,8 +184,9 @@ else:
 
 # Sessions are read from the cache and written through to the database (`cached_db`): a signed-in page reads its
 # session without a query, a restarted or flushed cache logs nobody out, and ending an account's sessions can
-# still find them in the database (README: Caching).
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# still find them in the database (README: Caching). portal.accounts.sessions is Django's cached_db reading the
+# signed-in account in the same round trip to the cache.
+SESSION_ENGINE = "portal.accounts.sessions"
 # Sessions: 30 minutes idle, renewed by SessionLimitMiddleware at most once a minute (so the idle limit is
 # 29 to 30 minutes after the last request); absolute limit of 12 hours enforced by the same middleware.
 SESSION_COOKIE_AGE = 30 * 60

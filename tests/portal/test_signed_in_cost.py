@@ -8,13 +8,14 @@ import sys
 
 import pytest
 from django.contrib.sessions.backends import cached_db
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from applications.models import State
+from portal.accounts import sessions
 from portal.accounts.backends import account_cache_key
 from portal.accounts.models import Role
 from portal.accounts.services import user_deactivate
@@ -52,6 +53,53 @@ def test_a_signed_in_empty_page_costs_no_query_more_than_an_anonymous_one(client
     client.get(reverse("health"))  # the first request after the login fills the caches
     signed_in, _ = sql_of(client, reverse("health"))
     assert signed_in == anonymous and len(anonymous) == 1  # the page's own query only
+
+
+def cache_reads(monkeypatch):
+    """The keys of every read from the cache, one list per round trip (the local-memory cache's get_many calls its
+    get per key: those count as the one read they are)."""
+    reads, inside = [], []
+    shared = caches["default"]
+
+    def counted(method, keys_of):
+        def read(argument, *args, **kwargs):
+            if not inside:
+                reads.append(keys_of(argument))
+            inside.append(method)
+            try:
+                return method(argument, *args, **kwargs)
+            finally:
+                inside.pop()
+        return read
+
+    monkeypatch.setattr(shared, "get", counted(shared.get, lambda key: [key]))
+    monkeypatch.setattr(shared, "get_many", counted(shared.get_many, list))
+    return reads
+
+
+def test_a_signed_in_request_reads_its_session_and_account_in_one_round_trip(client, monkeypatch):
+    official = county_official("131125")
+    client.force_login(official)
+    client.get(reverse("health"))  # this process now knows whose the session is
+    session_key = cached_db.KEY_PREFIX + client.session.session_key
+    reads = cache_reads(monkeypatch)
+    client.get(reverse("health"))
+    assert [keys for keys in reads if session_key in keys or account_cache_key(official.pk) in keys] == [
+        [session_key, account_cache_key(official.pk)]
+    ]
+
+
+def test_the_account_read_with_a_session_is_used_only_if_the_session_is_its_own(client):
+    official, other = county_official("131125"), county_official("130534")
+    client.force_login(official)
+    Client().force_login(other)
+    client.get(reverse("health"))
+    Client().get(reverse("health"))
+    sessions._owners[client.session.session_key] = str(other.pk)  # whatever this process believed
+    cache.set(account_cache_key(other.pk), cache.get(account_cache_key(other.pk)) or other)
+    response = client.get(reverse("accounts:password_change"))
+    assert response.status_code == 200
+    assert response.wsgi_request.user.pk == official.pk and official.unit.name in response.content.decode()
 
 
 def test_a_signed_in_page_reads_no_session_account_device_unit_or_unread_count_from_the_database(client, production_sessions):
@@ -219,7 +267,7 @@ def test_the_cache_is_redis_when_configured_and_shared_by_the_database_otherwise
     script = "import django, json; django.setup(); from django.conf import settings as s; print(json.dumps([s.CACHES['default']['BACKEND'], s.SESSION_ENGINE]))"
     result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=development, capture_output=True, text=True, timeout=60)
     assert json.loads(result.stdout) == [
-        "django.core.cache.backends.locmem.LocMemCache", "django.contrib.sessions.backends.cached_db"
+        "django.core.cache.backends.locmem.LocMemCache", "portal.accounts.sessions"
     ]
 
 
