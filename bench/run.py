@@ -1,7 +1,7 @@
 """The benchmark (`make bench`): the portal under gunicorn with the production settings, on PostgreSQL,
 at two sizes of data, measured with wrk on loopback. Writes bench/results.json and bench/RESULTS.md.
 
-    .venv/bin/python bench/run.py [--sizes 3600 36000] [--duration 10] [--connections 20] [--profile]
+    .venv/bin/python bench/run.py [--sizes 3600 36000] [--rounds 5] [--duration 6] [--connections 20] [--profile]
 
 See bench/README.md for what is measured and how.
 """
@@ -64,6 +64,20 @@ def recreate_database(admin_url: str, name: str) -> None:
     with connection.cursor() as cursor:
         cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         cursor.execute(f'CREATE DATABASE "{name}"')
+    connection.close()
+
+
+def settle(url: str) -> None:
+    """After seeding: vacuum and analyze the database and write its pages out (CHECKPOINT), so that neither the
+    autovacuum of the fresh tables nor a checkpoint of the seeding's writes lands in the middle of a measurement."""
+    connection = psycopg2.connect(url)
+    connection.autocommit = True
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM (ANALYZE)")
+        try:
+            cursor.execute("CHECKPOINT")
+        except psycopg2.Error as error:  # needs a superuser or pg_checkpoint: the vacuum alone is still worth it
+            log(f"CHECKPOINT refused ({error.pgerror or error}); measuring after the vacuum alone")
     connection.close()
 
 
@@ -223,7 +237,8 @@ class SizeRun:
             redis_url = redis.url
         private = WORK / f"private-{size}"
         shutil.rmtree(private, ignore_errors=True)
-        self.env = portal_env(database_url(args.admin_url, database), redis_url, private)
+        self.database_url = database_url(args.admin_url, database)
+        self.env = portal_env(self.database_url, redis_url, private)
         manage(self.env, "migrate", "--noinput")
         manage(self.env, "collectstatic", "--noinput")
         log(f"size {size}: seed_demo --applications {size}")
@@ -309,6 +324,9 @@ def run_sizes(args) -> dict:
     """Set up every size, measure the pages side by side, then each size's documents (servers stopped)."""
     with contextlib.ExitStack() as stack:
         runs = [SizeRun(size, index, args, stack) for index, size in enumerate(args.sizes)]
+        for run in runs:
+            log(f"size {run.size}: VACUUM (ANALYZE), CHECKPOINT")
+            settle(run.database_url)
         load_before = load_average()
         measure_pages(runs, args.rounds, args.pages)
         load_after = load_average()
@@ -642,9 +660,9 @@ def main():
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--connections", type=int, default=20)
-    parser.add_argument("--duration", type=int, default=10, help="seconds of wrk per page")
-    parser.add_argument("--warmup", type=int, default=2, help="seconds of wrk before each measurement")
-    parser.add_argument("--rounds", type=int, default=3,
+    parser.add_argument("--duration", type=int, default=6, help="seconds of wrk per page and round")
+    parser.add_argument("--warmup", type=int, default=1, help="seconds of wrk before each measurement")
+    parser.add_argument("--rounds", type=int, default=5,
                         help="measurements of each page at each size (A B, B A …); the best p95 stands for the page")
     parser.add_argument("--profile", action="store_true", help="pyinstrument profile of each page that misses its goal")
     parser.add_argument("--redis-port", type=int, default=6391,
