@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from applications.models import REPORT_SECTIONS, Application
+from portal.numbers import money
 
 # Formats: how a value is shown.
 MONEY = "money"  # 万元, two decimals
@@ -50,6 +51,8 @@ class FieldSpec:
             return getattr(application, f"get_{self.name}_display")()
         if self.format == YES_NO and value is not None:
             return "是" if value else "否"
+        if self.format == MONEY and value is not None:
+            return money(value)
         return value
 
 

@@ -1,10 +1,10 @@
 """How documents print numbers and quotations: one format each, everywhere (forms, letters, 汇总表).
 
-Dates are the portal's one format (portal.dates.chinese_date: 2003年6月18日, as GB/T 9704 writes 成文日期).
+Dates are the portal's one format (portal.dates.chinese_date: 2003年6月18日, as GB/T 9704 writes 成文日期), amounts
+too (portal.numbers.money: 68,000.00).
 """
 
 import re
-from decimal import Decimal
 
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
@@ -15,13 +15,6 @@ PADDED_DATE = re.compile(r"(\d{4})年0?(\d{1,2})月0?(\d{1,2})日")
 DOCUMENT_NUMBER = re.compile(r"[^\s，。、；：（）〔〕]{0,12}〔\d{4}〕\d{1,4}号")
 # A bare amount with two decimals and no separators (68000.00) gets them (68,000.00).
 BARE_AMOUNT = re.compile(r"(?<![\d,.])(\d{4,})\.(\d{2})(?![\d])")
-
-
-def money(value) -> str:
-    """68,000.00 — thousands separators and two decimals; an empty value is a dash."""
-    if value is None or value == "":
-        return "—"
-    return f"{Decimal(value):,.2f}"
 
 
 def quoted(text: str) -> str:

@@ -1,13 +1,15 @@
-"""Template filters of the generated documents (review.documents.formatting; dates: portal.dates)."""
+"""Template filters of the generated documents (review.documents.formatting; dates: portal.dates; amounts:
+portal.numbers)."""
 
 from django import template
 
 from portal.dates import chinese_date
+from portal.numbers import money
 from review.documents import formatting
 
 register = template.Library()
 
-register.filter("money", formatting.money)
+register.filter("money", money)
 register.filter("cn_date", chinese_date)
 register.filter("normalised", formatting.normalised)
 register.filter("keep_tail", formatting.keep_tail)

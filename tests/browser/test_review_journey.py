@@ -54,7 +54,7 @@ def county_verifies_and_passes(page, screenshot):
     screenshot(page, "08-county-verification")
     page.click("button:has-text('保存核实情况证明')")
     alert(page).to_contain_text("核实情况证明已保存")
-    expect(page.locator("#verification")).to_contain_text("51800.00")
+    expect(page.locator("#verification")).to_contain_text("51,800.00")
 
     page.fill("#id_opinion", COUNTY_OPINION)
     page.click("#actions button:has-text('初审通过')")

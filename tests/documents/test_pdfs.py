@@ -275,9 +275,9 @@ def test_three_years_show_with_growth_on_the_officials_page_and_in_the_form_pdf(
         for row in re.findall(r"<tr>.*?</tr>", table, re.S)
     )}
     assert rows["项目"] == [f"{y}年" for y in years] + ["上年度增长"]
-    assert rows["营业收入"] == ["32000.00", "41600.00", "52000.00", "25.00%"]  # as the figures table beside it
-    assert rows["纳税总额"] == ["1800.00", "2000.00", "2600.00", "30.00%"]
-    assert rows["科技投入"] == ["—", "2600.00", "2080.00", "-20.00%"]
+    assert rows["营业收入"] == ["32,000.00", "41,600.00", "52,000.00", "25.00%"]  # as the figures table and the PDF
+    assert rows["纳税总额"] == ["1,800.00", "2,000.00", "2,600.00", "30.00%"]
+    assert rows["科技投入"] == ["—", "2,600.00", "2,080.00", "-20.00%"]
     assert rows["净利润"][-1] == "—"  # no figures, no growth
 
     text = pdf_text(body(get(client, county_official(), "form_pdf", application)))

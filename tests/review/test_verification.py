@@ -42,7 +42,7 @@ def test_saving_highlights_differences_and_recomputes_the_verdicts(client):
     assert (verification.revenue, verification.version, verification.remarks) == (Decimal("9800"), 1, "以税务部门数据为准")
     page = client.get(reverse("review:application_detail", args=[application.pk])).content.decode()
     revenue_row = page[page.index('id="figure-revenue"'):page.index('id="figure-tax_total"')]
-    assert "diff-highlight" in revenue_row and "-42200.00" in revenue_row
+    assert "diff-highlight" in revenue_row and "-42,200.00" in revenue_row
     tax_row = page[page.index('id="figure-tax_total"'):page.index('id="figure-total_assets"')]
     assert "diff-highlight" not in tax_row
     a3 = page[page.index('id="condition-A3"'):page.index('id="condition-A4"')]

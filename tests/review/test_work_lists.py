@@ -227,7 +227,7 @@ def test_the_row_shows_declared_and_differing_verified_figures(client):
     client.force_login(county_official("131125"))
     tree = lxml.html.fromstring(get(client, COUNTY_URL))
     cells = [td.text_content().strip() for td in tree.xpath(f"//tr[@id='row-{differs.pk}']/td[contains(@class, 'figure-cell')]")]
-    assert cells == ["52000.00核实 48000.00不一致", "2600.00"]
+    assert cells == ["52,000.00核实 48,000.00不一致", "2,600.00"]  # amounts as every document writes them
     assert tree.xpath(f"//tr[@id='row-{differs.pk}']/td[contains(@class, 'conditions-cell')]")[0].text_content().strip() == "✗1 项不满足：A5"
 
 
@@ -378,7 +378,7 @@ def test_the_print_view_shows_the_ticked_applications_a_sheet_each(client):
     assert [s.get("id") for s in tree.xpath("//section[contains(@class, 'print-sheet')]")] == [f"sheet-{verified.pk}", f"sheet-{other.pk}"]
     assert skipped.enterprise.name not in page
     sheet = tree.xpath(f"//*[@id='sheet-{verified.pk}']")[0].text_content()
-    assert "9000.00" in sheet and "不满足" in sheet
+    assert "9,000.00" in sheet and "不满足" in sheet
     assert "尚未填写核实情况证明" in tree.xpath(f"//*[@id='sheet-{other.pk}']")[0].text_content()
 
 
