@@ -333,6 +333,9 @@ RUN_AXE = """async (tags) => {
 HEADINGS = """() => [...document.querySelectorAll("h1, h2, h3, h4, h5, h6")].map(h => Number(h.tagName[1]))"""
 
 SIDEWAYS = """() => document.documentElement.scrollWidth - document.documentElement.clientWidth"""
+# Two animation frames: the browser has run the resize steps (the charts' `resize` handlers) and laid the page out at
+# the new width before SIDEWAYS measures it.
+RESIZED = """() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))"""
 
 # Every id an aria-describedby / aria-labelledby / aria-controls / label[for] names exists on the page.
 MISSING_IDS = """() => [...document.querySelectorAll("[aria-describedby], [aria-labelledby], [aria-controls], label[for]")]
@@ -392,6 +395,7 @@ def check_page(page, label, screenshots):
     if screenshots:
         page.screenshot(path=str(screenshots / f"{label}-1280.png"), full_page=True)
     page.set_viewport_size(PHONE)
+    page.evaluate(RESIZED)
     overflow = page.evaluate(SIDEWAYS)
     if overflow > 0:
         problems.append(f"390 px 宽时页面横向滚动 {overflow} px")
