@@ -2,7 +2,6 @@
 
 import datetime as dt
 from dataclasses import dataclass, field
-from decimal import Decimal
 from itertools import groupby
 
 from django.db.models import Case, Count, F, OuterRef, Q, Subquery, When
@@ -10,14 +9,13 @@ from django.db.models.functions import Coalesce, Length
 from django.utils import timezone
 
 from applications import eligibility, return_targets
-from applications.fields import VERIFIED_FIELDS, FigureRow, facts_for
+from applications.fields import BY_NAME, VERIFIED_FIELDS, FigureRow, facts_for
 from applications.models import Application, State
 from applications.selectors import applications_visible_to, read_through_jurisdiction
 from portal.accounts.models import Role
 from portal.dates import chinese_datetime
 from portal.directory.choices import city_rows, cluster_rows
 from portal.directory.models import Campaign, Cluster, end_of_day
-from portal.numbers import money
 from review.errors import TransitionRefused
 from review.figures import campaign_figure
 from review.models import (
@@ -727,20 +725,15 @@ def _shown_check(entry) -> str:
     return CHECK_LABELS.get(entry.get("verdict"), "尚未核实") + (f"（{entry['note']}）" if entry.get("note") else "")
 
 
-def _shown_figure(value) -> str:
-    """A verified figure in a version's changes: an amount as every screen writes it, a rank as it is."""
-    return money(value) if isinstance(value, Decimal) else "—" if value is None else str(value)
-
-
 def _version_changes(before, after) -> list[str]:
     if before is None:
         return ["首次填写"]
     changes = []
     for name in VERIFIED_FIELDS:
-        old, new = getattr(before, name), getattr(after, name)
+        old, new = BY_NAME[name].display(before), BY_NAME[name].display(after)  # as the screens show the figure
         if old != new:
             label = CountyVerificationVersion._meta.get_field(name).verbose_name
-            changes.append(f"{label}：{_shown_figure(old)} → {_shown_figure(new)}")
+            changes.append(f"{label}：{'—' if old is None else old} → {'—' if new is None else new}")
     if before.remarks != after.remarks:
         changes.append("核实说明已修改")
     for condition in eligibility.COUNTY_CHECKED:
